@@ -1,0 +1,252 @@
+//! Aligning a row's cells to the fields of its table header.
+//!
+//! Text exports and OCR shift rows by one or two columns against their header, split one
+//! cell over two columns and leave stray fragments. Instead of trusting column indices,
+//! each row is aligned to the header's fields by a small dynamic programme: cells keep
+//! their order, each field takes at most one cell (text fields may take several), a cell
+//! may be dropped as noise at a price, and the cost of putting a cell in a field is how
+//! badly its kind fits the field plus how far it sits from the field's header columns
+//! under one shift for the whole row. The cheapest alignment over a few shifts wins.
+
+/// What a cell looks like, independent of where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A recognised 一级指标 label.
+    Level1,
+    /// A recognised 二级指标 label.
+    Level2,
+    /// A plain number (`10.00`, `1,087.50`, `40.87%`).
+    Number,
+    /// A lone dash (`-`): not applicable.
+    Dash,
+    /// A number with an operator or unit (`≥90(%)`, `86.00(%)`).
+    Measure,
+    /// A qualitative completion band (`达成指标`, `部分达成指标并具有一定效果`).
+    Band,
+    /// Anything else.
+    Text,
+}
+
+/// One cell to align.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Column position.
+    pub col: f32,
+    /// Its kind.
+    pub kind: Kind,
+    /// Length in characters (short fragments are cheap to drop).
+    pub len: usize,
+}
+
+/// One field of a header.
+#[derive(Debug, Clone)]
+pub struct Field<F> {
+    /// What the field is.
+    pub id: F,
+    /// First header column.
+    pub start: f32,
+    /// Last header column.
+    pub end: f32,
+    /// Whether several cells may fill it (text that wraps over cells).
+    pub multi: bool,
+}
+
+/// How well a kind fits a field: 0 is a perfect fit, larger is worse.
+pub trait FitCost<F> {
+    /// Cost of putting a cell of `kind` into field `id`.
+    fn fit(&self, kind: Kind, id: &F) -> f32;
+}
+
+const NEVER: f32 = 1.0e6;
+
+/// The result: for each item, the index of its field, or `None` when dropped as noise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alignment {
+    /// Field index per item.
+    pub fields: Vec<Option<usize>>,
+    /// Total cost.
+    pub cost: f32,
+    /// The shift that was applied to the items' columns.
+    pub shift: i32,
+}
+
+fn drop_cost(item: &Item) -> f32 {
+    match (item.kind, item.len) {
+        (_, 0) => 0.0,
+        (Kind::Text, 1) => 0.7,
+        (Kind::Number, 1) => 0.9,
+        (Kind::Text, 2) => 1.6,
+        (Kind::Number | Kind::Measure, _) => 2.6,
+        (Kind::Level1 | Kind::Level2, _) => 2.0,
+        _ => 2.8,
+    }
+}
+
+fn distance(col: f32, f: &FieldLike) -> f32 {
+    if col < f.start {
+        f.start - col
+    } else if col > f.end {
+        col - f.end
+    } else {
+        0.0
+    }
+}
+
+struct FieldLike {
+    start: f32,
+    end: f32,
+    multi: bool,
+}
+
+/// Aligns `items` to `fields`, trying shifts in `-max_shift..=max_shift`. `lambda` weighs
+/// the distance from header columns against the kind fit.
+pub fn align<F, C: FitCost<F>>(
+    items: &[Item],
+    fields: &[Field<F>],
+    cost: &C,
+    max_shift: i32,
+    lambda: f32,
+) -> Alignment {
+    let shapes: Vec<FieldLike> = fields
+        .iter()
+        .map(|f| FieldLike {
+            start: f.start,
+            end: f.end,
+            multi: f.multi,
+        })
+        .collect();
+    let fit: Vec<Vec<f32>> = items
+        .iter()
+        .map(|it| fields.iter().map(|f| cost.fit(it.kind, &f.id)).collect())
+        .collect();
+    let mut best = Alignment {
+        fields: vec![None; items.len()],
+        cost: f32::INFINITY,
+        shift: 0,
+    };
+    for s in -max_shift..=max_shift {
+        let (assign, c) = solve(items, &shapes, &fit, s as f32, lambda);
+        let c = c + 0.15 * s.unsigned_abs() as f32;
+        if c < best.cost - 1e-4 {
+            best = Alignment {
+                fields: assign,
+                cost: c,
+                shift: s,
+            };
+        }
+    }
+    best
+}
+
+/// Monotone assignment by dynamic programming. State: index of the last field used
+/// (0 = none yet, j+1 = field j).
+fn solve(
+    items: &[Item],
+    fields: &[FieldLike],
+    fit: &[Vec<f32>],
+    shift: f32,
+    lambda: f32,
+) -> (Vec<Option<usize>>, f32) {
+    let m = items.len();
+    let k = fields.len();
+    // cost[i][state], back[i][state] = (prev_state, field or None)
+    let mut cost = vec![vec![NEVER; k + 1]; m + 1];
+    let mut back = vec![vec![(0usize, None::<usize>); k + 1]; m + 1];
+    cost[0][0] = 0.0;
+    for i in 0..m {
+        let col = items[i].col + shift;
+        for st in 0..=k {
+            let here = cost[i][st];
+            if here >= NEVER {
+                continue;
+            }
+            // Drop the item.
+            let d = here + drop_cost(&items[i]);
+            if d < cost[i + 1][st] {
+                cost[i + 1][st] = d;
+                back[i + 1][st] = (st, None);
+            }
+            // Same field again (multi only).
+            if st > 0 && fields[st - 1].multi {
+                let j = st - 1;
+                let c = here + fit[i][j] + lambda * distance(col, &fields[j]) + 0.2;
+                if c < cost[i + 1][st] {
+                    cost[i + 1][st] = c;
+                    back[i + 1][st] = (st, Some(j));
+                }
+            }
+            // A later field.
+            for j in st..k {
+                let c = here + fit[i][j] + lambda * distance(col, &fields[j]);
+                if c < cost[i + 1][j + 1] {
+                    cost[i + 1][j + 1] = c;
+                    back[i + 1][j + 1] = (st, Some(j));
+                }
+            }
+        }
+    }
+    let (mut st, total) = cost[m]
+        .iter()
+        .enumerate()
+        .fold((0, NEVER), |acc, (s, &c)| if c < acc.1 { (s, c) } else { acc });
+    let mut out = vec![None; m];
+    for i in (1..=m).rev() {
+        let (prev, f) = back[i][st];
+        out[i - 1] = f;
+        st = prev;
+    }
+    (out, total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum F {
+        A,
+        B,
+        C,
+    }
+    struct Cost;
+    impl FitCost<F> for Cost {
+        fn fit(&self, kind: Kind, id: &F) -> f32 {
+            match (kind, id) {
+                (Kind::Number, F::A | F::B | F::C) => 0.0,
+                _ => 5.0,
+            }
+        }
+    }
+
+    fn item(col: f32) -> Item {
+        Item {
+            col,
+            kind: Kind::Number,
+            len: 4,
+        }
+    }
+
+    #[test]
+    fn a_row_shifted_right_by_one_is_realigned() {
+        let fields = vec![
+            Field { id: F::A, start: 1.0, end: 1.0, multi: false },
+            Field { id: F::B, start: 2.0, end: 2.0, multi: false },
+            Field { id: F::C, start: 3.0, end: 3.0, multi: false },
+        ];
+        let a = align(&[item(2.0), item(3.0), item(4.0)], &fields, &Cost, 2, 0.6);
+        assert_eq!(a.fields, vec![Some(0), Some(1), Some(2)]);
+        assert_eq!(a.shift, -1);
+    }
+
+    #[test]
+    fn a_missing_cell_keeps_the_others_in_place() {
+        let fields = vec![
+            Field { id: F::A, start: 1.0, end: 1.0, multi: false },
+            Field { id: F::B, start: 2.0, end: 2.0, multi: false },
+            Field { id: F::C, start: 3.0, end: 3.0, multi: false },
+        ];
+        let a = align(&[item(2.0), item(3.0)], &fields, &Cost, 2, 0.6);
+        assert_eq!(a.fields, vec![Some(1), Some(2)]);
+        assert_eq!(a.shift, 0);
+    }
+}

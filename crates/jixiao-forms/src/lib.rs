@@ -1,0 +1,47 @@
+//! Form segmentation and parsing: a [`Grid`] in, one [`ParsedForm`] per form instance out.
+//!
+//! Owns everything that knows what a budget-performance form is: the three forms and
+//! their titles, label vocabularies and OCR-tolerant matching ([`labels`]), value
+//! parsing (`≥90.00(%)`, [`value`]), finding form instances by content ([`segment`]),
+//! aligning shifted rows to their headers ([`align`]) and filling merged level labels.
+//! It knows nothing about file formats: every reader hands it the same grid.
+
+pub mod align;
+pub mod labels;
+mod parse;
+pub mod segment;
+pub mod value;
+
+pub use parse::ParsedForm;
+
+use jixiao_grid::Grid;
+
+/// Finds and parses every form in the grid, in document order. Forms whose funds unit
+/// is not printed take the unit most forms of the same file state.
+pub fn parse_grid(grid: &Grid) -> Vec<ParsedForm> {
+    let year = parse::file_year(grid);
+    let mut forms: Vec<ParsedForm> = segment::segments(grid)
+        .into_iter()
+        .map(|r| parse::parse_form(grid, r, year))
+        .collect();
+    let mut wan = 0;
+    let mut yuan = 0;
+    for f in &forms {
+        match f.record.funds_unit.as_deref() {
+            Some("万元") => wan += 1,
+            Some("元") => yuan += 1,
+            _ => {}
+        }
+    }
+    let majority = match (wan, yuan) {
+        (0, 0) => None,
+        (w, y) if w >= y => Some("万元"),
+        _ => Some("元"),
+    };
+    for f in &mut forms {
+        if f.record.funds_unit.is_none() && !f.record.funds.is_empty() {
+            f.record.funds_unit = majority.map(str::to_string);
+        }
+    }
+    forms
+}

@@ -1,0 +1,1467 @@
+//! Parsing one form instance (a row range of the grid) into a [`Record`].
+
+use crate::align::{align, Field, FitCost, Item, Kind};
+use crate::labels::{self, Level};
+use crate::segment::{is_end_marker, is_indicator_header, keys, row_key, year_line};
+use crate::value::{parse_amount, parse_value};
+use jixiao_grid::text::{clean, is_cjk, key};
+use jixiao_grid::{Grid, Origin, Row};
+use jixiao_record::{
+    FormKind, FundsRow, FundsRowKind, Indicator, Period, Record, RecordSource,
+};
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// One cell with its column and cleaned text.
+#[derive(Debug, Clone)]
+struct Piece {
+    col: f32,
+    raw: String,
+    text: String,
+}
+
+fn pieces(row: &Row) -> Vec<Piece> {
+    row.cells
+        .iter()
+        .filter_map(|c| {
+            let text = clean(&c.text);
+            (!text.is_empty()).then(|| Piece {
+                col: c.col,
+                raw: c.text.clone(),
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Splits a cell that holds several whitespace-separated plain numbers or dashes
+/// (`- 0.00`, `0.00 0.00`) into one piece each, at fractional columns.
+fn split_numbers(p: &Piece) -> Vec<Piece> {
+    let toks: Vec<&str> = p.raw.split_whitespace().collect();
+    if toks.len() > 1 && toks.iter().all(|t| *t == "-" || parse_amount(t).is_some()) {
+        let n = toks.len() as f32;
+        return toks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Piece {
+                col: p.col + i as f32 / n,
+                raw: (*t).to_string(),
+                text: (*t).to_string(),
+            })
+            .collect();
+    }
+    vec![p.clone()]
+}
+
+/// Splits a label cell with numbers fused to its end (`上年结转资金 0.00`) into the label
+/// and the numbers.
+fn split_trailing_numbers(p: &Piece) -> (String, Vec<Piece>) {
+    let toks: Vec<&str> = p.raw.split_whitespace().collect();
+    let mut k = toks.len();
+    while k > 0 && (toks[k - 1] == "-" || parse_amount(toks[k - 1]).is_some()) {
+        k -= 1;
+    }
+    if k == 0 || k == toks.len() {
+        return (p.text.clone(), Vec::new());
+    }
+    let n = (toks.len() - k) as f32;
+    let nums = toks[k..]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Piece {
+            col: p.col + 0.5 * (i as f32 + 1.0) / n,
+            raw: (*t).to_string(),
+            text: (*t).to_string(),
+        })
+        .collect();
+    (clean(&toks[..k].join(" ")), nums)
+}
+
+/// Joins cleaned fragments of one value spread over cells: no separator between CJK, a
+/// space between ASCII words.
+fn join(parts: &[String]) -> String {
+    let mut out = String::new();
+    for p in parts {
+        let p = p.trim();
+        if p.is_empty() {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (out.chars().last(), p.chars().next()) {
+            if !(is_cjk(a) || is_cjk(b)) && (a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric())
+            {
+                out.push(' ');
+            }
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+fn non_empty(s: String) -> Option<String> {
+    let s = s.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+// ---------------------------------------------------------------------------------------
+// Header key/value fields
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HeadKey {
+    Name,
+    Department,
+    Implementer,
+    Nature,
+    Category,
+    Start,
+    End,
+}
+
+const HEAD_KEYS: [(&str, HeadKey); 13] = [
+    ("项目名称", HeadKey::Name),
+    ("名称", HeadKey::Name),
+    ("主管部门", HeadKey::Department),
+    ("主管单位", HeadKey::Department),
+    ("主管", HeadKey::Department),
+    ("实施单位", HeadKey::Implementer),
+    ("实施单", HeadKey::Implementer),
+    ("项目性质", HeadKey::Nature),
+    ("项目类别", HeadKey::Category),
+    ("计划开始日期", HeadKey::Start),
+    ("计划完成日期", HeadKey::End),
+    ("开始日期", HeadKey::Start),
+    ("完成日期", HeadKey::End),
+];
+
+fn head_key_exact(k: &str) -> Option<HeadKey> {
+    if let Some((_, h)) = HEAD_KEYS.iter().find(|(n, _)| *n == k) {
+        return Some(*h);
+    }
+    // `项目 主管` and similar: a short cell ending in 主管.
+    if k.chars().count() <= 4 && k.ends_with("主管") {
+        return Some(HeadKey::Department);
+    }
+    None
+}
+
+/// A label fused with its value in one cell (`项目名称 专业技术…`): the label and the rest.
+fn head_key_prefix(text: &str) -> Option<(HeadKey, String)> {
+    let k = key(text);
+    for (n, h) in HEAD_KEYS.iter().filter(|(n, _)| n.chars().count() >= 4) {
+        if k.starts_with(n) && k.chars().count() > n.chars().count() {
+            // Cut the label's characters off the cleaned text.
+            let mut seen = 0;
+            let want = n.chars().count();
+            let mut idx = 0;
+            for (i, c) in text.char_indices() {
+                if seen == want {
+                    idx = i;
+                    break;
+                }
+                if !c.is_whitespace() && key(&c.to_string()).chars().count() == 1 {
+                    seen += 1;
+                }
+                idx = i + c.len_utf8();
+            }
+            return Some((*h, text[idx..].to_string()));
+        }
+    }
+    None
+}
+
+#[derive(Debug)]
+enum Tok {
+    Key(HeadKey),
+    Val(String),
+}
+
+fn head_tokens(row: &Row) -> Vec<Tok> {
+    let ps = pieces(row);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ps.len() {
+        let k = key(&ps[i].text);
+        if i + 1 < ps.len() {
+            let pair = format!("{k}{}", key(&ps[i + 1].text));
+            if let Some(h) = HEAD_KEYS
+                .iter()
+                .filter(|(n, _)| n.chars().count() >= 4)
+                .find(|(n, _)| *n == pair)
+                .map(|(_, h)| *h)
+            {
+                out.push(Tok::Key(h));
+                i += 2;
+                continue;
+            }
+        }
+        if let Some(h) = head_key_exact(&k) {
+            out.push(Tok::Key(h));
+        } else if i == 0 && k == "项目" && ps.len() > 1 {
+            out.push(Tok::Key(HeadKey::Name));
+        } else if let Some((h, rest)) = head_key_prefix(&ps[i].text) {
+            out.push(Tok::Key(h));
+            out.push(Tok::Val(clean(&rest)));
+        } else {
+            out.push(Tok::Val(ps[i].text.clone()));
+        }
+        i += 1;
+    }
+    out
+}
+
+const FRAGMENT_TRIM: &[char] = &[':', '：', '·', '•', '_', ' ', '.', ',', '、', '|', '，', '；', ';'];
+
+/// Reads 项目名称 / 主管部门 / … pairs from the preamble rows.
+fn head_fields(rows: &[Row]) -> Vec<(HeadKey, String, usize)> {
+    let mut out: Vec<(HeadKey, String, usize)> = Vec::new();
+    for (ri, row) in rows.iter().enumerate() {
+        let toks = head_tokens(row);
+        if !toks.iter().any(|t| matches!(t, Tok::Key(_))) {
+            continue;
+        }
+        let mut cur: Option<(HeadKey, Vec<String>)> = None;
+        let mut just_keyed = false;
+        let flush = |cur: &mut Option<(HeadKey, Vec<String>)>, out: &mut Vec<(HeadKey, String, usize)>| {
+            if let Some((h, parts)) = cur.take() {
+                out.push((h, join(&parts), ri));
+            }
+        };
+        for t in toks {
+            match t {
+                Tok::Key(h) => {
+                    if cur.as_ref().is_some_and(|(c, p)| *c == h && p.is_empty()) {
+                        continue;
+                    }
+                    flush(&mut cur, &mut out);
+                    cur = Some((h, Vec::new()));
+                    just_keyed = true;
+                }
+                Tok::Val(v) => {
+                    let frag = v.trim_matches(FRAGMENT_TRIM).to_string();
+                    let n = frag.chars().count();
+                    let residue = just_keyed
+                        && ((n == 1 && frag.chars().all(is_cjk))
+                            || (n <= 2 && frag.ends_with('称')));
+                    let junk = n == 0 || (n == 1 && !frag.chars().all(is_cjk));
+                    just_keyed = false;
+                    if residue || junk {
+                        continue;
+                    }
+                    if let Some((_, parts)) = cur.as_mut() {
+                        parts.push(frag);
+                    }
+                }
+            }
+        }
+        flush(&mut cur, &mut out);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Funds block
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Money {
+    Initial,
+    Budget,
+    Executed,
+    Weight,
+    Rate,
+    Score,
+}
+
+struct MoneyCost;
+impl FitCost<Money> for MoneyCost {
+    fn fit(&self, kind: Kind, id: &Money) -> f32 {
+        match (id, kind) {
+            (_, Kind::Number) => 0.0,
+            (Money::Weight | Money::Score, Kind::Dash) => 0.0,
+            (Money::Rate, Kind::Dash) => 1.0,
+            (_, Kind::Dash) => 1.5,
+            _ => 4.0,
+        }
+    }
+}
+
+fn money_header_field(k: &str) -> Option<Money> {
+    if k.contains("年初") {
+        Some(Money::Initial)
+    } else if k.contains("执行率") {
+        Some(Money::Rate)
+    } else if k.contains("预算数") || k.contains("全年预算") || k.contains("期预算") {
+        Some(Money::Budget)
+    } else if k.contains("执行数") || k.ends_with("执行") {
+        Some(Money::Executed)
+    } else if k == "分值" || k == "分数" {
+        Some(Money::Weight)
+    } else if k == "得分" {
+        Some(Money::Score)
+    } else {
+        None
+    }
+}
+
+fn money_row_kind(k: &str) -> Option<FundsRowKind> {
+    if k.chars().count() > 20 {
+        return None;
+    }
+    if k.contains("资金总额") {
+        Some(FundsRowKind::Total)
+    } else if k.contains("财政拨款") {
+        Some(FundsRowKind::CurrentAppropriation)
+    } else if k.contains("上年结转") {
+        Some(FundsRowKind::Carryover)
+    } else if k.contains("其他资金") {
+        Some(FundsRowKind::Other)
+    } else if k.contains("财政资金") {
+        Some(FundsRowKind::Fiscal)
+    } else {
+        None
+    }
+}
+
+fn money_kind(text: &str) -> Kind {
+    if text.trim() == "-" || text.trim() == "—" {
+        Kind::Dash
+    } else if parse_amount(text).is_some() {
+        Kind::Number
+    } else {
+        Kind::Text
+    }
+}
+
+/// Header fields of a funds block: one field per recognised header cell (a cell holding
+/// several header labels is split).
+fn money_fields(header: &Row, kind: FormKind) -> (Vec<Field<Money>>, bool) {
+    let mut fields: Vec<Field<Money>> = Vec::new();
+    for p in pieces(header) {
+        let toks: Vec<&str> = p.raw.split_whitespace().collect();
+        let sub: Vec<(f32, String)> = if toks.len() > 1
+            && toks.iter().all(|t| money_header_field(&key(t)).is_some())
+        {
+            let n = toks.len() as f32;
+            toks.iter()
+                .enumerate()
+                .map(|(i, t)| (p.col + i as f32 / n, key(t)))
+                .collect()
+        } else {
+            vec![(p.col, key(&p.text))]
+        };
+        for (col, k) in sub {
+            if let Some(m) = money_header_field(&k) {
+                if !fields.iter().any(|f| f.id == m) {
+                    fields.push(Field {
+                        id: m,
+                        start: col,
+                        end: col,
+                        multi: false,
+                    });
+                }
+            }
+        }
+    }
+    let expected: &[Money] = match kind {
+        FormKind::Monitoring => &[Money::Initial, Money::Budget, Money::Executed, Money::Rate],
+        _ => &[
+            Money::Initial,
+            Money::Budget,
+            Money::Executed,
+            Money::Weight,
+            Money::Rate,
+            Money::Score,
+        ],
+    };
+    let complete = expected.iter().all(|m| fields.iter().any(|f| f.id == *m));
+    if !complete {
+        // Place missing fields in canonical order between the known ones.
+        let mut out: Vec<Field<Money>> = Vec::new();
+        let base = fields.first().map_or(2.0, |f| f.start);
+        for (i, m) in expected.iter().enumerate() {
+            if let Some(f) = fields.iter().find(|f| f.id == *m) {
+                out.push(f.clone());
+            } else {
+                let prev = out.last().map_or(base - 1.0 + i as f32 * 0.0, |f| f.end);
+                out.push(Field {
+                    id: *m,
+                    start: prev + 0.5,
+                    end: prev + 1.0,
+                    multi: false,
+                });
+            }
+        }
+        fields = out;
+    }
+    fields.sort_by(|a, b| a.start.total_cmp(&b.start));
+    (fields, complete)
+}
+
+fn funds_block(rows: &[Row], kind: FormKind) -> Vec<FundsRow> {
+    let header = rows.iter().position(|r| {
+        let k = row_key(r);
+        k.contains("年初预算") || (k.contains("预算数") && k.contains("执行"))
+    });
+    let Some(first_money) = rows.iter().position(|r| money_row_of(r).is_some()) else {
+        return Vec::new();
+    };
+    let header_row = header.filter(|&h| h <= first_money).map(|h| &rows[h]);
+    let (fields, complete) = match header_row {
+        Some(h) => money_fields(h, kind),
+        None => money_fields(&Row { cells: vec![], origin: Origin::Line { line: 0 } }, kind),
+    };
+    let lambda = if complete { 0.6 } else { 0.3 };
+    let mut out: Vec<FundsRow> = Vec::new();
+    for row in &rows[first_money..] {
+        let Some((kind_row, label_idx)) = money_row_of(row) else {
+            if out.len() >= 4 {
+                break;
+            }
+            continue;
+        };
+        if out.iter().any(|r| r.row == kind_row) {
+            break;
+        }
+        let ps = pieces(row);
+        let mut items_p: Vec<Piece> = Vec::new();
+        let (_, fused) = split_trailing_numbers(&ps[label_idx]);
+        items_p.extend(fused);
+        for p in &ps[label_idx + 1..] {
+            items_p.extend(split_numbers(p));
+        }
+        let items: Vec<Item> = items_p
+            .iter()
+            .map(|p| Item {
+                col: p.col,
+                kind: money_kind(&p.text),
+                len: p.text.chars().count(),
+            })
+            .collect();
+        let a = align(&items, &fields, &MoneyCost, 3, lambda);
+        let mut fr = FundsRow {
+            row: kind_row,
+            initial_budget: None,
+            budget: None,
+            executed: None,
+            rate_pct: None,
+            weight: None,
+            score: None,
+        };
+        for (p, f) in items_p.iter().zip(&a.fields) {
+            let Some(fi) = f else { continue };
+            let v = parse_amount(&p.text);
+            match fields[*fi].id {
+                Money::Initial => fr.initial_budget = v,
+                Money::Budget => fr.budget = v,
+                Money::Executed => fr.executed = v,
+                Money::Weight => fr.weight = v,
+                Money::Rate => fr.rate_pct = v,
+                Money::Score => fr.score = v,
+            }
+        }
+        out.push(fr);
+    }
+    out
+}
+
+/// The money row kind of a row and the index (among filled pieces) of its label cell.
+fn money_row_of(row: &Row) -> Option<(FundsRowKind, usize)> {
+    let ps = pieces(row);
+    ps.iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, p)| {
+            let (label, _) = split_trailing_numbers(p);
+            money_row_kind(&key(&label)).map(|k| (k, i))
+        })
+}
+
+/// Declarations print two label columns (project totals left, this year's request
+/// right) and one value column: each amount belongs to the nearest label on its left.
+fn declaration_funds(rows: &[Row]) -> Vec<FundsRow> {
+    let mut found: Vec<(FundsRowKind, Option<Decimal>)> = Vec::new();
+    for row in rows {
+        let mut current: Option<FundsRowKind> = None;
+        let mut row_vals: Vec<(FundsRowKind, Option<Decimal>)> = Vec::new();
+        for p in pieces(row) {
+            let k = key(&p.text);
+            if k.contains("项目资金总额") && !k.contains("申请") {
+                current = None;
+                continue;
+            }
+            if k.contains("资金申请总额") {
+                current = Some(FundsRowKind::Total);
+                row_vals.push((FundsRowKind::Total, None));
+                continue;
+            }
+            if let Some(kind) = money_row_kind(&k).filter(|_| parse_amount(&p.text).is_none()) {
+                current = Some(kind);
+                row_vals.push((kind, None));
+                continue;
+            }
+            if let (Some(kind), Some(v)) = (current, parse_amount(&p.text)) {
+                if let Some(slot) = row_vals.iter_mut().rev().find(|(k, _)| *k == kind) {
+                    if slot.1.is_none() {
+                        slot.1 = Some(v);
+                    }
+                }
+            }
+        }
+        for (k, v) in row_vals {
+            match found.iter_mut().find(|(fk, _)| *fk == k) {
+                Some(slot) => {
+                    if slot.1.is_none() {
+                        slot.1 = v;
+                    }
+                }
+                None => found.push((k, v)),
+            }
+        }
+    }
+    found.sort_by_key(|(k, _)| *k);
+    found
+        .into_iter()
+        .filter(|(k, v)| *k != FundsRowKind::Fiscal || v.is_some())
+        .map(|(row, budget)| FundsRow {
+            row,
+            initial_budget: None,
+            budget,
+            executed: None,
+            rate_pct: None,
+            weight: None,
+            score: None,
+        })
+        .collect()
+}
+
+fn funds_unit(rows: &[Row]) -> Option<String> {
+    let mut yuan = false;
+    for r in rows {
+        let k = row_key(r);
+        let cells = keys(r);
+        let labels = cells.iter().filter(|c| parse_amount(c).is_none());
+        for c in labels {
+            if c.contains("万元") || c.contains("万") && (c.contains("项目") || c.contains("资金") || c.chars().count() <= 3) {
+                return Some("万元".into());
+            }
+            if c.ends_with("元") || c.contains("元)") || c.contains("(元") {
+                yuan = true;
+            }
+        }
+        if k.contains("万元") {
+            return Some("万元".into());
+        }
+    }
+    yuan.then(|| "元".into())
+}
+
+// ---------------------------------------------------------------------------------------
+// Indicators
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ind {
+    L1,
+    L2,
+    L3,
+    Target,
+    Planned,
+    Actual,
+    Weight,
+    Score,
+    Note,
+}
+
+struct IndCost;
+impl FitCost<Ind> for IndCost {
+    fn fit(&self, kind: Kind, id: &Ind) -> f32 {
+        use Kind::*;
+        match id {
+            Ind::L1 => match kind {
+                Level1 => 0.0,
+                Text => 1.2,
+                Level2 => 2.5,
+                _ => 4.0,
+            },
+            Ind::L2 => match kind {
+                Level2 => 0.0,
+                Text => 1.2,
+                Level1 => 2.5,
+                _ => 4.0,
+            },
+            Ind::L3 => match kind {
+                Text => 0.0,
+                Level1 | Level2 => 2.0,
+                Measure => 2.5,
+                _ => 3.0,
+            },
+            Ind::Target => match kind {
+                Measure => 0.0,
+                Number => 0.3,
+                Text => 0.4,
+                Dash => 1.0,
+                Band => 2.0,
+                _ => 3.0,
+            },
+            Ind::Planned | Ind::Actual => match kind {
+                Measure | Number | Band => 0.0,
+                Text => 0.4,
+                Dash => 0.5,
+                _ => 3.0,
+            },
+            Ind::Weight | Ind::Score => match kind {
+                Number => 0.0,
+                Dash => 1.0,
+                _ => 5.0,
+            },
+            Ind::Note => match kind {
+                Text => 0.0,
+                Dash => 0.5,
+                Band | Measure => 1.5,
+                Number => 2.0,
+                _ => 2.0,
+            },
+        }
+    }
+}
+
+const BANDS: [&str; 5] = [
+    "达成指标",
+    "部分达成指标并具有一定效果",
+    "未达成指标且效果较差",
+    "达成",
+    "未达成",
+];
+
+fn ind_kind(text: &str) -> Kind {
+    let t = text.trim();
+    if t == "-" || t == "—" || t == "/" {
+        return Kind::Dash;
+    }
+    if let Some(l) = labels::level(t) {
+        return match l {
+            Level::One(_) => Kind::Level1,
+            Level::Two(_) => Kind::Level2,
+        };
+    }
+    if parse_amount(t).is_some() {
+        return Kind::Number;
+    }
+    if BANDS.contains(&key(t).as_str()) {
+        return Kind::Band;
+    }
+    if parse_value(t).is_some_and(|v| v.value.is_some()) {
+        return Kind::Measure;
+    }
+    Kind::Text
+}
+
+fn ind_header_field(k: &str) -> Option<Ind> {
+    if k.contains("一级") {
+        Some(Ind::L1)
+    } else if k.contains("二级") {
+        Some(Ind::L2)
+    } else if k.contains("三级") {
+        Some(Ind::L3)
+    } else if k.contains("计划完成") {
+        Some(Ind::Planned)
+    } else if k.contains("实际完成") || k.contains("完成值") {
+        Some(Ind::Actual)
+    } else if k.contains("指标值") {
+        Some(Ind::Target)
+    } else if k == "分值" || k == "分数" {
+        Some(Ind::Weight)
+    } else if k == "得分" {
+        Some(Ind::Score)
+    } else if k.contains("偏差") || k.contains("原因") || k.contains("改进") {
+        Some(Ind::Note)
+    } else {
+        None
+    }
+}
+
+fn expected_ind(kind: FormKind) -> &'static [Ind] {
+    match kind {
+        FormKind::SelfEvaluation => &[
+            Ind::L1,
+            Ind::L2,
+            Ind::L3,
+            Ind::Target,
+            Ind::Actual,
+            Ind::Weight,
+            Ind::Score,
+            Ind::Note,
+        ],
+        FormKind::Monitoring => &[
+            Ind::L1,
+            Ind::L2,
+            Ind::L3,
+            Ind::Target,
+            Ind::Planned,
+            Ind::Actual,
+            Ind::Note,
+        ],
+        FormKind::TargetDeclaration => &[Ind::L1, Ind::L2, Ind::L3, Ind::Target],
+    }
+}
+
+/// Fields of an indicator table from one or two header rows. Unrecognised header
+/// fragments (`三级扫 | 旨标`) widen the field on their left.
+fn ind_fields(headers: &[&Row], kind: FormKind) -> (Vec<Field<Ind>>, bool) {
+    let mut cols: Vec<(f32, Option<Ind>, bool)> = Vec::new(); // col, field, is_fragment
+    for (hi, h) in headers.iter().enumerate() {
+        for p in pieces(h) {
+            let k = key(&p.text);
+            if labels::is_section_label(&p.text) {
+                continue;
+            }
+            let f = ind_header_field(&k);
+            match cols.iter_mut().find(|(c, _, _)| (*c - p.col).abs() < 0.01) {
+                Some(slot) => {
+                    if slot.1.is_none() && f.is_some() {
+                        *slot = (p.col, f, false);
+                    }
+                }
+                None => cols.push((p.col, f, f.is_none() && hi == 0)),
+            }
+        }
+    }
+    cols.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let expected = expected_ind(kind);
+    let mut fields: Vec<Field<Ind>> = Vec::new();
+    for (col, f, frag) in cols {
+        match f {
+            Some(id) if expected.contains(&id) => {
+                if let Some(existing) = fields.iter_mut().find(|x| x.id == id) {
+                    if existing.end < col && fields.last().is_some_and(|l| l.id == id) {
+                        if let Some(l) = fields.last_mut() {
+                            l.end = col;
+                        }
+                    }
+                } else {
+                    fields.push(Field {
+                        id,
+                        start: col,
+                        end: col,
+                        multi: matches!(id, Ind::L1 | Ind::L2 | Ind::L3 | Ind::Note),
+                    });
+                }
+            }
+            None if frag => {
+                if let Some(l) = fields.last_mut() {
+                    if col - l.end <= 1.01 && matches!(l.id, Ind::L1 | Ind::L2 | Ind::L3) {
+                        l.end = col;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Keep canonical order; drop out-of-order duplicates.
+    let mut ordered: Vec<Field<Ind>> = Vec::new();
+    for f in fields {
+        let rank = expected.iter().position(|e| *e == f.id).unwrap_or(0);
+        let last_rank = ordered
+            .last()
+            .map(|l| expected.iter().position(|e| *e == l.id).unwrap_or(0));
+        if last_rank.is_none_or(|lr| rank > lr) {
+            ordered.push(f);
+        }
+    }
+    let complete = expected.iter().all(|e| ordered.iter().any(|f| f.id == *e));
+    if !complete {
+        let mut out: Vec<Field<Ind>> = Vec::new();
+        for (i, e) in expected.iter().enumerate() {
+            if let Some(f) = ordered.iter().find(|f| f.id == *e) {
+                out.push(f.clone());
+            } else {
+                let prev_end = out.last().map_or(-1.0 + i as f32 * 0.0, |f| f.end);
+                let next_start = ordered
+                    .iter()
+                    .filter(|f| {
+                        expected.iter().position(|x| *x == f.id).unwrap_or(0) > i
+                    })
+                    .map(|f| f.start)
+                    .next()
+                    .unwrap_or(prev_end + 2.0);
+                let mid = if next_start > prev_end + 1.0 {
+                    (prev_end + next_start) / 2.0
+                } else {
+                    prev_end + 0.5
+                };
+                out.push(Field {
+                    id: *e,
+                    start: mid,
+                    end: mid,
+                    multi: matches!(e, Ind::L1 | Ind::L2 | Ind::L3 | Ind::Note),
+                });
+            }
+        }
+        ordered = out;
+    }
+    (ordered, complete)
+}
+
+#[derive(Debug, Default, Clone)]
+struct RawInd {
+    l1: Vec<String>,
+    l2: Vec<String>,
+    l3: Vec<String>,
+    target: Option<String>,
+    planned: Option<String>,
+    actual: Option<String>,
+    weight: Option<String>,
+    score: Option<String>,
+    note: Vec<String>,
+}
+
+impl RawInd {
+    fn has_value(&self) -> bool {
+        self.target.is_some() || self.planned.is_some() || self.actual.is_some()
+    }
+}
+
+fn is_table_end(row: &Row) -> bool {
+    let ks = keys(row);
+    let first = ks.first().map(String::as_str).unwrap_or("");
+    let all = ks.concat();
+    first.starts_with("总分")
+        || ks.iter().any(|k| k == "总分")
+        || is_end_marker(row)
+        || all.contains("总体判断")
+        || all.contains("完成可能性")
+        || all.contains("绩效跟踪")
+}
+
+/// A label solved for a run of rows.
+struct Label {
+    first: usize,
+    last: usize,
+    name: String,
+}
+
+/// Groups one level column's fragments into labels: consecutive fragments are joined
+/// until they read as a level name.
+fn level_labels(parts: &[Option<String>], want_two: bool) -> Vec<Label> {
+    let mut out = Vec::new();
+    let mut r = 0;
+    let matches = |t: &str| -> Option<&'static str> {
+        match labels::level(t) {
+            Some(Level::Two(n)) if want_two => Some(n),
+            Some(Level::One(n)) if !want_two => Some(n),
+            _ => None,
+        }
+    };
+    while r < parts.len() {
+        let Some(first) = parts[r].as_ref() else {
+            r += 1;
+            continue;
+        };
+        let mut text = first.clone();
+        let mut last = r;
+        let mut hit = matches(&text);
+        while hit.is_none()
+            && last + 1 < parts.len()
+            && last + 1 - r < 4
+            && parts[last + 1].is_some()
+        {
+            last += 1;
+            text.push_str(parts[last].as_deref().unwrap_or(""));
+            hit = matches(&text);
+        }
+        match hit {
+            Some(n) => {
+                out.push(Label {
+                    first: r,
+                    last,
+                    name: n.to_string(),
+                });
+                r = last + 1;
+            }
+            None => {
+                // A clean custom label (ends in 指标) is kept as printed; noise is not.
+                let t = clean(first);
+                if t.ends_with("指标") && t.chars().count() >= 4 && t.chars().all(is_cjk) {
+                    out.push(Label {
+                        first: r,
+                        last: r,
+                        name: t,
+                    });
+                }
+                r += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Assigns each table row the label whose merged region covers it. Labels printed at
+/// the top of their region fill down; labels centred in their region (scans, PDF
+/// exports) cover the rows around them.
+fn fill_levels(labels: &[Label], n: usize, first_ind_row: usize) -> Vec<Option<String>> {
+    let mut out = vec![None; n];
+    if labels.is_empty() {
+        return out;
+    }
+    let top_aligned = labels[0].first <= first_ind_row;
+    let mut start = 0usize;
+    for (k, l) in labels.iter().enumerate() {
+        let next_first = labels.get(k + 1).map_or(n, |x| x.first);
+        let end = if k + 1 == labels.len() {
+            n.saturating_sub(1)
+        } else if top_aligned {
+            next_first.saturating_sub(1)
+        } else {
+            let centre2 = l.first + l.last; // twice the centre
+            let e = centre2.saturating_sub(start);
+            e.clamp(l.last, next_first.saturating_sub(1).max(l.last))
+        };
+        let s = if k == 0 { 0 } else { start };
+        for slot in out.iter_mut().take(end.min(n - 1) + 1).skip(s) {
+            *slot = Some(l.name.clone());
+        }
+        start = end + 1;
+    }
+    out
+}
+
+fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
+    let Some(h) = rows.iter().position(is_indicator_header) else {
+        return (Vec::new(), rows.len());
+    };
+    let mut headers = vec![&rows[h]];
+    let mut body = h + 1;
+    if let Some(next) = rows.get(h + 1) {
+        let n = pieces(next)
+            .iter()
+            .filter(|p| ind_header_field(&key(&p.text)).is_some())
+            .count();
+        if n >= 3 {
+            headers.push(next);
+            body = h + 2;
+        }
+    }
+    let (fields, complete) = ind_fields(&headers, kind);
+    let lambda = if complete { 0.6 } else { 0.3 };
+
+    // (table row, origin, raw)
+    let mut raws: Vec<(usize, Origin, RawInd)> = Vec::new();
+    let mut l1_parts: Vec<Option<String>> = Vec::new();
+    let mut l2_parts: Vec<Option<String>> = Vec::new();
+    let mut end = rows.len();
+    for (ri, row) in rows.iter().enumerate().skip(body) {
+        if row.is_blank() {
+            continue;
+        }
+        if is_table_end(row) {
+            end = ri;
+            break;
+        }
+        let mut ps: Vec<Piece> = Vec::new();
+        for p in pieces(row) {
+            if labels::is_section_label(&p.text) {
+                continue;
+            }
+            ps.extend(split_numbers(&p));
+        }
+        let items: Vec<Item> = ps
+            .iter()
+            .map(|p| Item {
+                col: p.col,
+                kind: ind_kind(&p.text),
+                len: p.text.chars().count(),
+            })
+            .collect();
+        let a = align(&items, &fields, &IndCost, 3, lambda);
+        let mut raw = RawInd::default();
+        for (p, f) in ps.iter().zip(&a.fields) {
+            let Some(fi) = f else { continue };
+            let t = p.text.clone();
+            match fields[*fi].id {
+                Ind::L1 => raw.l1.push(t),
+                Ind::L2 => raw.l2.push(t),
+                Ind::L3 => raw.l3.push(t),
+                Ind::Target => raw.target = Some(t),
+                Ind::Planned => raw.planned = Some(t),
+                Ind::Actual => raw.actual = Some(t),
+                Ind::Weight => raw.weight = Some(t),
+                Ind::Score => raw.score = Some(t),
+                Ind::Note => raw.note.push(t),
+            }
+        }
+        // A level-3 name that landed in a level column: the rightmost unknown text there.
+        if raw.l3.is_empty() && raw.has_value() {
+            for col in [&mut raw.l2, &mut raw.l1] {
+                if let Some(last) = col.last() {
+                    if labels::level(last).is_none() {
+                        if let Some(v) = col.pop() {
+                            raw.l3.push(v);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        // An unlabelled row of two numbers after the indicators is the total row.
+        if !raw.has_value() && raw.weight.is_some() && raw.score.is_some() && raw.l3.is_empty() {
+            end = ri;
+            break;
+        }
+        let t = l1_parts.len();
+        l1_parts.push(non_empty(join(&raw.l1)));
+        l2_parts.push(non_empty(join(&raw.l2)));
+        if raw.has_value() || (raw.weight.is_some() && !raw.l3.is_empty()) {
+            raws.push((t, row.origin.clone(), raw));
+        } else if !raw.note.is_empty() && raw.l3.is_empty() {
+            if let Some((_, _, prev)) = raws.last_mut() {
+                prev.note.extend(raw.note.iter().cloned());
+            }
+        }
+    }
+    let first_ind = raws.first().map_or(0, |(t, _, _)| *t);
+    let n = l1_parts.len();
+    let l1_fill = fill_levels(&level_labels(&l1_parts, false), n, first_ind);
+    let l2_fill = fill_levels(&level_labels(&l2_parts, true), n, first_ind);
+    let out = raws
+        .into_iter()
+        .map(|(t, origin, raw)| {
+            let level2 = l2_fill.get(t).cloned().flatten();
+            let level1 = level2
+                .as_deref()
+                .and_then(labels::parent_of)
+                .map(str::to_string)
+                .or_else(|| l1_fill.get(t).cloned().flatten());
+            let amount = |s: &Option<String>| s.as_deref().and_then(parse_amount);
+            Indicator {
+                level1,
+                level2,
+                level3: non_empty(join(&raw.l3)),
+                target: raw.target.as_deref().and_then(parse_value),
+                planned_to_date: raw.planned.as_deref().and_then(parse_value),
+                actual: raw.actual.as_deref().and_then(parse_value),
+                weight: amount(&raw.weight),
+                score: amount(&raw.score),
+                deviation_note: non_empty(join(&raw.note)),
+                source: origin,
+            }
+        })
+        .collect();
+    (out, end)
+}
+
+// ---------------------------------------------------------------------------------------
+// Goals
+
+fn is_goal_label(text: &str) -> bool {
+    let k = key(text);
+    let n = k.chars().count();
+    n > 0 && n <= 8 && k.chars().all(|c| "年度总体目标项目绩效预期".contains(c))
+}
+
+/// Goal texts between the funds block and the indicator table:
+/// (planned, actual, project-level goal of declarations).
+fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Option<String>) {
+    let Some(h) = rows.iter().position(|r| {
+        let k = row_key(r);
+        k.contains("期目标")
+            || k.contains("总体目标")
+            || k.contains("项目总目标")
+            || k.contains("完成情况")
+            || k.contains("绩效目标")
+    }) else {
+        return (None, None, None);
+    };
+    let hp = pieces(&rows[h]);
+    let mut planned: Vec<String> = Vec::new();
+    let mut actual: Vec<String> = Vec::new();
+    let mut project: Vec<String> = Vec::new();
+    let split_col: Option<f32>;
+    if kind == FormKind::TargetDeclaration {
+        split_col = hp
+            .iter()
+            .filter(|p| key(&p.text).contains("年度总体目标"))
+            .map(|p| p.col)
+            .next_back();
+    } else {
+        split_col = hp
+            .iter()
+            .find(|p| {
+                let k = key(&p.text);
+                k.contains("实际完成") || k.contains("完成情况") || k.starts_with('实')
+            })
+            .map(|p| p.col);
+    }
+    let min_content_col = hp
+        .iter()
+        .find(|p| {
+            let k = key(&p.text);
+            k.contains("期目标") || k.contains("项目总目标") || k.starts_with('预')
+        })
+        .map(|p| p.col);
+    let mut mode_actual = false;
+    for (i, row) in rows.iter().enumerate().skip(h) {
+        if is_indicator_header(row) {
+            break;
+        }
+        let ps = pieces(row);
+        if ps.len() == 1 {
+            let k = key(&ps[0].text);
+            if k == "预期目标" || k == "年度总体目标" {
+                mode_actual = false;
+                continue;
+            }
+            if k.contains("实际完成情况") && k.chars().count() <= 10 {
+                mode_actual = true;
+                continue;
+            }
+        }
+        for p in &ps {
+            let k = key(&p.text);
+            if i == h {
+                // Header row: labels only, unless a long text sits in it.
+                if k.chars().count() <= 12 {
+                    continue;
+                }
+            }
+            if is_goal_label(&p.text) {
+                continue;
+            }
+            if min_content_col.is_some_and(|m| p.col < m) && k.chars().count() <= 3 {
+                continue;
+            }
+            let target = if ps.len() == 1 && split_col.is_none_or(|_| row.cells.len() <= 1) {
+                if mode_actual {
+                    &mut actual
+                } else {
+                    &mut planned
+                }
+            } else {
+                match split_col {
+                    Some(c) if p.col >= c => {
+                        if kind == FormKind::TargetDeclaration {
+                            &mut planned
+                        } else {
+                            &mut actual
+                        }
+                    }
+                    _ => {
+                        if kind == FormKind::TargetDeclaration {
+                            &mut project
+                        } else {
+                            &mut planned
+                        }
+                    }
+                }
+            };
+            target.push(p.text.clone());
+        }
+    }
+    (
+        non_empty(join(&planned)),
+        non_empty(join(&actual)),
+        non_empty(join(&project)),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Totals, grade, monitoring outlook
+
+fn total_and_grade(rows: &[Row]) -> (Option<Decimal>, Option<String>) {
+    let mut total = None;
+    let mut grade = None;
+    for row in rows {
+        let ps = pieces(row);
+        let toks: Vec<String> = ps
+            .iter()
+            .flat_map(|p| p.raw.split_whitespace().map(clean).collect::<Vec<_>>())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let nums: Vec<Decimal> = toks.iter().filter_map(|t| parse_amount(t)).collect();
+        let k = row_key(row);
+        let labelled_total = k.contains("总分");
+        let grade_row = k.contains("评分等") || is_end_marker(row);
+        if total.is_none() && nums.len() >= 2 && (labelled_total || grade_row || toks.len() <= 4) {
+            total = nums.last().copied();
+        } else if total.is_none() && labelled_total && nums.len() == 1 {
+            total = nums.last().copied();
+        }
+        if grade_row && grade.is_none() {
+            grade = toks
+                .iter()
+                .find(|t| labels::GRADES.contains(&t.as_str()))
+                .cloned()
+                .or_else(|| {
+                    toks.iter().find_map(|t| {
+                        let last = t.chars().last()?.to_string();
+                        (labels::GRADES.contains(&last.as_str()) && key(t).starts_with("评分等级"))
+                            .then_some(last)
+                    })
+                });
+        }
+    }
+    (total, grade)
+}
+
+fn after_label(row: &Row, label: &str) -> Option<String> {
+    let ps = pieces(row);
+    let i = ps.iter().position(|p| key(&p.text).contains(label))?;
+    let rest: Vec<String> = ps[i + 1..]
+        .iter()
+        .filter(|p| !key(&p.text).contains("完成可能性"))
+        .map(|p| p.text.clone())
+        .collect();
+    non_empty(join(&rest))
+}
+
+fn monitoring_tail(rows: &[Row]) -> (Option<String>, Option<String>, Option<String>) {
+    let mut budget = None;
+    let mut goals = None;
+    let mut actions = None;
+    for row in rows {
+        let k = row_key(row);
+        if k.contains("预算完成可能性") && budget.is_none() {
+            budget = after_label(row, "预算完成可能性");
+        }
+        if k.contains("目标完成可能性") && goals.is_none() {
+            goals = after_label(row, "目标完成可能性");
+        }
+        if k.contains("纠偏措施") && actions.is_none() {
+            actions = after_label(row, "纠偏措施");
+        }
+    }
+    (budget, goals, actions)
+}
+
+// ---------------------------------------------------------------------------------------
+// Dates, years, districts
+
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:至|-|—|~|到)\s*(20\d{2})\s*年\s*(\d{1,2})\s*月")
+        .expect("static regex")
+});
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(20\d{2})\s*年度").expect("static regex"));
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})").expect("static regex")
+});
+
+const DISTRICTS: [&str; 16] = [
+    "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "闵行区", "宝山区",
+    "嘉定区", "浦东新区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区",
+];
+static DISTRICT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"市(\p{Han}{1,3}?(?:新区|区|县))").expect("static regex")
+});
+
+fn district_of(texts: &[&Option<String>]) -> Option<String> {
+    for t in texts.iter().filter_map(|t| t.as_deref()) {
+        if let Some(d) = DISTRICTS.iter().find(|d| t.contains(*d)) {
+            return Some((*d).to_string());
+        }
+    }
+    for t in texts.iter().filter_map(|t| t.as_deref()) {
+        if let Some(c) = DISTRICT.captures(t) {
+            return c.get(1).map(|m| m.as_str().to_string());
+        }
+    }
+    None
+}
+
+fn iso_date(s: &str) -> Option<String> {
+    let c = DATE.captures(s)?;
+    let y: u32 = c.get(1)?.as_str().parse().ok()?;
+    let m: u32 = c.get(2)?.as_str().parse().ok()?;
+    let d: u32 = c.get(3)?.as_str().parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The year a whole file speaks of: its first stand-alone year line, if any.
+pub(crate) fn file_year(grid: &Grid) -> Option<i32> {
+    grid.rows.iter().find_map(year_line)
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// Which form a segment is: by its title, else by its content.
+fn form_kind(rows: &[Row]) -> FormKind {
+    for r in rows.iter().take(8) {
+        let k = row_key(r);
+        if k.contains("跟踪表") || k.contains("跟踪时段") {
+            return FormKind::Monitoring;
+        }
+        if k.contains("申报表") {
+            return FormKind::TargetDeclaration;
+        }
+        if k.contains("自评") || k.contains("自我评价") {
+            return FormKind::SelfEvaluation;
+        }
+    }
+    let all: String = rows.iter().map(row_key).collect();
+    if all.contains("跟踪期") {
+        FormKind::Monitoring
+    } else if all.contains("资金申请总额") || all.contains("项目性质") {
+        FormKind::TargetDeclaration
+    } else {
+        FormKind::SelfEvaluation
+    }
+}
+
+/// A form parsed from a row range, before file-level details are filled in.
+#[derive(Debug, Clone)]
+pub struct ParsedForm {
+    /// The record; `record_id` and `source` are left for the caller.
+    pub record: Record,
+    /// Grid rows the form spans.
+    pub rows: Range<usize>,
+}
+
+/// Parses one segment of the grid.
+pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option<i32>) -> ParsedForm {
+    let rows = &grid.rows[range.clone()];
+    let kind = form_kind(rows);
+    let anchor = rows
+        .iter()
+        .position(crate::segment::is_anchor)
+        .unwrap_or(0);
+    let preamble = &rows[..anchor.min(rows.len())];
+
+    // Header fields.
+    let fields = head_fields(preamble);
+    let get = |h: HeadKey| -> Option<String> {
+        fields
+            .iter()
+            .find(|(k, v, _)| *k == h && !v.is_empty())
+            .map(|(_, v, _)| v.clone())
+    };
+    let mut project_name = get(HeadKey::Name);
+    if project_name.is_none() {
+        // A name printed above its label, or a label lost to OCR: the text row before the
+        // 项目名称 / 主管部门 row that is not a title, year or period line.
+        let name_row = fields
+            .iter()
+            .find(|(k, _, _)| *k == HeadKey::Name)
+            .or_else(|| fields.iter().find(|(k, _, _)| *k == HeadKey::Department))
+            .map(|(_, _, r)| *r);
+        if let Some(r) = name_row {
+            project_name = preamble[..r]
+                .iter()
+                .rev()
+                .find(|row| !row.is_blank())
+                .filter(|row| {
+                    !crate::segment::is_start_marker(row) && !is_end_marker(row)
+                })
+                .and_then(|row| {
+                    let parts: Vec<String> = pieces(row)
+                        .into_iter()
+                        .map(|p| p.text.trim_matches(FRAGMENT_TRIM).to_string())
+                        .filter(|t| t.chars().filter(|c| is_cjk(*c)).count() >= 2)
+                        .collect();
+                    non_empty(join(&parts))
+                });
+        }
+    }
+    let department = get(HeadKey::Department);
+    let implementer = get(HeadKey::Implementer);
+    let district = district_of(&[&department, &implementer]);
+
+    // Year and period.
+    let pre_text: String = preamble.iter().map(|r| r.joined()).collect::<Vec<_>>().join(" ");
+    let period = PERIOD.captures(&pre_text).and_then(|c| {
+        let y1 = c.get(1)?.as_str();
+        let m1: u32 = c.get(2)?.as_str().parse().ok()?;
+        let y2 = c.get(3)?.as_str();
+        let m2: u32 = c.get(4)?.as_str().parse().ok()?;
+        Some(Period {
+            start: format!("{y1}-{m1:02}"),
+            end: format!("{y2}-{m2:02}"),
+        })
+    });
+    let year = YEAR
+        .captures(&pre_text)
+        .and_then(|c| c.get(1))
+        .and_then(|m| m.as_str().parse().ok())
+        .or_else(|| period.as_ref().and_then(|p| p.start[..4].parse().ok()))
+        .or(fallback_year);
+
+    // Funds.
+    let (funds, unit_rows_end) = if kind == FormKind::TargetDeclaration {
+        let decl_start = rows
+            .iter()
+            .position(|r| row_key(r).contains("资金申请总额") || row_key(r).contains("项目资金"))
+            .unwrap_or(anchor);
+        let decl_end = rows
+            .iter()
+            .skip(decl_start)
+            .position(|r| {
+                let k = row_key(r);
+                k.contains("绩效目标") || k.contains("总目标") || is_indicator_header(r)
+            })
+            .map_or(rows.len(), |p| p + decl_start);
+        (declaration_funds(&rows[decl_start..decl_end]), decl_end)
+    } else {
+        let start = anchor.saturating_sub(3);
+        let end = rows
+            .iter()
+            .skip(anchor)
+            .position(|r| {
+                let k = row_key(r);
+                k.contains("期目标") || k.contains("总体目标") || is_indicator_header(r)
+            })
+            .map_or(rows.len(), |p| p + anchor);
+        (funds_block(&rows[start..end], kind), end)
+    };
+    let funds_unit = funds_unit(&rows[anchor.saturating_sub(3)..unit_rows_end.max(anchor)]);
+
+    // Goals, indicators, totals.
+    let ind_header = rows.iter().position(is_indicator_header).unwrap_or(rows.len());
+    let (goal_planned, goal_actual, goal_project) =
+        goals(&rows[unit_rows_end.min(ind_header)..ind_header], kind);
+    let (indicators, table_end) = indicators(rows, kind);
+    let (total_score, grade) = if kind == FormKind::SelfEvaluation {
+        total_and_grade(&rows[table_end.min(rows.len())..])
+    } else {
+        (None, None)
+    };
+    let (outlook_budget, outlook_goals, corrective_actions) = if kind == FormKind::Monitoring {
+        monitoring_tail(&rows[table_end.min(rows.len())..])
+    } else {
+        (None, None, None)
+    };
+
+    let record = Record {
+        record_id: String::new(),
+        form: kind,
+        year,
+        period: if kind == FormKind::Monitoring { period } else { None },
+        project_name,
+        department,
+        implementer,
+        district,
+        project_nature: get(HeadKey::Nature),
+        project_category: get(HeadKey::Category),
+        planned_start: get(HeadKey::Start).and_then(|s| iso_date(&s)),
+        planned_end: get(HeadKey::End).and_then(|s| iso_date(&s)),
+        funds_unit,
+        funds,
+        goal_planned,
+        goal_actual,
+        indicators,
+        total_score,
+        grade,
+        outlook_budget,
+        outlook_goals,
+        corrective_actions,
+        goal_project,
+        source: RecordSource {
+            file: String::new(),
+            sha256: String::new(),
+            format: String::new(),
+            pages: Vec::new(),
+            link: String::new(),
+            lines: None,
+        },
+    };
+    ParsedForm {
+        record,
+        rows: range,
+    }
+}

@@ -1,0 +1,116 @@
+//! The cell grid: the one type every reader (text, spreadsheet, PDF) produces and the
+//! form parser consumes.
+//!
+//! A [`Grid`] is a list of [`Row`]s in reading order; each row holds [`Cell`]s at column
+//! positions and knows where in the source it came from ([`Origin`]). Nothing here knows
+//! about budget forms: the grid is the seam between readers and the form parser.
+//!
+//! [`text`] holds the text-normalisation helpers shared by readers and parser (HTML
+//! remnants, whitespace between CJK characters, full-width forms).
+
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a row (or a cell) was found in its source document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Origin {
+    /// A line of a text export, 1-based.
+    Line {
+        /// 1-based line number.
+        line: u32,
+    },
+    /// A row of a spreadsheet.
+    Sheet {
+        /// Sheet name as in the workbook.
+        sheet: String,
+        /// 1-based row number as Excel shows it.
+        row: u32,
+    },
+    /// A row of table cells on a PDF page.
+    Pdf {
+        /// 1-based page number.
+        page: u32,
+        /// Bounding box `[x0, y0, x1, y1]` in PDF points.
+        bbox: [f32; 4],
+    },
+}
+
+impl Origin {
+    /// The 1-based page this origin lies on (text lines and sheets have no pages: `None`).
+    pub fn page(&self) -> Option<u32> {
+        match self {
+            Origin::Pdf { page, .. } => Some(*page),
+            _ => None,
+        }
+    }
+}
+
+/// One table cell.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Raw text as the reader found it (not cleaned).
+    pub text: String,
+    /// Column position. Fractional positions are allowed so a parser can split a cell
+    /// that holds two values and keep their order.
+    pub col: f32,
+    /// Number of columns the cell spans (1 for an unmerged cell).
+    pub col_span: u32,
+    /// Number of rows the cell spans (1 for an unmerged cell).
+    pub row_span: u32,
+}
+
+impl Cell {
+    /// An unmerged cell at column `col`.
+    pub fn new(text: impl Into<String>, col: f32) -> Self {
+        Cell {
+            text: text.into(),
+            col,
+            col_span: 1,
+            row_span: 1,
+        }
+    }
+
+    /// True when the cell holds nothing but whitespace or empty HTML remnants.
+    pub fn is_blank(&self) -> bool {
+        text::clean(&self.text).is_empty()
+    }
+}
+
+/// One row of cells in reading order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Cells ordered by column; blank cells may be present (they keep positions).
+    pub cells: Vec<Cell>,
+    /// Where the row came from.
+    pub origin: Origin,
+}
+
+impl Row {
+    /// Non-blank cells, in column order.
+    pub fn filled(&self) -> impl Iterator<Item = &Cell> {
+        self.cells.iter().filter(|c| !c.is_blank())
+    }
+
+    /// True when every cell is blank.
+    pub fn is_blank(&self) -> bool {
+        self.filled().next().is_none()
+    }
+
+    /// Cleaned text of all non-blank cells joined without separator.
+    pub fn joined(&self) -> String {
+        let mut s = String::new();
+        for c in self.filled() {
+            s.push_str(&text::clean(&c.text));
+        }
+        s
+    }
+}
+
+/// A whole document as rows of cells.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Grid {
+    /// Rows in reading order (pages concatenated for paged sources).
+    pub rows: Vec<Row>,
+}

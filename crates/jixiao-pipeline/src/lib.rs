@@ -1,0 +1,289 @@
+//! One source file in, its records (or typed errors) out.
+//!
+//! Owns format detection (magic bytes first, extension second), dispatch to the reader
+//! for that format, hashing for record ids, provenance links, and containment: a reader
+//! or parser that panics on hostile input fails that one file, never the run. It does
+//! not walk directories or write outputs (that is the CLI's job).
+
+use jixiao_grid::{Grid, Origin};
+use jixiao_record::{Record, RecordSource};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+/// Largest file read (bytes); larger files are refused rather than risk memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Source formats, told apart by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Tab-separated text export.
+    Text,
+    /// PDF.
+    Pdf,
+    /// Office Open XML workbook (.xlsx) or another ZIP container.
+    Xlsx,
+    /// Legacy binary workbook (OLE compound file).
+    Xls,
+    /// An HTML page (often served as `.xls`).
+    Html,
+}
+
+impl Format {
+    /// Lowercase name used in `source.format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Detects the format from the first bytes, then from the extension.
+pub fn detect(bytes: &[u8], path: &Path) -> Format {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.starts_with(b"%PDF") {
+        return Format::Pdf;
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Format::Xlsx;
+    }
+    if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) {
+        return Format::Xls;
+    }
+    let lower: Vec<u8> = head
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace() || **b == 0xef || **b == 0xbb || **b == 0xbf)
+        .take(64)
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") || lower.starts_with(b"<table") {
+        return Format::Html;
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("pdf") => Format::Pdf,
+        Some("xlsx" | "xlsm" | "ods") => Format::Xlsx,
+        Some("xls") => Format::Xls,
+        _ => Format::Text,
+    }
+}
+
+/// Why a file gave no records. Every message names the file; the place is in `place()`.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    /// The file could not be read from disk.
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        /// File as given.
+        file: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is larger than [`MAX_FILE_BYTES`].
+    #[error("{file}: {size} bytes is over the {limit}-byte limit")]
+    TooLarge {
+        /// File as given.
+        file: String,
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// The text reader rejected the file.
+    #[error("{file}: {source}")]
+    Text {
+        /// File as given.
+        file: String,
+        /// Reader error.
+        source: jixiao_text::TextError,
+    },
+    /// No reader for this format yet.
+    #[error("{file}: {format} files are not supported yet")]
+    Unsupported {
+        /// File as given.
+        file: String,
+        /// Detected format.
+        format: &'static str,
+    },
+    /// The file was read but holds no budget-performance form.
+    #[error("{file}: no budget-performance form found (no 年度资金总额 / 年度资金申请总额 row)")]
+    NoForms {
+        /// File as given.
+        file: String,
+    },
+    /// A reader or the parser panicked; contained to this file.
+    #[error("{file}: internal error while reading (contained): {message}")]
+    Panic {
+        /// File as given.
+        file: String,
+        /// Panic payload.
+        message: String,
+    },
+}
+
+impl ExtractError {
+    /// Where in the file the problem is (line, byte, page), when known.
+    pub fn place(&self) -> Option<String> {
+        match self {
+            ExtractError::Text { source, .. } => match source {
+                jixiao_text::TextError::Binary { offset, .. } => Some(format!("byte {offset}")),
+                jixiao_text::TextError::Encoding { line } => Some(format!("line {line}")),
+                jixiao_text::TextError::Empty => Some("byte 0".into()),
+            },
+            _ => None,
+        }
+    }
+}
+
+/// One entry of `errors.jsonl`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorEntry {
+    /// File as given.
+    pub file: String,
+    /// Place in the file, when known.
+    pub place: Option<String>,
+    /// Human-readable message.
+    pub message: String,
+}
+
+impl From<&ExtractError> for ErrorEntry {
+    fn from(e: &ExtractError) -> Self {
+        let file = match e {
+            ExtractError::Io { file, .. }
+            | ExtractError::TooLarge { file, .. }
+            | ExtractError::Text { file, .. }
+            | ExtractError::Unsupported { file, .. }
+            | ExtractError::NoForms { file }
+            | ExtractError::Panic { file, .. } => file.clone(),
+        };
+        ErrorEntry {
+            file,
+            place: e.place(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn grid_for(bytes: &[u8], format: Format, file: &str) -> Result<Grid, ExtractError> {
+    match format {
+        Format::Text => jixiao_text::read(bytes).map_err(|source| ExtractError::Text {
+            file: file.to_string(),
+            source,
+        }),
+        other => Err(ExtractError::Unsupported {
+            file: file.to_string(),
+            format: other.name(),
+        }),
+    }
+}
+
+/// Parses the bytes of one file named `file` (as it should appear in outputs).
+pub fn extract_bytes(bytes: &[u8], path: &Path, file: &str) -> Result<Vec<Record>, ExtractError> {
+    let format = detect(bytes, path);
+    let sha = sha256_hex(bytes);
+    let run = AssertUnwindSafe(|| -> Result<Vec<Record>, ExtractError> {
+        let grid = grid_for(bytes, format, file)?;
+        let forms = jixiao_forms::parse_grid(&grid);
+        if forms.is_empty() {
+            return Err(ExtractError::NoForms {
+                file: file.to_string(),
+            });
+        }
+        Ok(forms
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut r = f.record;
+                r.record_id = Record::make_id(&sha, i + 1);
+                let origins: Vec<&Origin> = grid.rows[f.rows.clone()]
+                    .iter()
+                    .filter(|row| !row.is_blank())
+                    .map(|row| &row.origin)
+                    .collect();
+                r.source = source_of(file, &sha, format, &origins);
+                r
+            })
+            .collect())
+    });
+    match catch_unwind(run) {
+        Ok(r) => r,
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            Err(ExtractError::Panic {
+                file: file.to_string(),
+                message,
+            })
+        }
+    }
+}
+
+fn source_of(file: &str, sha: &str, format: Format, origins: &[&Origin]) -> RecordSource {
+    let mut pages: Vec<u32> = origins.iter().filter_map(|o| o.page()).collect();
+    pages.sort_unstable();
+    pages.dedup();
+    let lines: Vec<u32> = origins
+        .iter()
+        .filter_map(|o| match o {
+            Origin::Line { line } => Some(*line),
+            _ => None,
+        })
+        .collect();
+    let link = match origins.first() {
+        Some(Origin::Line { line }) => format!("{file}#L{line}"),
+        Some(Origin::Pdf { page, .. }) => format!("{file}#page={page}"),
+        Some(Origin::Sheet { sheet, row }) => format!("{file}#{sheet}!A{row}"),
+        None => file.to_string(),
+    };
+    RecordSource {
+        file: file.to_string(),
+        sha256: sha.to_string(),
+        format: format.name().to_string(),
+        pages,
+        link,
+        lines: match (lines.first(), lines.last()) {
+            (Some(a), Some(b)) => Some([*a, *b]),
+            _ => None,
+        },
+    }
+}
+
+/// Reads and parses one file from disk.
+pub fn extract_file(path: &Path, file: &str) -> Result<Vec<Record>, ExtractError> {
+    let meta = std::fs::metadata(path).map_err(|source| ExtractError::Io {
+        file: file.to_string(),
+        source,
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ExtractError::TooLarge {
+            file: file.to_string(),
+            size: meta.len(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| ExtractError::Io {
+        file: file.to_string(),
+        source,
+    })?;
+    tracing::debug!(file, bytes = bytes.len(), "read");
+    extract_bytes(&bytes, path, file)
+}
