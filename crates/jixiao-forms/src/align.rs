@@ -23,6 +23,8 @@ pub enum Kind {
     Measure,
     /// A qualitative completion band (`达成指标`, `部分达成指标并具有一定效果`).
     Band,
+    /// A short piece of a level label cut by a line break (`指标`, `数量`).
+    Fragment,
     /// Anything else.
     Text,
 }
@@ -73,7 +75,7 @@ pub struct Alignment {
 fn drop_cost(item: &Item) -> f32 {
     match (item.kind, item.len) {
         (_, 0) => 0.0,
-        (Kind::Text, 1) => 0.7,
+        (Kind::Text | Kind::Fragment, 1) => 0.7,
         (Kind::Number, 1) => 0.9,
         (Kind::Text, 2) => 1.6,
         (Kind::Number | Kind::Measure, _) => 2.6,

@@ -73,16 +73,22 @@ fn overlap(a: &str, b: &str) -> usize {
 pub fn level(text: &str) -> Option<Level> {
     let k = key(text);
     let n = k.chars().count();
-    if n < 2 || n > 14 {
+    if n < 2 || n > 14 || k.contains("达成") || k.contains("完成") {
         return None;
     }
     if let Some(l) = all_levels().find(|l| l.name() == k) {
         return Some(l);
     }
-    // A unique prefix of a name (the label was cut by a line or cell break).
+    // A unique prefix of a name (the label was cut by a line or cell break). Only short
+    // ones: a long prefix such as 服务对象满意度 is an ordinary level-3 name.
     let prefixed: Vec<Level> = all_levels().filter(|l| l.name().starts_with(&k)).collect();
-    if prefixed.len() == 1 && n >= 2 && !k.ends_with('指') {
+    if prefixed.len() == 1 && (3..=4).contains(&n) {
         return Some(prefixed[0]);
+    }
+    // A unique suffix (`对象满意度指标`): the start of the label was cut off.
+    let suffixed: Vec<Level> = all_levels().filter(|l| l.name().ends_with(&k)).collect();
+    if n >= 5 && suffixed.len() == 1 {
+        return Some(suffixed[0]);
     }
     if prefixed.len() > 1 {
         // `满意度` is a prefix of both 满意度指标 and nothing else at level 2; prefer the
@@ -102,7 +108,11 @@ pub fn level(text: &str) -> Option<Level> {
     let mut second = 0f32;
     for l in all_levels() {
         let name = l.name();
-        let score = overlap(name, &k) as f32 / name.chars().count().max(n) as f32;
+        let common = overlap(name, &k) as f32;
+        let mut score = common / name.chars().count().max(n) as f32 + 0.05 * common / n as f32;
+        if name.chars().next() == k.chars().next() {
+            score += 0.1;
+        }
         match best {
             Some((b, _)) if score <= b => second = second.max(score),
             _ => {
@@ -114,15 +124,34 @@ pub fn level(text: &str) -> Option<Level> {
         }
     }
     match best {
-        Some((b, l)) if b >= 0.6 && b - second >= 0.1 => Some(l),
+        Some((b, l)) if b >= 0.6 && b - second >= 0.01 => Some(l),
         _ => None,
     }
+}
+
+/// Like [`level`], and also a unique two-character prefix (`数量`, `时效`): for a label
+/// fragment that stands alone in a level column.
+pub fn level_loose(text: &str) -> Option<Level> {
+    level(text).or_else(|| {
+        let k = key(text);
+        let prefixed: Vec<Level> = all_levels().filter(|l| l.name().starts_with(&k)).collect();
+        (k.chars().count() == 2 && prefixed.len() == 1).then(|| prefixed[0])
+    })
 }
 
 /// True when `text` is the 绩效指标 section label that stands left of indicator tables.
 pub fn is_section_label(text: &str) -> bool {
     let k = key(text);
     k == "绩效指标" || k == "绩效"
+}
+
+/// Characters level labels are made of: a short cell of only these is a piece of a
+/// level label cut by a line break (`指标`, `数量`, `度指`).
+pub fn is_level_fragment(text: &str) -> bool {
+    let k = key(text);
+    let n = k.chars().count();
+    (1..=3).contains(&n)
+        && k.chars().all(|c| "一二级指标数量质时效产出益社会满意度对象服务成本经济生态环境可持续影响".contains(c))
 }
 
 /// Indicator grades.
@@ -137,6 +166,9 @@ mod tests {
         assert_eq!(level("产出指标"), Some(Level::One("产出指标")));
         assert_eq!(level("服务对象满意度 指标"), Some(Level::Two("服务对象满意度指标")));
         assert_eq!(level("满意度"), Some(Level::One("满意度指标")));
+        assert_eq!(level("经成指标"), Some(Level::Two("经济成本指标")));
+        assert_eq!(level_loose("时效"), Some(Level::Two("时效指标")));
+        assert_eq!(level("对象 满意 度指 标"), Some(Level::Two("服务对象满意度指标")));
         assert_eq!(level("社会效益"), Some(Level::Two("社会效益指标")));
         assert_eq!(level("时效 指标"), Some(Level::Two("时效指标")));
         assert_eq!(level("数里   指标"), Some(Level::Two("数量指标")));
@@ -147,7 +179,7 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_not_a_level() {
-        for t in ["社会", "指标", "服务满意度", "受益人员满意度", "成本节约情况", "及时", "经济"] {
+        for t in ["社会", "指标", "服务满意度", "受益人员满意度", "成本节约情况", "及时", "经济", "达成指标", "未达成指标且效果较差", "满意", "服务对象满意度"] {
             assert_eq!(level(t), None, "{t}");
         }
         assert_eq!(parent_of("时效指标"), Some("产出指标"));

@@ -259,6 +259,41 @@ fn head_fields(rows: &[Row]) -> Vec<(HeadKey, String, usize)> {
     out
 }
 
+/// In a 主管部门 row without an 实施单位 label, two organisation names separated by blank
+/// cells are the department and the implementer.
+fn split_two_names(row: &Row) -> Option<(String, String)> {
+    let texts: Vec<String> = row.cells.iter().map(|c| clean(&c.text)).collect();
+    // Skip the label cells (主管部门, or 主管 | 部门).
+    let mut i = texts.iter().position(|t| !t.is_empty())?;
+    while i < texts.len() {
+        let k = key(&texts[i]);
+        if k.is_empty() || head_key_exact(&k) == Some(HeadKey::Department) || k == "部门" {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut gap = true;
+    for t in &texts[i..] {
+        if t.is_empty() {
+            gap = true;
+            continue;
+        }
+        if gap {
+            groups.push(Vec::new());
+            gap = false;
+        }
+        if let Some(g) = groups.last_mut() {
+            g.push(t.trim_matches(FRAGMENT_TRIM).to_string());
+        }
+    }
+    let names: Vec<String> = groups.iter().map(|g| join(g)).collect();
+    let is_org = |s: &str| s.chars().filter(|c| is_cjk(*c)).count() >= 4;
+    (names.len() == 2 && names.iter().all(|n| is_org(n)))
+        .then(|| (names[0].clone(), names[1].clone()))
+}
+
 // ---------------------------------------------------------------------------------------
 // Funds block
 
@@ -534,26 +569,28 @@ fn declaration_funds(rows: &[Row]) -> Vec<FundsRow> {
         .collect()
 }
 
+static UNIT_YUAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[(（]\s*元\s*[)）]|单位\s*[:：]?\s*元").expect("static regex"));
+static UNIT_WAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"万元|[(（]\s*万|单位\s*[:：]?\s*万").expect("static regex"));
+
+/// The money unit the funds block states: `万元` or `元`. A unit cut by OCR (`资金 元)`)
+/// states nothing.
 fn funds_unit(rows: &[Row]) -> Option<String> {
-    let mut yuan = false;
-    for r in rows {
-        let k = row_key(r);
-        let cells = keys(r);
-        let labels = cells.iter().filter(|c| parse_amount(c).is_none());
-        for c in labels {
-            if c.contains("万元") || c.contains("万") && (c.contains("项目") || c.contains("资金") || c.chars().count() <= 3) {
-                return Some("万元".into());
-            }
-            if c.ends_with("元") || c.contains("元)") || c.contains("(元") {
-                yuan = true;
-            }
-        }
-        if k.contains("万元") {
-            return Some("万元".into());
-        }
+    let text: String = rows
+        .iter()
+        .flat_map(|r| r.filled().map(|c| clean(&c.text)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if UNIT_WAN.is_match(&text) {
+        Some("万元".into())
+    } else if UNIT_YUAN.is_match(&text) {
+        Some("元".into())
+    } else {
+        None
     }
-    yuan.then(|| "元".into())
 }
+
 
 // ---------------------------------------------------------------------------------------
 // Indicators
@@ -578,18 +615,22 @@ impl FitCost<Ind> for IndCost {
         match id {
             Ind::L1 => match kind {
                 Level1 => 0.0,
+                Fragment => 0.3,
                 Text => 1.2,
                 Level2 => 2.5,
                 _ => 4.0,
             },
             Ind::L2 => match kind {
                 Level2 => 0.0,
+                Fragment => 0.3,
+                // 效益指标 / 满意度指标 in the level-2 column: the tail of 社会|效益指标.
+                Level1 => 0.5,
                 Text => 1.2,
-                Level1 => 2.5,
                 _ => 4.0,
             },
             Ind::L3 => match kind {
                 Text => 0.0,
+                Fragment => 1.5,
                 Level1 | Level2 => 2.0,
                 Measure => 2.5,
                 _ => 3.0,
@@ -598,6 +639,7 @@ impl FitCost<Ind> for IndCost {
                 Measure => 0.0,
                 Number => 0.3,
                 Text => 0.4,
+                Fragment => 0.6,
                 Dash => 1.0,
                 Band => 2.0,
                 _ => 3.0,
@@ -605,6 +647,7 @@ impl FitCost<Ind> for IndCost {
             Ind::Planned | Ind::Actual => match kind {
                 Measure | Number | Band => 0.0,
                 Text => 0.4,
+                Fragment => 0.6,
                 Dash => 0.5,
                 _ => 3.0,
             },
@@ -637,17 +680,20 @@ fn ind_kind(text: &str) -> Kind {
     if t == "-" || t == "—" || t == "/" {
         return Kind::Dash;
     }
+    if BANDS.contains(&key(t).as_str()) {
+        return Kind::Band;
+    }
     if let Some(l) = labels::level(t) {
         return match l {
             Level::One(_) => Kind::Level1,
             Level::Two(_) => Kind::Level2,
         };
     }
+    if labels::is_level_fragment(t) {
+        return Kind::Fragment;
+    }
     if parse_amount(t).is_some() {
         return Kind::Number;
-    }
-    if BANDS.contains(&key(t).as_str()) {
-        return Kind::Band;
     }
     if parse_value(t).is_some_and(|v| v.value.is_some()) {
         return Kind::Measure;
@@ -878,9 +924,17 @@ fn level_labels(parts: &[Option<String>], want_two: bool) -> Vec<Label> {
                 r = last + 1;
             }
             None => {
-                // A clean custom label (ends in 指标) is kept as printed; noise is not.
+                // A lone cut label (`时效`), or a clean custom label ending in 指标, is kept;
+                // noise is not.
                 let t = clean(first);
-                if t.ends_with("指标") && t.chars().count() >= 4 && t.chars().all(is_cjk) {
+                let loose = labels::level_loose(&t).filter(|l| matches!(l, Level::Two(_)) == want_two);
+                if let Some(l) = loose {
+                    out.push(Label {
+                        first: r,
+                        last: r,
+                        name: l.name().to_string(),
+                    });
+                } else if t.ends_with("指标") && t.chars().count() >= 4 && t.chars().all(is_cjk) {
                     out.push(Label {
                         first: r,
                         last: r,
@@ -1001,8 +1055,12 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
                 }
             }
         }
-        // An unlabelled row of two numbers after the indicators is the total row.
-        if !raw.has_value() && raw.weight.is_some() && raw.score.is_some() && raw.l3.is_empty() {
+        // An unlabelled row whose "weight" is the weight sum (100) is the total row.
+        let weight_sum = raw.weight.as_deref().and_then(parse_amount);
+        if raw.target.is_none()
+            && raw.score.is_some()
+            && weight_sum.is_some_and(|w| w >= Decimal::from(99) && w <= Decimal::from(101))
+        {
             end = ri;
             break;
         }
@@ -1274,6 +1332,27 @@ fn iso_date(s: &str) -> Option<String> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
+static PROSE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(20\d{2})\s*年").expect("static regex"));
+
+/// Last resort for forms whose title carries no year: the year the form's own text
+/// mentions most often (`在2023年计划开展…`).
+fn year_in_prose(rows: &[Row]) -> Option<i32> {
+    let mut counts: Vec<(i32, usize)> = Vec::new();
+    for r in rows {
+        for c in PROSE_YEAR.captures_iter(&r.joined()) {
+            if let Some(y) = c.get(1).and_then(|m| m.as_str().parse::<i32>().ok()) {
+                match counts.iter_mut().find(|(v, _)| *v == y) {
+                    Some(e) => e.1 += 1,
+                    None => counts.push((y, 1)),
+                }
+            }
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts.first().map(|(y, _)| *y)
+}
+
 /// The year a whole file speaks of: its first stand-alone year line, if any.
 pub(crate) fn file_year(grid: &Grid) -> Option<i32> {
     grid.rows.iter().find_map(year_line)
@@ -1359,8 +1438,17 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
                 });
         }
     }
-    let department = get(HeadKey::Department);
-    let implementer = get(HeadKey::Implementer);
+    let mut department = get(HeadKey::Department);
+    let mut implementer = get(HeadKey::Implementer);
+    if implementer.is_none() {
+        // A lone 实施单位 label missing: the department row holds two names apart.
+        if let Some((_, _, r)) = fields.iter().find(|(k, _, _)| *k == HeadKey::Department) {
+            if let Some((d, i)) = split_two_names(&preamble[*r]) {
+                department = Some(d);
+                implementer = Some(i);
+            }
+        }
+    }
     let district = district_of(&[&department, &implementer]);
 
     // Year and period.
@@ -1380,7 +1468,8 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
         .and_then(|c| c.get(1))
         .and_then(|m| m.as_str().parse().ok())
         .or_else(|| period.as_ref().and_then(|p| p.start[..4].parse().ok()))
-        .or(fallback_year);
+        .or(fallback_year)
+        .or_else(|| year_in_prose(rows));
 
     // Funds.
     let (funds, unit_rows_end) = if kind == FormKind::TargetDeclaration {
