@@ -100,8 +100,9 @@ struct FieldLike {
     multi: bool,
 }
 
-/// Aligns `items` to `fields`, trying shifts in `-max_shift..=max_shift`. `lambda` weighs
-/// the distance from header columns against the kind fit.
+/// Aligns `items` to `fields` under column shifts in `-max_shift..=max_shift`. The shift
+/// may change between two cells of the row at a price (a row with a gap inside it).
+/// `lambda` weighs the distance from header columns against the kind fit.
 pub fn align<F, C: FitCost<F>>(
     items: &[Item],
     fields: &[Field<F>],
@@ -121,83 +122,88 @@ pub fn align<F, C: FitCost<F>>(
         .iter()
         .map(|it| fields.iter().map(|f| cost.fit(it.kind, &f.id)).collect())
         .collect();
-    let mut best = Alignment {
-        fields: vec![None; items.len()],
-        cost: f32::INFINITY,
-        shift: 0,
-    };
-    for s in -max_shift..=max_shift {
-        let (assign, c) = solve(items, &shapes, &fit, s as f32, lambda);
-        let c = c + 0.15 * s.unsigned_abs() as f32;
-        if c < best.cost - 1e-4 {
-            best = Alignment {
-                fields: assign,
-                cost: c,
-                shift: s,
-            };
-        }
+    let shifts: Vec<i32> = (-max_shift..=max_shift).collect();
+    let (fields_out, total, shift) = solve(items, &shapes, &fit, &shifts, lambda);
+    Alignment {
+        fields: fields_out,
+        cost: total,
+        shift,
     }
-    best
 }
 
-/// Monotone assignment by dynamic programming. State: index of the last field used
-/// (0 = none yet, j+1 = field j).
+/// Price of starting a row under shift `s`, and of changing shift inside a row.
+const SHIFT_COST: f32 = 0.15;
+const SHIFT_CHANGE_COST: f32 = 0.4;
+
+/// Monotone assignment by dynamic programming. State: (last field used, current shift);
+/// field 0 = none yet, j+1 = field j.
 fn solve(
     items: &[Item],
     fields: &[FieldLike],
     fit: &[Vec<f32>],
-    shift: f32,
+    shifts: &[i32],
     lambda: f32,
-) -> (Vec<Option<usize>>, f32) {
+) -> (Vec<Option<usize>>, f32, i32) {
     let m = items.len();
     let k = fields.len();
-    // cost[i][state], back[i][state] = (prev_state, field or None)
-    let mut cost = vec![vec![NEVER; k + 1]; m + 1];
-    let mut back = vec![vec![(0usize, None::<usize>); k + 1]; m + 1];
-    cost[0][0] = 0.0;
+    let ns = shifts.len();
+    let idx = |st: usize, si: usize| st * ns + si;
+    let width = (k + 1) * ns;
+    let mut cost = vec![vec![NEVER; width]; m + 1];
+    // back[i][state] = (previous state, field or None)
+    let mut back = vec![vec![(0usize, None::<usize>); width]; m + 1];
+    for (si, s) in shifts.iter().enumerate() {
+        cost[0][idx(0, si)] = SHIFT_COST * s.unsigned_abs() as f32;
+    }
     for i in 0..m {
-        let col = items[i].col + shift;
         for st in 0..=k {
-            let here = cost[i][st];
-            if here >= NEVER {
-                continue;
-            }
-            // Drop the item.
-            let d = here + drop_cost(&items[i]);
-            if d < cost[i + 1][st] {
-                cost[i + 1][st] = d;
-                back[i + 1][st] = (st, None);
-            }
-            // Same field again (multi only).
-            if st > 0 && fields[st - 1].multi {
-                let j = st - 1;
-                let c = here + fit[i][j] + lambda * distance(col, &fields[j]) + 0.2;
-                if c < cost[i + 1][st] {
-                    cost[i + 1][st] = c;
-                    back[i + 1][st] = (st, Some(j));
+            for si in 0..ns {
+                let here = cost[i][idx(st, si)];
+                if here >= NEVER {
+                    continue;
                 }
-            }
-            // A later field.
-            for j in st..k {
-                let c = here + fit[i][j] + lambda * distance(col, &fields[j]);
-                if c < cost[i + 1][j + 1] {
-                    cost[i + 1][j + 1] = c;
-                    back[i + 1][j + 1] = (st, Some(j));
+                // Drop the item (keeps the state).
+                let d = here + drop_cost(&items[i]);
+                if d < cost[i + 1][idx(st, si)] {
+                    cost[i + 1][idx(st, si)] = d;
+                    back[i + 1][idx(st, si)] = (idx(st, si), None);
+                }
+                for (sj, s) in shifts.iter().enumerate() {
+                    let change = if sj == si { 0.0 } else { SHIFT_CHANGE_COST };
+                    let col = items[i].col + *s as f32;
+                    // Same field again (multi only).
+                    if st > 0 && fields[st - 1].multi {
+                        let j = st - 1;
+                        let c = here + change + fit[i][j] + lambda * distance(col, &fields[j]) + 0.5;
+                        if c < cost[i + 1][idx(st, sj)] {
+                            cost[i + 1][idx(st, sj)] = c;
+                            back[i + 1][idx(st, sj)] = (idx(st, si), Some(j));
+                        }
+                    }
+                    // A later field.
+                    for j in st..k {
+                        let c = here + change + fit[i][j] + lambda * distance(col, &fields[j]);
+                        if c < cost[i + 1][idx(j + 1, sj)] {
+                            cost[i + 1][idx(j + 1, sj)] = c;
+                            back[i + 1][idx(j + 1, sj)] = (idx(st, si), Some(j));
+                        }
+                    }
                 }
             }
         }
     }
-    let (mut st, total) = cost[m]
+    let (mut state, total) = cost[m]
         .iter()
         .enumerate()
-        .fold((0, NEVER), |acc, (s, &c)| if c < acc.1 { (s, c) } else { acc });
+        .fold((0, NEVER), |acc, (s, &c)| if c < acc.1 - 1e-6 { (s, c) } else { acc });
+    let final_shift = shifts[state % ns];
     let mut out = vec![None; m];
     for i in (1..=m).rev() {
-        let (prev, f) = back[i][st];
+        let (prev, f) = back[i][state];
         out[i - 1] = f;
-        st = prev;
+        state = prev;
     }
-    (out, total)
+    (out, total, final_shift)
 }
 
 #[cfg(test)]

@@ -464,6 +464,7 @@ fn funds_block(rows: &[Row], kind: FormKind) -> Vec<FundsRow> {
         for p in &ps[label_idx + 1..] {
             items_p.extend(split_numbers(p));
         }
+        items_p.truncate(MAX_ROW_CELLS);
         let items: Vec<Item> = items_p
             .iter()
             .map(|p| Item {
@@ -638,7 +639,7 @@ impl FitCost<Ind> for IndCost {
             Ind::Target => match kind {
                 Measure => 0.0,
                 Number => 0.3,
-                Text => 0.4,
+                Text => 0.3,
                 Fragment => 0.6,
                 Dash => 1.0,
                 Band => 2.0,
@@ -878,6 +879,21 @@ fn is_table_end(row: &Row) -> bool {
         || all.contains("绩效跟踪")
 }
 
+/// Rows with more filled cells than this are not indicator rows.
+const MAX_ROW_CELLS: usize = 40;
+
+/// A row of exactly two plain numbers, the first the weight sum (100), and no values:
+/// the 总分 row with its label lost.
+fn is_unlabelled_total(ps: &[Piece], items: &[Item]) -> bool {
+    let nums: Vec<Decimal> = ps.iter().filter_map(|p| parse_amount(&p.text)).collect();
+    nums.len() == 2
+        && nums[0] >= Decimal::from(99)
+        && nums[0] <= Decimal::from(101)
+        && !items
+            .iter()
+            .any(|i| matches!(i.kind, Kind::Measure | Kind::Band | Kind::Level1 | Kind::Level2))
+}
+
 /// A label solved for a run of rows.
 struct Label {
     first: usize,
@@ -948,20 +964,22 @@ fn level_labels(parts: &[Option<String>], want_two: bool) -> Vec<Label> {
     out
 }
 
+/// A label assigned to a row: its name and the rows it was printed on.
+type Filled = Option<(String, usize, usize)>;
+
 /// Assigns each table row the label whose merged region covers it. Labels printed at
 /// the top of their region fill down; labels centred in their region (scans, PDF
 /// exports) cover the rows around them.
-fn fill_levels(labels: &[Label], n: usize, first_ind_row: usize) -> Vec<Option<String>> {
-    let mut out = vec![None; n];
-    if labels.is_empty() {
+fn fill_levels(labels: &[Label], n: usize, top_aligned: bool) -> Vec<Filled> {
+    let mut out: Vec<Filled> = vec![None; n];
+    if labels.is_empty() || n == 0 {
         return out;
     }
-    let top_aligned = labels[0].first <= first_ind_row;
     let mut start = 0usize;
     for (k, l) in labels.iter().enumerate() {
         let next_first = labels.get(k + 1).map_or(n, |x| x.first);
         let end = if k + 1 == labels.len() {
-            n.saturating_sub(1)
+            n - 1
         } else if top_aligned {
             next_first.saturating_sub(1)
         } else {
@@ -969,13 +987,77 @@ fn fill_levels(labels: &[Label], n: usize, first_ind_row: usize) -> Vec<Option<S
             let e = centre2.saturating_sub(start);
             e.clamp(l.last, next_first.saturating_sub(1).max(l.last))
         };
-        let s = if k == 0 { 0 } else { start };
-        for slot in out.iter_mut().take(end.min(n - 1) + 1).skip(s) {
-            *slot = Some(l.name.clone());
+        for slot in out.iter_mut().take(end.min(n - 1) + 1).skip(start) {
+            *slot = Some((l.name.clone(), l.first, l.last));
         }
         start = end + 1;
     }
     out
+}
+
+fn span_distance(t: usize, first: usize, last: usize) -> usize {
+    if t < first {
+        first - t
+    } else { t.saturating_sub(last) }
+}
+
+/// A level-2 fragment read under a known level 1 (`社会` under 效益指标).
+fn level2_under(part: &str, parent: &str) -> Option<&'static str> {
+    let k = key(part);
+    if k.is_empty() {
+        return None;
+    }
+    let c: Vec<&'static str> = labels::LEVEL2
+        .iter()
+        .filter(|(n, p)| *p == parent && n.starts_with(&k))
+        .map(|(n, _)| *n)
+        .collect();
+    (c.len() == 1).then(|| c[0])
+}
+
+/// Final levels of a row from the filled label columns. A level 2 names its level 1;
+/// when the two disagree, the label printed nearer the row wins.
+fn resolve_levels(
+    t: usize,
+    l1: &Filled,
+    l2: &Filled,
+    l2_parts: &[Option<String>],
+) -> (Option<String>, Option<String>) {
+    let parent = l2.as_ref().and_then(|(n, _, _)| labels::parent_of(n));
+    match (l1, l2, parent) {
+        (Some((n1, f1, e1)), Some((n2, f2, e2)), Some(p)) if p != n1 => {
+            if span_distance(t, *f1, *e1) < span_distance(t, *f2, *e2) {
+                // Level 1 is nearer: read the nearest level-2 fragment under it.
+                let lo = t.saturating_sub(2);
+                let l2 = (lo..=t)
+                    .rev()
+                    .filter_map(|r| l2_parts.get(r).cloned().flatten())
+                    .find_map(|part| level2_under(&part, n1))
+                    .or_else(|| {
+                        // Else the next level-2 label below that belongs to it (a label
+                        // centred in its region is printed below the region's top).
+                        l2_parts
+                            .iter()
+                            .skip(t + 1)
+                            .take(12)
+                            .flatten()
+                            .find_map(|part| match labels::level_loose(part) {
+                                Some(Level::Two(n)) if labels::parent_of(n) == Some(n1) => Some(n),
+                                _ => None,
+                            })
+                    })
+                    .map(str::to_string);
+                (Some(n1.clone()), l2)
+            } else {
+                (Some(p.to_string()), Some(n2.clone()))
+            }
+        }
+        (_, Some((n2, _, _)), Some(p)) => (Some(p.to_string()), Some(n2.clone())),
+        (l1, l2, _) => (
+            l1.as_ref().map(|(n, _, _)| n.clone()),
+            l2.as_ref().map(|(n, _, _)| n.clone()),
+        ),
+    }
 }
 
 fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
@@ -989,7 +1071,8 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
             .iter()
             .filter(|p| ind_header_field(&key(&p.text)).is_some())
             .count();
-        if n >= 3 {
+        let first = pieces(next).first().map(|p| key(&p.text)).unwrap_or_default();
+        if n >= 3 || first == "指标" {
             headers.push(next);
             body = h + 2;
         }
@@ -1025,6 +1108,14 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
                 len: p.text.chars().count(),
             })
             .collect();
+        if items.len() > MAX_ROW_CELLS {
+            // Not a table row (run-away text); keeps the alignment's work bounded.
+            continue;
+        }
+        if !l1_parts.is_empty() && is_unlabelled_total(&ps, &items) {
+            end = ri;
+            break;
+        }
         let a = align(&items, &fields, &IndCost, 3, lambda);
         let mut raw = RawInd::default();
         for (p, f) in ps.iter().zip(&a.fields) {
@@ -1043,6 +1134,13 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
             }
         }
         // A level-3 name that landed in a level column: the rightmost unknown text there.
+        if raw.l3.is_empty() && raw.has_value() && raw.l2.len() >= 2 {
+            // Two labels in the level-2 column: the second is the level-3 name (printed
+            // like a level, e.g. 服务对象满意度指标 twice).
+            if let Some(v) = raw.l2.pop() {
+                raw.l3.push(v);
+            }
+        }
         if raw.l3.is_empty() && raw.has_value() {
             for col in [&mut raw.l2, &mut raw.l1] {
                 if let Some(last) = col.last() {
@@ -1077,17 +1175,21 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
     }
     let first_ind = raws.first().map_or(0, |(t, _, _)| *t);
     let n = l1_parts.len();
-    let l1_fill = fill_levels(&level_labels(&l1_parts, false), n, first_ind);
-    let l2_fill = fill_levels(&level_labels(&l2_parts, true), n, first_ind);
+    // Labels printed on the first indicator row mean labels sit at the top of their
+    // merged regions; otherwise they are centred in them.
+    let top = l1_parts.get(first_ind).is_some_and(Option::is_some)
+        || l2_parts.get(first_ind).is_some_and(Option::is_some);
+    let l1_fill = fill_levels(&level_labels(&l1_parts, false), n, top);
+    let l2_fill = fill_levels(&level_labels(&l2_parts, true), n, top);
     let out = raws
         .into_iter()
         .map(|(t, origin, raw)| {
-            let level2 = l2_fill.get(t).cloned().flatten();
-            let level1 = level2
-                .as_deref()
-                .and_then(labels::parent_of)
-                .map(str::to_string)
-                .or_else(|| l1_fill.get(t).cloned().flatten());
+            let (level1, level2) = resolve_levels(
+                t,
+                l1_fill.get(t).unwrap_or(&None),
+                l2_fill.get(t).unwrap_or(&None),
+                &l2_parts,
+            );
             let amount = |s: &Option<String>| s.as_deref().and_then(parse_amount);
             Indicator {
                 level1,
