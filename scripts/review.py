@@ -38,5 +38,6 @@ for r in recs:
     for ind in r["indicators"]:
         def v(x):
             return None if x is None else x["text"]
-        print(f"   L{ind['source'].get('line')} {ind['level1']}/{ind['level2']}/{ind['level3']} | T={v(ind['target'])} P={v(ind['planned_to_date'])} A={v(ind['actual'])} W={ind['weight']} S={ind['score']} N={(ind['deviation_note'] or '')[:30]!r}")
+        line = f"   L{ind['source'].get('line')} {ind['level1']}/{ind['level2']}/{ind['level3']} | T={v(ind['target'])} P={v(ind['planned_to_date'])} A={v(ind['actual'])} W={ind['weight']} S={ind['score']} N={(ind['deviation_note'] or '')[:30]!r}"
+        print(line[:200])
     print(f"  total={r['total_score']} grade={r['grade']} outlook={r['outlook_budget']}/{r['outlook_goals']} corr={r['corrective_actions']}")

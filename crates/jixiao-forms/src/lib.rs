@@ -17,7 +17,7 @@ pub use parse::ParsedForm;
 use jixiao_grid::Grid;
 
 /// Finds and parses every form in the grid, in document order. Forms whose funds unit
-/// is not printed take the unit most forms of the same file state.
+/// or year is not printed take the unit / year most forms of the same file state.
 pub fn parse_grid(grid: &Grid) -> Vec<ParsedForm> {
     let year = parse::file_year(grid);
     let mut forms: Vec<ParsedForm> = segment::segments(grid)
@@ -38,9 +38,18 @@ pub fn parse_grid(grid: &Grid) -> Vec<ParsedForm> {
         (w, y) if w >= y => Some("万元"),
         _ => Some("元"),
     };
+    let mut years: Vec<i32> = forms.iter().filter_map(|f| f.record.year).collect();
+    years.sort_unstable();
+    let common_year = years
+        .chunk_by(|a, b| a == b)
+        .max_by_key(|c| c.len())
+        .and_then(|c| c.first().copied());
     for f in &mut forms {
         if f.record.funds_unit.is_none() && !f.record.funds.is_empty() {
             f.record.funds_unit = majority.map(str::to_string);
+        }
+        if f.record.year.is_none() {
+            f.record.year = common_year;
         }
     }
     forms

@@ -875,6 +875,8 @@ fn is_table_end(row: &Row) -> bool {
         || ks.iter().any(|k| k == "总分")
         || is_end_marker(row)
         || all.contains("总体判断")
+        || all.contains("总体评价")
+        || first.starts_with("纠错")
         || all.contains("完成可能性")
         || all.contains("绩效跟踪")
 }
@@ -1262,7 +1264,36 @@ fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Optio
         if is_indicator_header(row) {
             break;
         }
-        let ps = pieces(row);
+        let ps: Vec<Piece> = pieces(row)
+            .into_iter()
+            .filter_map(|mut p| {
+                // A goal label printed as the first paragraph of its own cell.
+                for label in ["预期目标", "实际完成情况", "年度总体目标", "项目总目标"] {
+                    if let Some(rest) = p.text.strip_prefix(label) {
+                        if !rest.trim().is_empty() {
+                            p.text = rest.trim().to_string();
+                        }
+                    }
+                }
+                Some(p)
+            })
+            .collect();
+        // Two texts in a row shifted against its header: the first is the plan, the
+        // second the outcome, whatever their columns.
+        let texts: Vec<&Piece> = ps
+            .iter()
+            .filter(|p| !is_goal_label(&p.text) && key(&p.text).chars().count() > 12)
+            .collect();
+        if i > h
+            && kind != FormKind::TargetDeclaration
+            && texts.len() == 2
+            && ps.len() == 2
+            && split_col.is_some_and(|c| texts.iter().all(|p| p.col < c) || texts.iter().all(|p| p.col >= c))
+        {
+            planned.push(texts[0].text.clone());
+            actual.push(texts[1].text.clone());
+            continue;
+        }
         if ps.len() == 1 {
             let k = key(&ps[0].text);
             if k == "预期目标" || k == "年度总体目标" {
@@ -1361,34 +1392,55 @@ fn total_and_grade(rows: &[Row]) -> (Option<Decimal>, Option<String>) {
     (total, grade)
 }
 
-fn after_label(row: &Row, label: &str) -> Option<String> {
+/// The text after the first piece whose key satisfies `is_label`.
+fn after_label(row: &Row, is_label: impl Fn(&str) -> bool) -> Option<String> {
     let ps = pieces(row);
-    let i = ps.iter().position(|p| key(&p.text).contains(label))?;
+    let i = ps.iter().position(|p| is_label(&key(&p.text)))?;
     let rest: Vec<String> = ps[i + 1..]
         .iter()
-        .filter(|p| !key(&p.text).contains("完成可能性"))
+        .filter(|p| !key(&p.text).contains("可能性"))
         .map(|p| p.text.clone())
         .collect();
     non_empty(join(&rest))
 }
 
+fn is_corrective_label(k: &str) -> bool {
+    k.starts_with("纠偏") || k.starts_with("纠错") || k.contains("纠偏措施")
+}
+
+/// A judgement question of the overall-judgement block (年度项目预算完成可能性 …).
+fn is_judgement_label(k: &str) -> bool {
+    k.chars().count() >= 6 && (k.contains("可能性") || k.ends_with('性')) && !k.contains("总体")
+}
+
+/// Monitoring forms end with two judgements (budget, goals) and corrective actions.
+/// Labels vary between producers, so a judgement about 目标 is the goals outlook and
+/// the other is the budget outlook, in order.
 fn monitoring_tail(rows: &[Row]) -> (Option<String>, Option<String>, Option<String>) {
-    let mut budget = None;
-    let mut goals = None;
+    let mut budget: Option<Option<String>> = None;
+    let mut goals: Option<Option<String>> = None;
     let mut actions = None;
     for row in rows {
-        let k = row_key(row);
-        if k.contains("预算完成可能性") && budget.is_none() {
-            budget = after_label(row, "预算完成可能性");
+        let ks = keys(row);
+        if ks.iter().any(|k| is_corrective_label(k)) {
+            if actions.is_none() {
+                actions = after_label(row, is_corrective_label);
+            }
+            continue;
         }
-        if k.contains("目标完成可能性") && goals.is_none() {
-            goals = after_label(row, "目标完成可能性");
-        }
-        if k.contains("纠偏措施") && actions.is_none() {
-            actions = after_label(row, "纠偏措施");
+        let Some(label) = ks.iter().find(|k| is_judgement_label(k)) else {
+            continue;
+        };
+        let value = after_label(row, is_judgement_label);
+        if label.contains("目标") && goals.is_none() {
+            goals = Some(value);
+        } else if budget.is_none() && !label.contains("目标") {
+            budget = Some(value);
+        } else if goals.is_none() {
+            goals = Some(value);
         }
     }
-    (budget, goals, actions)
+    (budget.flatten(), goals.flatten(), actions)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1656,3 +1708,4 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
         rows: range,
     }
 }
+

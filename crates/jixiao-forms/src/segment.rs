@@ -37,7 +37,7 @@ pub(crate) fn is_anchor(row: &Row) -> bool {
 pub(crate) fn is_end_marker(row: &Row) -> bool {
     let ks = keys(row);
     let first = ks.first().map(String::as_str).unwrap_or("");
-    first.starts_with("评分等") || first.starts_with("纠偏措施") || ks.concat().contains("评分等级")
+    first.starts_with("评分等") || first.starts_with("纠偏措施") || first.starts_with("纠错措施") || ks.concat().contains("评分等级")
 }
 
 /// True for a form title line (any of the three forms, under any of their titles).
