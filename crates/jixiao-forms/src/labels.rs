@@ -151,7 +151,24 @@ pub fn is_level_fragment(text: &str) -> bool {
     let k = key(text);
     let n = k.chars().count();
     (1..=3).contains(&n)
-        && k.chars().all(|c| "一二级指标数量质时效产出益社会满意度对象服务成本经济生态环境可持续影响".contains(c))
+        && k.chars().all(|c| "指标数量质时效产出益社会满意度对象服务成本经济生态环境可持续影响".contains(c))
+}
+
+/// The 二级指标 a level-3 name plainly belongs to, from the words the national framework
+/// uses for each (及时 → 时效指标, 满意 → 服务对象满意度指标 …), if any.
+pub fn level2_hint(level3: &str) -> Option<&'static str> {
+    let k = key(level3);
+    if k.contains("满意") {
+        Some("服务对象满意度指标")
+    } else if k.contains("及时") || k.contains("时效") || k.contains("按时") {
+        Some("时效指标")
+    } else if k.contains("成本") || k.contains("费用") || k.contains("单价") {
+        Some("经济成本指标")
+    } else if ["合格", "达标", "准确", "质量", "完整", "合规"].iter().any(|w| k.contains(w)) {
+        Some("质量指标")
+    } else {
+        None
+    }
 }
 
 /// Indicator grades.

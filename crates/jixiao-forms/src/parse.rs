@@ -221,7 +221,7 @@ fn head_fields(rows: &[Row]) -> Vec<(HeadKey, String, usize)> {
             continue;
         }
         let mut cur: Option<(HeadKey, Vec<String>)> = None;
-        let mut just_keyed = false;
+        let mut just_keyed: Option<HeadKey> = None;
         let flush = |cur: &mut Option<(HeadKey, Vec<String>)>, out: &mut Vec<(HeadKey, String, usize)>| {
             if let Some((h, parts)) = cur.take() {
                 out.push((h, join(&parts), ri));
@@ -235,16 +235,20 @@ fn head_fields(rows: &[Row]) -> Vec<(HeadKey, String, usize)> {
                     }
                     flush(&mut cur, &mut out);
                     cur = Some((h, Vec::new()));
-                    just_keyed = true;
+                    just_keyed = Some(h);
                 }
                 Tok::Val(v) => {
                     let frag = v.trim_matches(FRAGMENT_TRIM).to_string();
                     let n = frag.chars().count();
-                    let residue = just_keyed
-                        && ((n == 1 && frag.chars().all(is_cjk))
-                            || (n <= 2 && frag.ends_with('称')));
+                    // What is left of a label OCR split over two cells: 实施单位 | 立,
+                    // 项目 | 夕称.
+                    let residue = match just_keyed {
+                        Some(HeadKey::Implementer) => n == 1 && frag.chars().all(is_cjk),
+                        Some(HeadKey::Name) => n <= 2 && frag.ends_with('称'),
+                        _ => false,
+                    };
                     let junk = n == 0 || (n == 1 && !frag.chars().all(is_cjk));
-                    just_keyed = false;
+                    just_keyed = None;
                     if residue || junk {
                         continue;
                     }
@@ -985,7 +989,9 @@ fn fill_levels(labels: &[Label], n: usize, top_aligned: bool) -> Vec<Filled> {
         } else if top_aligned {
             next_first.saturating_sub(1)
         } else {
-            let centre2 = l.first + l.last; // twice the centre
+            // Twice the centre. A label wrapped over two lines is centred between them,
+            // and OCR puts those lines on the rows at and above the centre.
+            let centre2 = l.first + l.last + usize::from(l.last > l.first);
             let e = centre2.saturating_sub(start);
             e.clamp(l.last, next_first.saturating_sub(1).max(l.last))
         };
@@ -1179,10 +1185,37 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
     let n = l1_parts.len();
     // Labels printed on the first indicator row mean labels sit at the top of their
     // merged regions; otherwise they are centred in them.
-    let top = l1_parts.get(first_ind).is_some_and(Option::is_some)
-        || l2_parts.get(first_ind).is_some_and(Option::is_some);
-    let l1_fill = fill_levels(&level_labels(&l1_parts, false), n, top);
-    let l2_fill = fill_levels(&level_labels(&l2_parts, true), n, top);
+    // A label wrapped over several rows is a merged cell rendered with its text
+    // centred (PDF and scan exports): then every label is centred in its region.
+    let l1_labels = level_labels(&l1_parts, false);
+    let l2_labels = level_labels(&l2_parts, true);
+    let wrapped = l1_labels.iter().chain(&l2_labels).any(|l| l.last > l.first);
+    let top = !wrapped
+        && (l1_parts.get(first_ind).is_some_and(Option::is_some)
+            || l2_parts.get(first_ind).is_some_and(Option::is_some));
+    let l1_fill = fill_levels(&l1_labels, n, top);
+    let mut l2_fill = fill_levels(&l2_labels, n, top);
+    if !top {
+        // Centred labels place region boundaries only roughly. Near a boundary, a
+        // level-3 name that plainly names one of the two adjacent level 2s decides.
+        for (t, _, raw) in &raws {
+            let Some(hint) = labels::level2_hint(&join(&raw.l3)) else {
+                continue;
+            };
+            let here = l2_fill.get(*t).cloned().flatten();
+            if here.as_ref().is_some_and(|(n, _, _)| n == hint) {
+                continue;
+            }
+            let lo = t.saturating_sub(2);
+            let hi = (t + 2).min(n.saturating_sub(1));
+            let near = (lo..=hi)
+                .filter_map(|r| l2_fill.get(r).cloned().flatten())
+                .find(|(n, _, _)| n == hint);
+            if let Some(found) = near {
+                l2_fill[*t] = Some(found);
+            }
+        }
+    }
     let out = raws
         .into_iter()
         .map(|(t, origin, raw)| {
@@ -1213,6 +1246,18 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
 // ---------------------------------------------------------------------------------------
 // Goals
 
+/// The header row of the goals block (预期目标 / 实际完成情况 / 年度总体目标 …), also when
+/// OCR has cut its labels (`预 | i期目标 | 实 | 际完成情`).
+fn is_goal_header(row: &Row) -> bool {
+    let k = row_key(row);
+    k.contains("期目标")
+        || k.contains("总体目标")
+        || k.contains("项目总目标")
+        || k.contains("完成情况")
+        || k.contains("绩效目标")
+        || k.contains("际完成情")
+}
+
 fn is_goal_label(text: &str) -> bool {
     let k = key(text);
     let n = k.chars().count();
@@ -1222,14 +1267,7 @@ fn is_goal_label(text: &str) -> bool {
 /// Goal texts between the funds block and the indicator table:
 /// (planned, actual, project-level goal of declarations).
 fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Option<String>) {
-    let Some(h) = rows.iter().position(|r| {
-        let k = row_key(r);
-        k.contains("期目标")
-            || k.contains("总体目标")
-            || k.contains("项目总目标")
-            || k.contains("完成情况")
-            || k.contains("绩效目标")
-    }) else {
+    let Some(h) = rows.iter().position(is_goal_header) else {
         return (None, None, None);
     };
     let hp = pieces(&rows[h]);
@@ -1248,10 +1286,38 @@ fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Optio
             .iter()
             .find(|p| {
                 let k = key(&p.text);
-                k.contains("实际完成") || k.contains("完成情况") || k.starts_with('实')
+                k.contains("实际完成") || k.contains("完成情") || k.starts_with('实')
             })
             .map(|p| p.col);
     }
+    // OCR splits centred labels over cells (`预 | i期目标`): the plan's region then
+    // extends as far right of its label's centre as it starts left of it.
+    let planned_cells: Vec<f32> = hp
+        .iter()
+        .filter(|p| {
+            let k = key(&p.text);
+            k.contains("预") || k.contains("期目标")
+        })
+        .map(|p| p.col)
+        .collect();
+    let split_col = match (split_col, planned_cells.first(), planned_cells.last()) {
+        (Some(a), Some(&p0), Some(&p1)) if kind != FormKind::TargetDeclaration && p1 > p0 => {
+            let centre = (p0 + p1) / 2.0;
+            let first_content = rows[h + 1..]
+                .iter()
+                .take_while(|r| !is_indicator_header(r))
+                .flat_map(pieces)
+                .filter(|p| !is_goal_label(&p.text))
+                .map(|p| p.col)
+                .fold(f32::INFINITY, f32::min);
+            if first_content.is_finite() {
+                Some(a.min((2.0 * centre - first_content + 1.0).max(p1 + 1.0)))
+            } else {
+                Some(a)
+            }
+        }
+        (s, _, _) => s,
+    };
     let min_content_col = hp
         .iter()
         .find(|p| {
@@ -1645,10 +1711,7 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
         let end = rows
             .iter()
             .skip(anchor)
-            .position(|r| {
-                let k = row_key(r);
-                k.contains("期目标") || k.contains("总体目标") || is_indicator_header(r)
-            })
+            .position(|r| is_goal_header(r) || is_indicator_header(r))
             .map_or(rows.len(), |p| p + anchor);
         (funds_block(&rows[start..end], kind), end)
     };
