@@ -82,7 +82,7 @@ pub fn level(text: &str) -> Option<Level> {
     // A unique prefix of a name (the label was cut by a line or cell break). Only short
     // ones: a long prefix such as 服务对象满意度 is an ordinary level-3 name.
     let prefixed: Vec<Level> = all_levels().filter(|l| l.name().starts_with(&k)).collect();
-    if prefixed.len() == 1 && (3..=4).contains(&n) {
+    if prefixed.len() == 1 && n == 4 {
         return Some(prefixed[0]);
     }
     // A unique suffix (`对象满意度指标`): the start of the label was cut off.
@@ -100,8 +100,9 @@ pub fn level(text: &str) -> Option<Level> {
         }
         return None;
     }
-    // Garbled: must still look like a label (指/标 in it) and share most characters.
-    if !(k.contains('指') || k.contains('标')) {
+    // Garbled: must still end like a label (…标, or …指 when cut) and share most
+    // characters with a name.
+    if !(k.ends_with('标') || k.ends_with('指')) {
         return None;
     }
     let mut best: Option<(f32, Level)> = None;
@@ -150,7 +151,7 @@ pub fn is_section_label(text: &str) -> bool {
 pub fn is_level_fragment(text: &str) -> bool {
     let k = key(text);
     let n = k.chars().count();
-    (1..=3).contains(&n)
+    (1..=2).contains(&n)
         && k.chars().all(|c| "指标数量质时效产出益社会满意度对象服务成本经济生态环境可持续影响".contains(c))
 }
 
@@ -182,7 +183,6 @@ mod tests {
     fn exact_prefix_and_garbled_levels() {
         assert_eq!(level("产出指标"), Some(Level::One("产出指标")));
         assert_eq!(level("服务对象满意度 指标"), Some(Level::Two("服务对象满意度指标")));
-        assert_eq!(level("满意度"), Some(Level::One("满意度指标")));
         assert_eq!(level("经成指标"), Some(Level::Two("经济成本指标")));
         assert_eq!(level_loose("时效"), Some(Level::Two("时效指标")));
         assert_eq!(level("对象 满意 度指 标"), Some(Level::Two("服务对象满意度指标")));
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_not_a_level() {
-        for t in ["社会", "指标", "服务满意度", "受益人员满意度", "成本节约情况", "及时", "经济", "达成指标", "未达成指标且效果较差", "满意", "服务对象满意度"] {
+        for t in ["社会", "指标", "服务满意度", "受益人员满意度", "成本节约情况", "及时", "经济", "达成指标", "未达成指标且效果较差", "满意", "服务对象满意度", "满意度", "映指标数"] {
             assert_eq!(level(t), None, "{t}");
         }
         assert_eq!(parent_of("时效指标"), Some("产出指标"));

@@ -79,6 +79,31 @@ fn split_trailing_numbers(p: &Piece) -> (String, Vec<Piece>) {
     (clean(&toks[..k].join(" ")), nums)
 }
 
+/// Splits a name fused with its target in one cell (`服务满意度 ≥80.00`).
+fn split_trailing_measure(p: &Piece) -> Vec<Piece> {
+    let toks: Vec<&str> = p.raw.split_whitespace().collect();
+    if toks.len() >= 2 {
+        let last = toks[toks.len() - 1];
+        let head = clean(&toks[..toks.len() - 1].join(" "));
+        let is_measure = parse_value(last).is_some_and(|v| v.op.is_some());
+        if is_measure && head.chars().any(is_cjk) && parse_value(&head).is_some_and(|v| v.value.is_none()) {
+            return vec![
+                Piece {
+                    col: p.col,
+                    raw: head.clone(),
+                    text: head,
+                },
+                Piece {
+                    col: p.col + 0.5,
+                    raw: last.to_string(),
+                    text: clean(last),
+                },
+            ];
+        }
+    }
+    vec![p.clone()]
+}
+
 /// Joins cleaned fragments of one value spread over cells: no separator between CJK, a
 /// space between ASCII words.
 fn join(parts: &[String]) -> String {
@@ -177,7 +202,28 @@ enum Tok {
 }
 
 fn head_tokens(row: &Row) -> Vec<Tok> {
-    let ps = pieces(row);
+    // A key printed inside a cell after other text (`上上作专项 实施单`) splits it.
+    let ps: Vec<Piece> = pieces(row)
+        .into_iter()
+        .flat_map(|p| {
+            let toks: Vec<&str> = p.raw.split_whitespace().collect();
+            let has_key = toks.len() > 1
+                && toks
+                    .iter()
+                    .any(|t| key(t).chars().count() >= 3 && head_key_exact(&key(t)).is_some());
+            if has_key {
+                toks.iter()
+                    .map(|t| Piece {
+                        col: p.col,
+                        raw: (*t).to_string(),
+                        text: clean(t),
+                    })
+                    .collect()
+            } else {
+                vec![p]
+            }
+        })
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < ps.len() {
@@ -621,7 +667,7 @@ impl FitCost<Ind> for IndCost {
             Ind::L1 => match kind {
                 Level1 => 0.0,
                 Fragment => 0.3,
-                Text => 1.2,
+                Text => 1.0,
                 Level2 => 2.5,
                 _ => 4.0,
             },
@@ -630,7 +676,7 @@ impl FitCost<Ind> for IndCost {
                 Fragment => 0.3,
                 // 效益指标 / 满意度指标 in the level-2 column: the tail of 社会|效益指标.
                 Level1 => 0.5,
-                Text => 1.2,
+                Text => 1.0,
                 _ => 4.0,
             },
             Ind::L3 => match kind {
@@ -766,12 +812,10 @@ fn ind_fields(headers: &[&Row], kind: FormKind) -> (Vec<Field<Ind>>, bool) {
                 continue;
             }
             let f = ind_header_field(&k);
+            // A second header line only fills columns the first left blank: where the
+            // first has a cell, the second is the rest of that cell (or OCR debris).
             match cols.iter_mut().find(|(c, _, _)| (*c - p.col).abs() < 0.01) {
-                Some(slot) => {
-                    if slot.1.is_none() && f.is_some() {
-                        *slot = (p.col, f, false);
-                    }
-                }
+                Some(_) => {}
                 None => cols.push((p.col, f, f.is_none() && hi == 0)),
             }
         }
@@ -779,6 +823,7 @@ fn ind_fields(headers: &[&Row], kind: FormKind) -> (Vec<Field<Ind>>, bool) {
     cols.sort_by(|a, b| a.0.total_cmp(&b.0));
     let expected = expected_ind(kind);
     let mut fields: Vec<Field<Ind>> = Vec::new();
+    let mut fragments: Vec<f32> = Vec::new();
     for (col, f, frag) in cols {
         match f {
             Some(id) if expected.contains(&id) => {
@@ -797,14 +842,19 @@ fn ind_fields(headers: &[&Row], kind: FormKind) -> (Vec<Field<Ind>>, bool) {
                     });
                 }
             }
-            None if frag => {
-                if let Some(l) = fields.last_mut() {
-                    if col - l.end <= 1.01 && matches!(l.id, Ind::L1 | Ind::L2 | Ind::L3) {
-                        l.end = col;
-                    }
-                }
-            }
+            None if frag => fragments.push(col),
             _ => {}
+        }
+    }
+    // An unrecognised header cell next to 三级指标 is part of it (`三级扫 | 旨标`, or
+    // a centred label with OCR debris on its left).
+    for col in fragments {
+        if let Some(l3) = fields.iter_mut().find(|f| f.id == Ind::L3) {
+            if (l3.start - col - 1.0).abs() < 0.01 {
+                l3.start = col;
+            } else if (col - l3.end - 1.0).abs() < 0.01 {
+                l3.end = col;
+            }
         }
     }
     // Keep canonical order; drop out-of-order duplicates.
@@ -1106,7 +1156,9 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
             if labels::is_section_label(&p.text) {
                 continue;
             }
-            ps.extend(split_numbers(&p));
+            for q in split_numbers(&p) {
+                ps.extend(split_trailing_measure(&q));
+            }
         }
         let items: Vec<Item> = ps
             .iter()
@@ -1382,7 +1434,9 @@ fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Optio
             if is_goal_label(&p.text) {
                 continue;
             }
-            if min_content_col.is_some_and(|m| p.col < m) && k.chars().count() <= 3 {
+            // OCR debris of the 年度总体目标 label in the row's first cell (`左座`).
+            let first_in_row = ps.first().is_some_and(|f| (f.col - p.col).abs() < 0.01);
+            if first_in_row && min_content_col.is_some_and(|m| p.col < m) && k.chars().count() <= 3 {
                 continue;
             }
             let target = if ps.len() == 1 && split_col.is_none_or(|_| row.cells.len() <= 1) {

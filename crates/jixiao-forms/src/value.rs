@@ -42,7 +42,8 @@ pub fn is_amount(s: &str) -> bool {
 /// Parses an indicator value: `≥90.00(%)`, `>=40000份`, `86.00(%)`, `98%以上`, `及时`.
 /// Qualitative text keeps `op`, `value` and `unit` null. Returns `None` for empty text.
 pub fn parse_value(s: &str) -> Option<Value> {
-    let text = clean(s);
+    // OCR bullets and dots around a value are not part of it.
+    let text = clean(s).trim_matches(['·', '•', '・']).trim().to_string();
     if text.is_empty() {
         return None;
     }
