@@ -938,6 +938,71 @@ fn is_table_end(row: &Row) -> bool {
 /// Rows with more filled cells than this are not indicator rows.
 const MAX_ROW_CELLS: usize = 40;
 
+/// In a self-evaluation every indicator has 分值 and 得分. A row with neither is part
+/// of a neighbouring indicator whose text wrapped onto its own line (scans centre a
+/// row's numbers between its wrapped lines): it joins the previous indicator when that
+/// one has room for what the row holds (an empty target or actual), else the next.
+fn merge_weightless_rows(raws: Vec<(usize, Origin, RawInd)>) -> Vec<(usize, Origin, RawInd)> {
+    fn cat(a: Option<String>, b: Option<String>) -> Option<String> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(join(&[a, b])),
+            (a, b) => a.or(b),
+        }
+    }
+    fn absorb(into: &mut RawInd, mut part: RawInd, part_first: bool) {
+        // Lines of dots, dashes and stars are scan noise, not text of the indicator.
+        let chinese = |t: &String| t.chars().any(is_cjk);
+        let value = |t: &String| t.chars().any(|c| is_cjk(c) || c.is_ascii_digit());
+        part.l3.retain(chinese);
+        part.note.retain(chinese);
+        part.target = part.target.filter(value);
+        part.actual = part.actual.filter(value);
+        if part_first {
+            into.l3 = part.l3.into_iter().chain(into.l3.drain(..)).collect();
+            into.note = part.note.into_iter().chain(into.note.drain(..)).collect();
+            into.target = cat(part.target, into.target.take());
+            into.actual = cat(part.actual, into.actual.take());
+        } else {
+            into.l3.extend(part.l3);
+            into.note.extend(part.note);
+            into.target = cat(into.target.take(), part.target);
+            into.actual = cat(into.actual.take(), part.actual);
+        }
+    }
+    let mut out: Vec<(usize, Origin, RawInd)> = Vec::new();
+    let mut pending: Option<RawInd> = None;
+    for (t, origin, raw) in raws {
+        let number = |v: &Option<String>| v.as_deref().and_then(parse_amount).is_some();
+        if !number(&raw.weight) && !number(&raw.score) {
+            let fits_previous = pending.is_none()
+                && out.last().is_some_and(|(_, _, prev)| {
+                    (raw.target.is_none() || prev.target.is_none())
+                        && (raw.actual.is_none() || prev.actual.is_none())
+                });
+            if fits_previous {
+                if let Some((_, _, prev)) = out.last_mut() {
+                    absorb(prev, raw, false);
+                }
+            } else {
+                match pending.as_mut() {
+                    Some(p) => absorb(p, raw, false),
+                    None => pending = Some(raw),
+                }
+            }
+            continue;
+        }
+        let mut raw = raw;
+        if let Some(p) = pending.take() {
+            absorb(&mut raw, p, true);
+        }
+        out.push((t, origin, raw));
+    }
+    if let (Some(p), Some((_, _, last))) = (pending, out.last_mut()) {
+        absorb(last, p, false);
+    }
+    out
+}
+
 /// A row of exactly two plain numbers, the first the weight sum (100), and no values:
 /// the 总分 row with its label lost.
 fn is_unlabelled_total(ps: &[Piece], items: &[Item]) -> bool {
@@ -1232,6 +1297,9 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
                 prev.note.extend(raw.note.iter().cloned());
             }
         }
+    }
+    if kind == FormKind::SelfEvaluation {
+        raws = merge_weightless_rows(raws);
     }
     let first_ind = raws.first().map_or(0, |(t, _, _)| *t);
     let n = l1_parts.len();
