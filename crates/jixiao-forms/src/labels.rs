@@ -100,6 +100,18 @@ pub fn level(text: &str) -> Option<Level> {
         }
         return None;
     }
+    // A short label with one character misread (`社会対益`): it keeps the first two
+    // characters of exactly one name and most of the rest, and does not end like a
+    // level-3 name (…度, …率, …性).
+    if (4..=5).contains(&n) && !k.ends_with(['度', '率', '性', '数', '况', '次', '意']) {
+        let head: String = k.chars().take(2).collect();
+        let close: Vec<Level> = all_levels()
+            .filter(|l| l.name().starts_with(&head) && overlap(l.name(), &k) >= 3)
+            .collect();
+        if close.len() == 1 {
+            return Some(close[0]);
+        }
+    }
     // Garbled: must still end like a label (…标, or …指 when cut) and share most
     // characters with a name.
     if !(k.ends_with('标') || k.ends_with('指')) {
@@ -186,6 +198,7 @@ mod tests {
         assert_eq!(level("经成指标"), Some(Level::Two("经济成本指标")));
         assert_eq!(level_loose("时效"), Some(Level::Two("时效指标")));
         assert_eq!(level("对象 满意 度指 标"), Some(Level::Two("服务对象满意度指标")));
+        assert_eq!(level("社会 対益"), Some(Level::Two("社会效益指标")));
         assert_eq!(level("社会效益"), Some(Level::Two("社会效益指标")));
         assert_eq!(level("时效 指标"), Some(Level::Two("时效指标")));
         assert_eq!(level("数里   指标"), Some(Level::Two("数量指标")));
@@ -196,7 +209,7 @@ mod tests {
 
     #[test]
     fn ordinary_text_is_not_a_level() {
-        for t in ["社会", "指标", "服务满意度", "受益人员满意度", "成本节约情况", "及时", "经济", "达成指标", "未达成指标且效果较差", "满意", "服务对象满意度", "满意度", "映指标数"] {
+        for t in ["社会", "指标", "服务满意度", "受益人员满意度", "成本节约情况", "及时", "经济", "达成指标", "未达成指标且效果较差", "满意", "服务对象满意度", "满意度", "映指标数", "服务满意度", "服务满意"] {
             assert_eq!(level(t), None, "{t}");
         }
         assert_eq!(parent_of("时效指标"), Some("产出指标"));

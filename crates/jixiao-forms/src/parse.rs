@@ -1176,6 +1176,15 @@ fn resolve_levels(
             }
         }
         (_, Some((n2, _, _)), Some(p)) => (Some(p.to_string()), Some(n2.clone())),
+        (Some((n1, _, _)), None, _) => {
+            // No level 2 label: read a nearby level-2 fragment under the known level 1.
+            let lo = t.saturating_sub(2);
+            let l2 = (lo..=t + 2)
+                .filter_map(|r| l2_parts.get(r).cloned().flatten())
+                .find_map(|part| level2_under(&part, n1))
+                .map(str::to_string);
+            (Some(n1.clone()), l2)
+        }
         (l1, l2, _) => (
             l1.as_ref().map(|(n, _, _)| n.clone()),
             l2.as_ref().map(|(n, _, _)| n.clone()),
@@ -1290,7 +1299,10 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
         let t = l1_parts.len();
         l1_parts.push(non_empty(join(&raw.l1)));
         l2_parts.push(non_empty(join(&raw.l2)));
-        if raw.has_value() || (raw.weight.is_some() && !raw.l3.is_empty()) {
+        let wrapped_text = kind == FormKind::SelfEvaluation
+            && (!raw.l3.is_empty() || !raw.note.is_empty());
+        if raw.has_value() || (raw.weight.is_some() && !raw.l3.is_empty()) || wrapped_text {
+            // (Rows without 分值/得分 are merged into their indicator below.)
             raws.push((t, row.origin.clone(), raw));
         } else if !raw.note.is_empty() && raw.l3.is_empty() {
             if let Some((_, _, prev)) = raws.last_mut() {
