@@ -174,7 +174,8 @@ fn solve(
                     // Same field again (multi only).
                     if st > 0 && fields[st - 1].multi {
                         let j = st - 1;
-                        let c = here + change + fit[i][j] + lambda * distance(col, &fields[j]) + 0.5;
+                        let c =
+                            here + change + fit[i][j] + lambda * distance(col, &fields[j]) + 0.5;
                         if c < cost[i + 1][idx(st, sj)] {
                             cost[i + 1][idx(st, sj)] = c;
                             back[i + 1][idx(st, sj)] = (idx(st, si), Some(j));
@@ -192,10 +193,11 @@ fn solve(
             }
         }
     }
-    let (mut state, total) = cost[m]
-        .iter()
-        .enumerate()
-        .fold((0, NEVER), |acc, (s, &c)| if c < acc.1 - 1e-6 { (s, c) } else { acc });
+    let (mut state, total) =
+        cost[m].iter().enumerate().fold(
+            (0, NEVER),
+            |acc, (s, &c)| if c < acc.1 - 1e-6 { (s, c) } else { acc },
+        );
     let final_shift = shifts[state % ns];
     let mut out = vec![None; m];
     for i in (1..=m).rev() {
@@ -237,9 +239,24 @@ mod tests {
     #[test]
     fn a_row_shifted_right_by_one_is_realigned() {
         let fields = vec![
-            Field { id: F::A, start: 1.0, end: 1.0, multi: false },
-            Field { id: F::B, start: 2.0, end: 2.0, multi: false },
-            Field { id: F::C, start: 3.0, end: 3.0, multi: false },
+            Field {
+                id: F::A,
+                start: 1.0,
+                end: 1.0,
+                multi: false,
+            },
+            Field {
+                id: F::B,
+                start: 2.0,
+                end: 2.0,
+                multi: false,
+            },
+            Field {
+                id: F::C,
+                start: 3.0,
+                end: 3.0,
+                multi: false,
+            },
         ];
         let a = align(&[item(2.0), item(3.0), item(4.0)], &fields, &Cost, 2, 0.6);
         assert_eq!(a.fields, vec![Some(0), Some(1), Some(2)]);
@@ -249,9 +266,24 @@ mod tests {
     #[test]
     fn a_missing_cell_keeps_the_others_in_place() {
         let fields = vec![
-            Field { id: F::A, start: 1.0, end: 1.0, multi: false },
-            Field { id: F::B, start: 2.0, end: 2.0, multi: false },
-            Field { id: F::C, start: 3.0, end: 3.0, multi: false },
+            Field {
+                id: F::A,
+                start: 1.0,
+                end: 1.0,
+                multi: false,
+            },
+            Field {
+                id: F::B,
+                start: 2.0,
+                end: 2.0,
+                multi: false,
+            },
+            Field {
+                id: F::C,
+                start: 3.0,
+                end: 3.0,
+                multi: false,
+            },
         ];
         let a = align(&[item(2.0), item(3.0)], &fields, &Cost, 2, 0.6);
         assert_eq!(a.fields, vec![Some(1), Some(2)]);

@@ -73,7 +73,7 @@ fn overlap(a: &str, b: &str) -> usize {
 pub fn level(text: &str) -> Option<Level> {
     let k = key(text);
     let n = k.chars().count();
-    if n < 2 || n > 14 || k.contains("达成") || k.contains("完成") {
+    if !(2..=14).contains(&n) || k.contains("达成") || k.contains("完成") {
         return None;
     }
     if let Some(l) = all_levels().find(|l| l.name() == k) {
@@ -164,7 +164,8 @@ pub fn is_level_fragment(text: &str) -> bool {
     let k = key(text);
     let n = k.chars().count();
     (1..=2).contains(&n)
-        && k.chars().all(|c| "指标数量质时效产出益社会满意度对象服务成本经济生态环境可持续影响".contains(c))
+        && k.chars()
+            .all(|c| "指标数量质时效产出益社会满意度对象服务成本经济生态环境可持续影响".contains(c))
 }
 
 /// The 二级指标 a level-3 name plainly belongs to, from the words the national framework
@@ -177,7 +178,10 @@ pub fn level2_hint(level3: &str) -> Option<&'static str> {
         Some("时效指标")
     } else if k.contains("成本") || k.contains("费用") || k.contains("单价") {
         Some("经济成本指标")
-    } else if ["合格", "达标", "准确", "质量", "完整", "合规"].iter().any(|w| k.contains(w)) {
+    } else if ["合格", "达标", "准确", "质量", "完整", "合规"]
+        .iter()
+        .any(|w| k.contains(w))
+    {
         Some("质量指标")
     } else {
         None
@@ -194,22 +198,50 @@ mod tests {
     #[test]
     fn exact_prefix_and_garbled_levels() {
         assert_eq!(level("产出指标"), Some(Level::One("产出指标")));
-        assert_eq!(level("服务对象满意度 指标"), Some(Level::Two("服务对象满意度指标")));
+        assert_eq!(
+            level("服务对象满意度 指标"),
+            Some(Level::Two("服务对象满意度指标"))
+        );
         assert_eq!(level("经成指标"), Some(Level::Two("经济成本指标")));
         assert_eq!(level_loose("时效"), Some(Level::Two("时效指标")));
-        assert_eq!(level("对象 满意 度指 标"), Some(Level::Two("服务对象满意度指标")));
+        assert_eq!(
+            level("对象 满意 度指 标"),
+            Some(Level::Two("服务对象满意度指标"))
+        );
         assert_eq!(level("社会 対益"), Some(Level::Two("社会效益指标")));
         assert_eq!(level("社会效益"), Some(Level::Two("社会效益指标")));
         assert_eq!(level("时效 指标"), Some(Level::Two("时效指标")));
         assert_eq!(level("数里   指标"), Some(Level::Two("数量指标")));
-        assert_eq!(level("指服 对 满 度 标"), Some(Level::Two("服务对象满意度指标")));
-        assert_eq!(level("可持 续影 响指 标"), Some(Level::Two("可持续影响指标")));
+        assert_eq!(
+            level("指服 对 满 度 标"),
+            Some(Level::Two("服务对象满意度指标"))
+        );
+        assert_eq!(
+            level("可持 续影 响指 标"),
+            Some(Level::Two("可持续影响指标"))
+        );
         assert_eq!(level("满意 度指 标"), Some(Level::One("满意度指标")));
     }
 
     #[test]
     fn ordinary_text_is_not_a_level() {
-        for t in ["社会", "指标", "服务满意度", "受益人员满意度", "成本节约情况", "及时", "经济", "达成指标", "未达成指标且效果较差", "满意", "服务对象满意度", "满意度", "映指标数", "服务满意度", "服务满意"] {
+        for t in [
+            "社会",
+            "指标",
+            "服务满意度",
+            "受益人员满意度",
+            "成本节约情况",
+            "及时",
+            "经济",
+            "达成指标",
+            "未达成指标且效果较差",
+            "满意",
+            "服务对象满意度",
+            "满意度",
+            "映指标数",
+            "服务满意度",
+            "服务满意",
+        ] {
             assert_eq!(level(t), None, "{t}");
         }
         assert_eq!(parent_of("时效指标"), Some("产出指标"));

@@ -6,9 +6,7 @@ use crate::segment::{is_end_marker, is_indicator_header, keys, row_key, year_lin
 use crate::value::{parse_amount, parse_value};
 use jixiao_grid::text::{clean, is_cjk, key};
 use jixiao_grid::{Grid, Origin, Row};
-use jixiao_record::{
-    FormKind, FundsRow, FundsRowKind, Indicator, Period, Record, RecordSource,
-};
+use jixiao_record::{FormKind, FundsRow, FundsRowKind, Indicator, Period, Record, RecordSource};
 use regex::Regex;
 use rust_decimal::Decimal;
 use std::ops::Range;
@@ -86,7 +84,10 @@ fn split_trailing_measure(p: &Piece) -> Vec<Piece> {
         let last = toks[toks.len() - 1];
         let head = clean(&toks[..toks.len() - 1].join(" "));
         let is_measure = parse_value(last).is_some_and(|v| v.op.is_some());
-        if is_measure && head.chars().any(is_cjk) && parse_value(&head).is_some_and(|v| v.value.is_none()) {
+        if is_measure
+            && head.chars().any(is_cjk)
+            && parse_value(&head).is_some_and(|v| v.value.is_none())
+        {
             return vec![
                 Piece {
                     col: p.col,
@@ -256,7 +257,9 @@ fn head_tokens(row: &Row) -> Vec<Tok> {
     out
 }
 
-const FRAGMENT_TRIM: &[char] = &[':', '：', '·', '•', '_', ' ', '.', ',', '、', '|', '，', '；', ';'];
+const FRAGMENT_TRIM: &[char] = &[
+    ':', '：', '·', '•', '_', ' ', '.', ',', '、', '|', '，', '；', ';',
+];
 
 /// Reads 项目名称 / 主管部门 / … pairs from the preamble rows.
 fn head_fields(rows: &[Row]) -> Vec<(HeadKey, String, usize)> {
@@ -268,7 +271,8 @@ fn head_fields(rows: &[Row]) -> Vec<(HeadKey, String, usize)> {
         }
         let mut cur: Option<(HeadKey, Vec<String>)> = None;
         let mut just_keyed: Option<HeadKey> = None;
-        let flush = |cur: &mut Option<(HeadKey, Vec<String>)>, out: &mut Vec<(HeadKey, String, usize)>| {
+        let flush = |cur: &mut Option<(HeadKey, Vec<String>)>,
+                     out: &mut Vec<(HeadKey, String, usize)>| {
             if let Some((h, parts)) = cur.take() {
                 out.push((h, join(&parts), ri));
             }
@@ -423,17 +427,16 @@ fn money_fields(header: &Row, kind: FormKind) -> (Vec<Field<Money>>, bool) {
     let mut fields: Vec<Field<Money>> = Vec::new();
     for p in pieces(header) {
         let toks: Vec<&str> = p.raw.split_whitespace().collect();
-        let sub: Vec<(f32, String)> = if toks.len() > 1
-            && toks.iter().all(|t| money_header_field(&key(t)).is_some())
-        {
-            let n = toks.len() as f32;
-            toks.iter()
-                .enumerate()
-                .map(|(i, t)| (p.col + i as f32 / n, key(t)))
-                .collect()
-        } else {
-            vec![(p.col, key(&p.text))]
-        };
+        let sub: Vec<(f32, String)> =
+            if toks.len() > 1 && toks.iter().all(|t| money_header_field(&key(t)).is_some()) {
+                let n = toks.len() as f32;
+                toks.iter()
+                    .enumerate()
+                    .map(|(i, t)| (p.col + i as f32 / n, key(t)))
+                    .collect()
+            } else {
+                vec![(p.col, key(&p.text))]
+            };
         for (col, k) in sub {
             if let Some(m) = money_header_field(&k) {
                 if !fields.iter().any(|f| f.id == m) {
@@ -493,7 +496,13 @@ fn funds_block(rows: &[Row], kind: FormKind) -> Vec<FundsRow> {
     let header_row = header.filter(|&h| h <= first_money).map(|h| &rows[h]);
     let (fields, complete) = match header_row {
         Some(h) => money_fields(h, kind),
-        None => money_fields(&Row { cells: vec![], origin: Origin::Line { line: 0 } }, kind),
+        None => money_fields(
+            &Row {
+                cells: vec![],
+                origin: Origin::Line { line: 0 },
+            },
+            kind,
+        ),
     };
     let lambda = if complete { 0.6 } else { 0.3 };
     let mut out: Vec<FundsRow> = Vec::new();
@@ -553,13 +562,10 @@ fn funds_block(rows: &[Row], kind: FormKind) -> Vec<FundsRow> {
 /// The money row kind of a row and the index (among filled pieces) of its label cell.
 fn money_row_of(row: &Row) -> Option<(FundsRowKind, usize)> {
     let ps = pieces(row);
-    ps.iter()
-        .enumerate()
-        .rev()
-        .find_map(|(i, p)| {
-            let (label, _) = split_trailing_numbers(p);
-            money_row_kind(&key(&label)).map(|k| (k, i))
-        })
+    ps.iter().enumerate().rev().find_map(|(i, p)| {
+        let (label, _) = split_trailing_numbers(p);
+        money_row_kind(&key(&label)).map(|k| (k, i))
+    })
 }
 
 /// Declarations print two label columns (project totals left, this year's request
@@ -641,7 +647,6 @@ fn funds_unit(rows: &[Row]) -> Option<String> {
         None
     }
 }
-
 
 // ---------------------------------------------------------------------------------------
 // Indicators
@@ -878,9 +883,7 @@ fn ind_fields(headers: &[&Row], kind: FormKind) -> (Vec<Field<Ind>>, bool) {
                 let prev_end = out.last().map_or(-1.0 + i as f32 * 0.0, |f| f.end);
                 let next_start = ordered
                     .iter()
-                    .filter(|f| {
-                        expected.iter().position(|x| *x == f.id).unwrap_or(0) > i
-                    })
+                    .filter(|f| expected.iter().position(|x| *x == f.id).unwrap_or(0) > i)
                     .map(|f| f.start)
                     .next()
                     .unwrap_or(prev_end + 2.0);
@@ -1010,9 +1013,12 @@ fn is_unlabelled_total(ps: &[Piece], items: &[Item]) -> bool {
     nums.len() == 2
         && nums[0] >= Decimal::from(99)
         && nums[0] <= Decimal::from(101)
-        && !items
-            .iter()
-            .any(|i| matches!(i.kind, Kind::Measure | Kind::Band | Kind::Level1 | Kind::Level2))
+        && !items.iter().any(|i| {
+            matches!(
+                i.kind,
+                Kind::Measure | Kind::Band | Kind::Level1 | Kind::Level2
+            )
+        })
 }
 
 /// A label solved for a run of rows.
@@ -1064,7 +1070,8 @@ fn level_labels(parts: &[Option<String>], want_two: bool) -> Vec<Label> {
                 // A lone cut label (`时效`), or a clean custom label ending in 指标, is kept;
                 // noise is not.
                 let t = clean(first);
-                let loose = labels::level_loose(&t).filter(|l| matches!(l, Level::Two(_)) == want_two);
+                let loose =
+                    labels::level_loose(&t).filter(|l| matches!(l, Level::Two(_)) == want_two);
                 if let Some(l) = loose {
                     out.push(Label {
                         first: r,
@@ -1121,7 +1128,9 @@ fn fill_levels(labels: &[Label], n: usize, top_aligned: bool) -> Vec<Filled> {
 fn span_distance(t: usize, first: usize, last: usize) -> usize {
     if t < first {
         first - t
-    } else { t.saturating_sub(last) }
+    } else {
+        t.saturating_sub(last)
+    }
 }
 
 /// A level-2 fragment read under a known level 1 (`社会` under 效益指标).
@@ -1203,7 +1212,10 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
             .iter()
             .filter(|p| ind_header_field(&key(&p.text)).is_some())
             .count();
-        let first = pieces(next).first().map(|p| key(&p.text)).unwrap_or_default();
+        let first = pieces(next)
+            .first()
+            .map(|p| key(&p.text))
+            .unwrap_or_default();
         if n >= 3 || first == "指标" {
             headers.push(next);
             body = h + 2;
@@ -1299,8 +1311,8 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
         let t = l1_parts.len();
         l1_parts.push(non_empty(join(&raw.l1)));
         l2_parts.push(non_empty(join(&raw.l2)));
-        let wrapped_text = kind == FormKind::SelfEvaluation
-            && (!raw.l3.is_empty() || !raw.note.is_empty());
+        let wrapped_text =
+            kind == FormKind::SelfEvaluation && (!raw.l3.is_empty() || !raw.note.is_empty());
         if raw.has_value() || (raw.weight.is_some() && !raw.l3.is_empty()) || wrapped_text {
             // (Rows without 分值/得分 are merged into their indicator below.)
             raws.push((t, row.origin.clone(), raw));
@@ -1406,22 +1418,19 @@ fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Optio
     let mut planned: Vec<String> = Vec::new();
     let mut actual: Vec<String> = Vec::new();
     let mut project: Vec<String> = Vec::new();
-    let split_col: Option<f32>;
-    if kind == FormKind::TargetDeclaration {
-        split_col = hp
-            .iter()
+    let split_col: Option<f32> = if kind == FormKind::TargetDeclaration {
+        hp.iter()
             .filter(|p| key(&p.text).contains("年度总体目标"))
             .map(|p| p.col)
-            .next_back();
+            .next_back()
     } else {
-        split_col = hp
-            .iter()
+        hp.iter()
             .find(|p| {
                 let k = key(&p.text);
                 k.contains("实际完成") || k.contains("完成情") || k.starts_with('实')
             })
-            .map(|p| p.col);
-    }
+            .map(|p| p.col)
+    };
     // OCR splits centred labels over cells (`预 | i期目标`): the plan's region then
     // extends as far right of its label's centre as it starts left of it.
     let planned_cells: Vec<f32> = hp
@@ -1464,16 +1473,17 @@ fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Optio
         }
         let ps: Vec<Piece> = pieces(row)
             .into_iter()
-            .filter_map(|mut p| {
+            .map(|mut p| {
                 // A goal label printed as the first paragraph of its own cell.
-                for label in ["预期目标", "实际完成情况", "年度总体目标", "项目总目标"] {
+                for label in ["预期目标", "实际完成情况", "年度总体目标", "项目总目标"]
+                {
                     if let Some(rest) = p.text.strip_prefix(label) {
                         if !rest.trim().is_empty() {
                             p.text = rest.trim().to_string();
                         }
                     }
                 }
-                Some(p)
+                p
             })
             .collect();
         // Two texts in a row shifted against its header: the first is the plan, the
@@ -1486,7 +1496,9 @@ fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Optio
             && kind != FormKind::TargetDeclaration
             && texts.len() == 2
             && ps.len() == 2
-            && split_col.is_some_and(|c| texts.iter().all(|p| p.col < c) || texts.iter().all(|p| p.col >= c))
+            && split_col.is_some_and(|c| {
+                texts.iter().all(|p| p.col < c) || texts.iter().all(|p| p.col >= c)
+            })
         {
             planned.push(texts[0].text.clone());
             actual.push(texts[1].text.clone());
@@ -1516,7 +1528,8 @@ fn goals(rows: &[Row], kind: FormKind) -> (Option<String>, Option<String>, Optio
             }
             // OCR debris of the 年度总体目标 label in the row's first cell (`左座`).
             let first_in_row = ps.first().is_some_and(|f| (f.col - p.col).abs() < 0.01);
-            if first_in_row && min_content_col.is_some_and(|m| p.col < m) && k.chars().count() <= 3 {
+            if first_in_row && min_content_col.is_some_and(|m| p.col < m) && k.chars().count() <= 3
+            {
                 continue;
             }
             let target = if ps.len() == 1 && split_col.is_none_or(|_| row.cells.len() <= 1) {
@@ -1570,9 +1583,9 @@ fn total_and_grade(rows: &[Row]) -> (Option<Decimal>, Option<String>) {
         let k = row_key(row);
         let labelled_total = k.contains("总分");
         let grade_row = k.contains("评分等") || is_end_marker(row);
-        if total.is_none() && nums.len() >= 2 && (labelled_total || grade_row || toks.len() <= 4) {
-            total = nums.last().copied();
-        } else if total.is_none() && labelled_total && nums.len() == 1 {
+        let total_row = (nums.len() >= 2 && (labelled_total || grade_row || toks.len() <= 4))
+            || (labelled_total && nums.len() == 1);
+        if total.is_none() && total_row {
             total = nums.last().copied();
         }
         if grade_row && grade.is_none() {
@@ -1647,8 +1660,10 @@ fn monitoring_tail(rows: &[Row]) -> (Option<String>, Option<String>, Option<Stri
 // Dates, years, districts
 
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:至|-|—|~|到)\s*(20\d{2})\s*年\s*(\d{1,2})\s*月")
-        .expect("static regex")
+    Regex::new(
+        r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:至|-|—|~|到)\s*(20\d{2})\s*年\s*(\d{1,2})\s*月",
+    )
+    .expect("static regex")
 });
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(20\d{2})\s*年度").expect("static regex"));
@@ -1657,12 +1672,25 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 const DISTRICTS: [&str; 16] = [
-    "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "闵行区", "宝山区",
-    "嘉定区", "浦东新区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区",
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "浦东新区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
 ];
-static DISTRICT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"市(\p{Han}{1,3}?(?:新区|区|县))").expect("static regex")
-});
+static DISTRICT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"市(\p{Han}{1,3}?(?:新区|区|县))").expect("static regex"));
 
 fn district_of(texts: &[&Option<String>]) -> Option<String> {
     for t in texts.iter().filter_map(|t| t.as_deref()) {
@@ -1748,13 +1776,14 @@ pub struct ParsedForm {
 }
 
 /// Parses one segment of the grid.
-pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option<i32>) -> ParsedForm {
+pub(crate) fn parse_form(
+    grid: &Grid,
+    range: Range<usize>,
+    fallback_year: Option<i32>,
+) -> ParsedForm {
     let rows = &grid.rows[range.clone()];
     let kind = form_kind(rows);
-    let anchor = rows
-        .iter()
-        .position(crate::segment::is_anchor)
-        .unwrap_or(0);
+    let anchor = rows.iter().position(crate::segment::is_anchor).unwrap_or(0);
     let preamble = &rows[..anchor.min(rows.len())];
 
     // Header fields.
@@ -1779,9 +1808,7 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
                 .iter()
                 .rev()
                 .find(|row| !row.is_blank())
-                .filter(|row| {
-                    !crate::segment::is_start_marker(row) && !is_end_marker(row)
-                })
+                .filter(|row| !crate::segment::is_start_marker(row) && !is_end_marker(row))
                 .and_then(|row| {
                     let parts: Vec<String> = pieces(row)
                         .into_iter()
@@ -1806,7 +1833,11 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
     let district = district_of(&[&department, &implementer]);
 
     // Year and period.
-    let pre_text: String = preamble.iter().map(|r| r.joined()).collect::<Vec<_>>().join(" ");
+    let pre_text: String = preamble
+        .iter()
+        .map(|r| r.joined())
+        .collect::<Vec<_>>()
+        .join(" ");
     let period = PERIOD.captures(&pre_text).and_then(|c| {
         let y1 = c.get(1)?.as_str();
         let m1: u32 = c.get(2)?.as_str().parse().ok()?;
@@ -1852,7 +1883,10 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
     let funds_unit = funds_unit(&rows[anchor.saturating_sub(3)..unit_rows_end.max(anchor)]);
 
     // Goals, indicators, totals.
-    let ind_header = rows.iter().position(is_indicator_header).unwrap_or(rows.len());
+    let ind_header = rows
+        .iter()
+        .position(is_indicator_header)
+        .unwrap_or(rows.len());
     let (goal_planned, goal_actual, goal_project) =
         goals(&rows[unit_rows_end.min(ind_header)..ind_header], kind);
     let (indicators, table_end) = indicators(rows, kind);
@@ -1871,7 +1905,11 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
         record_id: String::new(),
         form: kind,
         year,
-        period: if kind == FormKind::Monitoring { period } else { None },
+        period: if kind == FormKind::Monitoring {
+            period
+        } else {
+            None
+        },
         project_name,
         department,
         implementer,
@@ -1905,4 +1943,3 @@ pub(crate) fn parse_form(grid: &Grid, range: Range<usize>, fallback_year: Option
         rows: range,
     }
 }
-

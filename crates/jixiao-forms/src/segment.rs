@@ -37,7 +37,10 @@ pub(crate) fn is_anchor(row: &Row) -> bool {
 pub(crate) fn is_end_marker(row: &Row) -> bool {
     let ks = keys(row);
     let first = ks.first().map(String::as_str).unwrap_or("");
-    first.starts_with("评分等") || first.starts_with("纠偏措施") || first.starts_with("纠错措施") || ks.concat().contains("评分等级")
+    first.starts_with("评分等")
+        || first.starts_with("纠偏措施")
+        || first.starts_with("纠错措施")
+        || ks.concat().contains("评分等级")
 }
 
 /// True for a form title line (any of the three forms, under any of their titles).
@@ -84,9 +87,18 @@ fn is_preamble_like(row: &Row) -> bool {
         return true;
     }
     let k = row_key(row);
-    ["年初预算数", "主管", "部门", "实施单", "名称", "项目资金", "计划开始", "项目性质"]
-        .iter()
-        .any(|p| k.contains(p))
+    [
+        "年初预算数",
+        "主管",
+        "部门",
+        "实施单",
+        "名称",
+        "项目资金",
+        "计划开始",
+        "项目性质",
+    ]
+    .iter()
+    .any(|p| k.contains(p))
 }
 
 /// Splits the grid into one row range per form instance, in document order.

@@ -127,21 +127,57 @@ mod tests {
 
     #[test]
     fn comparisons_and_units() {
-        assert_eq!(v(">85(%)"), (Some(Op::Gt), Some("85".into()), Some("%".into())));
-        assert_eq!(v("≥3.00(次)"), (Some(Op::Ge), Some("3.00".into()), Some("次".into())));
-        assert_eq!(v(">160.00(人 次)"), (Some(Op::Gt), Some("160.00".into()), Some("人次".into())));
-        assert_eq!(v(">=40000份"), (Some(Op::Ge), Some("40000".into()), Some("份".into())));
-        assert_eq!(v("≤100000.00 (元/人/年)"), (Some(Op::Le), Some("100000.00".into()), Some("元/人/年".into())));
-        assert_eq!(v("86.00(%)"), (None, Some("86.00".into()), Some("%".into())));
+        assert_eq!(
+            v(">85(%)"),
+            (Some(Op::Gt), Some("85".into()), Some("%".into()))
+        );
+        assert_eq!(
+            v("≥3.00(次)"),
+            (Some(Op::Ge), Some("3.00".into()), Some("次".into()))
+        );
+        assert_eq!(
+            v(">160.00(人 次)"),
+            (Some(Op::Gt), Some("160.00".into()), Some("人次".into()))
+        );
+        assert_eq!(
+            v(">=40000份"),
+            (Some(Op::Ge), Some("40000".into()), Some("份".into()))
+        );
+        assert_eq!(
+            v("≤100000.00 (元/人/年)"),
+            (
+                Some(Op::Le),
+                Some("100000.00".into()),
+                Some("元/人/年".into())
+            )
+        );
+        assert_eq!(
+            v("86.00(%)"),
+            (None, Some("86.00".into()), Some("%".into()))
+        );
         assert_eq!(v("40.87%"), (None, Some("40.87".into()), Some("%".into())));
-        assert_eq!(v("98%以上"), (Some(Op::Ge), Some("98".into()), Some("%".into())));
-        assert_eq!(v("＞1,000(元)"), (Some(Op::Gt), Some("1000".into()), Some("元".into())));
+        assert_eq!(
+            v("98%以上"),
+            (Some(Op::Ge), Some("98".into()), Some("%".into()))
+        );
+        assert_eq!(
+            v("＞1,000(元)"),
+            (Some(Op::Gt), Some("1000".into()), Some("元".into()))
+        );
         assert_eq!(v("100.00"), (None, Some("100.00".into()), None));
     }
 
     #[test]
     fn qualitative_stays_text() {
-        for q in ["及时", "达成指标", "2025 年 5-7 月", "12月31日", "11月举办", "使用效率 100%", "12月前"] {
+        for q in [
+            "及时",
+            "达成指标",
+            "2025 年 5-7 月",
+            "12月31日",
+            "11月举办",
+            "使用效率 100%",
+            "12月前",
+        ] {
             assert_eq!(v(q), (None, None, None), "{q}");
         }
         assert!(parse_value("  ").is_none());
@@ -149,9 +185,18 @@ mod tests {
 
     #[test]
     fn amounts() {
-        assert_eq!(parse_amount("1,670.50").map(|d| d.to_string()), Some("1670.50".into()));
-        assert_eq!(parse_amount("40.87%").map(|d| d.to_string()), Some("40.87".into()));
-        assert_eq!(parse_amount("156").map(|d| d.to_string()), Some("156".into()));
+        assert_eq!(
+            parse_amount("1,670.50").map(|d| d.to_string()),
+            Some("1670.50".into())
+        );
+        assert_eq!(
+            parse_amount("40.87%").map(|d| d.to_string()),
+            Some("40.87".into())
+        );
+        assert_eq!(
+            parse_amount("156").map(|d| d.to_string()),
+            Some("156".into())
+        );
         assert_eq!(parse_amount("-"), None);
         assert_eq!(parse_amount("1,2"), None);
         assert_eq!(parse_amount("≥90"), None);

@@ -9,9 +9,8 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("static regex")
-});
+static HTML_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>").expect("static regex"));
 
 /// True for characters that are written without spaces between them in Chinese text:
 /// ideographs, CJK punctuation and full-width forms.

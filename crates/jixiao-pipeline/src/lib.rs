@@ -62,7 +62,10 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         .take(64)
         .map(u8::to_ascii_lowercase)
         .collect();
-    if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") || lower.starts_with(b"<table") {
+    if lower.starts_with(b"<!doctype html")
+        || lower.starts_with(b"<html")
+        || lower.starts_with(b"<table")
+    {
         return Format::Html;
     }
     match path

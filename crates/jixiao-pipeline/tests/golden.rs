@@ -95,7 +95,13 @@ fn text_samples_match_reviewed_golden() {
             .map(|r| serde_json::to_value(r).expect("json"))
             .collect();
         let want = read_jsonl(&root().join(format!("golden/text/{stem}.jsonl")));
-        assert_eq!(got.len(), want.len(), "{name}: forms found {} vs golden {}", got.len(), want.len());
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{name}: forms found {} vs golden {}",
+            got.len(),
+            want.len()
+        );
         let (mut ft, mut fe) = (0usize, 0usize);
         for (g, w) in got.iter().zip(&want) {
             let id = w["record_id"].as_str().unwrap_or_default().to_string();
@@ -103,7 +109,9 @@ fn text_samples_match_reviewed_golden() {
             leaves(w, String::new(), &mut ls);
             for (path, wv) in ls {
                 ft += 1;
-                let gv = get(g, &path).cloned().unwrap_or(Value::String("<missing>".into()));
+                let gv = get(g, &path)
+                    .cloned()
+                    .unwrap_or(Value::String("<missing>".into()));
                 if gv == wv {
                     fe += 1;
                 } else {

@@ -5,7 +5,9 @@ use jixiao_pipeline::{extract_bytes, ExtractError};
 use std::path::Path;
 
 fn seed(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/text").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples/text")
+        .join(name);
     std::fs::read(p).expect("sample")
 }
 
@@ -40,21 +42,35 @@ fn binary_file_is_an_error_entry() {
 
 #[test]
 fn random_text_has_no_forms() {
-    let r = extract_bytes("天气很好\t今天\n随便写点什么\n".as_bytes(), Path::new("x.txt"), "x.txt");
+    let r = extract_bytes(
+        "天气很好\t今天\n随便写点什么\n".as_bytes(),
+        Path::new("x.txt"),
+        "x.txt",
+    );
     assert!(matches!(r, Err(ExtractError::NoForms { .. })), "{r:?}");
 }
 
 #[test]
 fn pdf_and_xlsx_are_reported_unsupported_for_now() {
     let r = extract_bytes(b"%PDF-1.7\n", Path::new("a.pdf"), "a.pdf");
-    assert!(matches!(r, Err(ExtractError::Unsupported { format: "pdf", .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(ExtractError::Unsupported { format: "pdf", .. })),
+        "{r:?}"
+    );
     let r = extract_bytes(b"PK\x03\x04rest", Path::new("a.xls"), "a.xls");
-    assert!(matches!(r, Err(ExtractError::Unsupported { format: "xlsx", .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(ExtractError::Unsupported { format: "xlsx", .. })),
+        "{r:?}"
+    );
 }
 
 #[test]
 fn truncated_files_never_panic() {
-    for name in ["000_e808c967bf7c4d08.txt", "002_e6e4448b1a475d47.txt", "004_791103693362f411.txt"] {
+    for name in [
+        "000_e808c967bf7c4d08.txt",
+        "002_e6e4448b1a475d47.txt",
+        "004_791103693362f411.txt",
+    ] {
         let b = seed(name);
         for k in 1..40 {
             let mut cut = b.len() * k / 40;
@@ -71,9 +87,10 @@ fn truncated_files_never_panic() {
 fn mutated_and_random_files_never_panic() {
     let base = String::from_utf8(seed("001_7f02990d5c4f7ac6.txt")).expect("utf8");
     let lines: Vec<&str> = base.lines().collect();
-    let alphabet: Vec<char> = "\t\n 0123456789.-%≥≤=()（）项目名称年度资金总额指标一级二级三级评分等级总分优"
-        .chars()
-        .collect();
+    let alphabet: Vec<char> =
+        "\t\n 0123456789.-%≥≤=()（）项目名称年度资金总额指标一级二级三级评分等级总分优"
+            .chars()
+            .collect();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for _ in 0..150 {
         // Shuffle, drop and duplicate lines.

@@ -52,7 +52,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, TextError> {
         Err(e) => {
             let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
             if had_errors {
-                let line = body[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+                let line = body[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
                 Err(TextError::Encoding { line })
             } else {
                 Ok(text.into_owned())
