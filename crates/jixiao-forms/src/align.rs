@@ -157,37 +157,45 @@ fn solve(
     }
     for i in 0..m {
         for st in 0..=k {
-            for si in 0..ns {
-                let here = cost[i][idx(st, si)];
-                if here >= NEVER {
-                    continue;
-                }
-                // Drop the item (keeps the state).
-                let d = here + drop_cost(&items[i]);
-                if d < cost[i + 1][idx(st, si)] {
-                    cost[i + 1][idx(st, si)] = d;
-                    back[i + 1][idx(st, si)] = (idx(st, si), None);
-                }
-                for (sj, s) in shifts.iter().enumerate() {
-                    let change = if sj == si { 0.0 } else { SHIFT_CHANGE_COST };
-                    let col = items[i].col + *s as f32;
-                    // Same field again (multi only).
-                    if st > 0 && fields[st - 1].multi {
-                        let j = st - 1;
-                        let c =
-                            here + change + fit[i][j] + lambda * distance(col, &fields[j]) + 0.5;
-                        if c < cost[i + 1][idx(st, sj)] {
-                            cost[i + 1][idx(st, sj)] = c;
-                            back[i + 1][idx(st, sj)] = (idx(st, si), Some(j));
-                        }
+            // The cheapest way to be in `st` under any shift: the origin of a shift change.
+            let (best_si, best) = (0..ns)
+                .map(|si| (si, cost[i][idx(st, si)]))
+                .fold((0, NEVER), |a, b| if b.1 < a.1 { b } else { a });
+            if best >= NEVER {
+                continue;
+            }
+            for (sj, s) in shifts.iter().enumerate() {
+                let stay = cost[i][idx(st, sj)];
+                // Arrive in shift sj either already there or by a change from the best.
+                let (here, from) = if stay <= best + SHIFT_CHANGE_COST {
+                    (stay, idx(st, sj))
+                } else {
+                    (best + SHIFT_CHANGE_COST, idx(st, best_si))
+                };
+                // Drop the item (keeps the state; only without a change).
+                if stay < NEVER {
+                    let d = stay + drop_cost(&items[i]);
+                    if d < cost[i + 1][idx(st, sj)] {
+                        cost[i + 1][idx(st, sj)] = d;
+                        back[i + 1][idx(st, sj)] = (idx(st, sj), None);
                     }
-                    // A later field.
-                    for j in st..k {
-                        let c = here + change + fit[i][j] + lambda * distance(col, &fields[j]);
-                        if c < cost[i + 1][idx(j + 1, sj)] {
-                            cost[i + 1][idx(j + 1, sj)] = c;
-                            back[i + 1][idx(j + 1, sj)] = (idx(st, si), Some(j));
-                        }
+                }
+                let col = items[i].col + *s as f32;
+                // Same field again (multi only).
+                if st > 0 && fields[st - 1].multi {
+                    let j = st - 1;
+                    let c = here + fit[i][j] + lambda * distance(col, &fields[j]) + 0.5;
+                    if c < cost[i + 1][idx(st, sj)] {
+                        cost[i + 1][idx(st, sj)] = c;
+                        back[i + 1][idx(st, sj)] = (from, Some(j));
+                    }
+                }
+                // A later field.
+                for j in st..k {
+                    let c = here + fit[i][j] + lambda * distance(col, &fields[j]);
+                    if c < cost[i + 1][idx(j + 1, sj)] {
+                        cost[i + 1][idx(j + 1, sj)] = c;
+                        back[i + 1][idx(j + 1, sj)] = (from, Some(j));
                     }
                 }
             }

@@ -23,13 +23,11 @@ struct Piece {
 fn pieces(row: &Row) -> Vec<Piece> {
     row.cells
         .iter()
-        .filter_map(|c| {
-            let text = clean(&c.text);
-            (!text.is_empty()).then(|| Piece {
-                col: c.col,
-                raw: c.text.clone(),
-                text,
-            })
+        .filter(|c| !c.is_blank())
+        .map(|c| Piece {
+            col: c.col,
+            raw: c.text.clone(),
+            text: c.cleaned().to_string(),
         })
         .collect()
 }

@@ -7,7 +7,6 @@
 //! else at the run of header rows right before the later anchor. No line counts, no
 //! column positions.
 
-use jixiao_grid::text::key;
 use jixiao_grid::{Grid, Row};
 use regex::Regex;
 use std::ops::Range;
@@ -18,7 +17,7 @@ static YEAR_LINE: LazyLock<Regex> =
 
 /// Keys of the cells of a row (blank cells skipped).
 pub(crate) fn keys(row: &Row) -> Vec<String> {
-    row.filled().map(|c| key(&c.text)).collect()
+    row.filled().map(|c| c.key().to_string()).collect()
 }
 
 /// The row's text as one key.

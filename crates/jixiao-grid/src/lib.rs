@@ -11,6 +11,7 @@
 pub mod text;
 
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Where a row (or a cell) was found in its source document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +60,12 @@ pub struct Cell {
     pub col_span: u32,
     /// Number of rows the cell spans (1 for an unmerged cell).
     pub row_span: u32,
+    /// [`text::clean`] of `text`, computed on first use.
+    #[serde(skip)]
+    cleaned: OnceLock<String>,
+    /// [`text::key`] of `text`, computed on first use.
+    #[serde(skip)]
+    key: OnceLock<String>,
 }
 
 impl Cell {
@@ -69,12 +76,24 @@ impl Cell {
             col,
             col_span: 1,
             row_span: 1,
+            cleaned: OnceLock::new(),
+            key: OnceLock::new(),
         }
+    }
+
+    /// The cleaned text ([`text::clean`]), computed once.
+    pub fn cleaned(&self) -> &str {
+        self.cleaned.get_or_init(|| text::clean(&self.text))
+    }
+
+    /// The matching key ([`text::key`]), computed once.
+    pub fn key(&self) -> &str {
+        self.key.get_or_init(|| text::key(&self.text))
     }
 
     /// True when the cell holds nothing but whitespace or empty HTML remnants.
     pub fn is_blank(&self) -> bool {
-        text::clean(&self.text).is_empty()
+        self.cleaned().is_empty()
     }
 }
 
@@ -102,7 +121,7 @@ impl Row {
     pub fn joined(&self) -> String {
         let mut s = String::new();
         for c in self.filled() {
-            s.push_str(&text::clean(&c.text));
+            s.push_str(c.cleaned());
         }
         s
     }

@@ -28,6 +28,9 @@ pub fn is_cjk(c: char) -> bool {
 /// Removes HTML remnants (`<p>`, `</b>`, `<sub>` …) and decodes the few entities that
 /// appear in exports.
 pub fn strip_html(s: &str) -> String {
+    if !s.contains(['<', '&']) {
+        return s.to_owned();
+    }
     let s = HTML_TAG.replace_all(s, "");
     if s.contains('&') {
         s.replace("&nbsp;", " ")
@@ -43,6 +46,15 @@ pub fn strip_html(s: &str) -> String {
 /// Cleaned text: HTML removed, whitespace collapsed, no space between CJK characters,
 /// trimmed.
 pub fn clean(s: &str) -> String {
+    if !s.is_empty()
+        && s.is_ascii()
+        && !s.contains(['<', '&'])
+        && !s.contains("  ")
+        && !s.contains(|c: char| c.is_whitespace() && c != ' ')
+        && s.trim() == s
+    {
+        return s.to_owned();
+    }
     let s = strip_html(s);
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
