@@ -25,6 +25,12 @@ pub enum Command {
     /// Exit status: 0 when every file was read, 1 when some files failed (their errors
     /// are in errors.jsonl), 2 on a usage error or when the outputs cannot be written.
     Extract(ExtractArgs),
+    /// Re-score existing records: read RECORDS (a records.jsonl) and write
+    /// OUTDIR/findings.jsonl.
+    ///
+    /// Exit status: 0 on success (findings are not failures), 2 when RECORDS cannot be
+    /// read or a line is not a record.
+    Score(ScoreArgs),
 }
 
 /// Arguments of `jixiao extract`.
@@ -34,6 +40,23 @@ pub struct ExtractArgs {
     /// Without any, the bundled samples/ directory is used.
     pub paths: Vec<PathBuf>,
     /// Directory for records.jsonl and errors.jsonl (created if missing).
+    #[arg(short, long, default_value = "out")]
+    pub output: PathBuf,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// Do not re-score: skip OUTDIR/findings.jsonl (by default every record is re-scored
+    /// against the national rules and what does not add up is listed there).
+    #[arg(long)]
+    pub no_score: bool,
+}
+
+/// Arguments of `jixiao score`.
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// A records.jsonl written by `jixiao extract`.
+    pub records: PathBuf,
+    /// Directory for findings.jsonl (created if missing).
     #[arg(short, long, default_value = "out")]
     pub output: PathBuf,
     /// Worker threads (default: one per core).

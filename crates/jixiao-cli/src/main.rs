@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         .try_init();
     let result = match cli.command {
         args::Command::Extract(a) => commands::extract::run(&a),
+        args::Command::Score(a) => commands::score::run(&a),
     };
     match result {
         Ok(commands::Outcome::Complete) => ExitCode::SUCCESS,

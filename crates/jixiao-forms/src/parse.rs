@@ -953,7 +953,10 @@ fn merge_weightless_rows(raws: Vec<(usize, Origin, RawInd)>) -> Vec<(usize, Orig
     fn absorb(into: &mut RawInd, mut part: RawInd, part_first: bool) {
         // Lines of dots, dashes and stars are scan noise, not text of the indicator.
         let chinese = |t: &String| t.chars().any(is_cjk);
-        let value = |t: &String| t.chars().any(|c| is_cjk(c) || c.is_ascii_digit());
+        // A wrapped line carries words; a bare number on it is noise.
+        let value = |t: &String| {
+            t.chars().any(|c| is_cjk(c) || c.is_ascii_digit()) && parse_amount(t).is_none()
+        };
         part.l3.retain(chinese);
         part.note.retain(chinese);
         part.target = part.target.filter(value);
@@ -973,7 +976,12 @@ fn merge_weightless_rows(raws: Vec<(usize, Origin, RawInd)>) -> Vec<(usize, Orig
     let mut out: Vec<(usize, Origin, RawInd)> = Vec::new();
     let mut pending: Option<RawInd> = None;
     for (t, origin, raw) in raws {
-        let number = |v: &Option<String>| v.as_deref().and_then(parse_amount).is_some();
+        // A weight or score is at most 100; a larger number is noise in those columns.
+        let number = |v: &Option<String>| {
+            v.as_deref()
+                .and_then(parse_amount)
+                .is_some_and(|d| d <= Decimal::from(100))
+        };
         if !number(&raw.weight) && !number(&raw.score) {
             let fits_previous = pending.is_none()
                 && out.last().is_some_and(|(_, _, prev)| {

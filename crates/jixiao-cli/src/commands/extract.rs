@@ -6,7 +6,6 @@ use anyhow::{bail, Context, Result};
 use jixiao_pipeline::{extract_file, ErrorEntry};
 use jixiao_record::Record;
 use rayon::prelude::*;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -55,21 +54,6 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn write_atomic(path: &Path, lines: impl Iterator<Item = String>) -> Result<()> {
-    let tmp = path.with_extension("jsonl.tmp");
-    {
-        let f = std::fs::File::create(&tmp).with_context(|| format!("{}", tmp.display()))?;
-        let mut w = std::io::BufWriter::new(f);
-        for l in lines {
-            w.write_all(l.as_bytes())?;
-            w.write_all(b"\n")?;
-        }
-        w.flush()?;
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("{}", path.display()))?;
-    Ok(())
-}
-
 /// Runs the extraction.
 pub fn run(args: &ExtractArgs) -> Result<Outcome> {
     let started = Instant::now();
@@ -79,10 +63,7 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
         args.paths.clone()
     };
     let files = collect(&roots)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .context("thread pool")?;
+    let pool = super::pool(args.threads)?;
     let results: Vec<(String, Result<Vec<Record>, jixiao_pipeline::ExtractError>)> =
         pool.install(|| {
             files
@@ -104,21 +85,21 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
             Err(e) => errors.push(ErrorEntry::from(&e)),
         }
     }
-    let rec_lines: Vec<String> = records
-        .iter()
-        .map(serde_json::to_string)
-        .collect::<Result<_, _>>()?;
-    let err_lines: Vec<String> = errors
-        .iter()
-        .map(serde_json::to_string)
-        .collect::<Result<_, _>>()?;
-    write_atomic(&args.output.join("records.jsonl"), rec_lines.into_iter())?;
-    write_atomic(&args.output.join("errors.jsonl"), err_lines.into_iter())?;
+    super::write_jsonl(&args.output.join("records.jsonl"), &records)?;
+    super::write_jsonl(&args.output.join("errors.jsonl"), &errors)?;
+    let findings = if args.no_score {
+        None
+    } else {
+        let f = pool.install(|| jixiao_score::rescore_all(&records));
+        super::write_jsonl(&args.output.join("findings.jsonl"), &f)?;
+        Some(f.len())
+    };
     for e in &errors {
         eprintln!("jixiao: {}", e.message);
     }
+    let findings = findings.map_or(String::new(), |n| format!("{n} findings, "));
     eprintln!(
-        "jixiao: {} files, {} forms, {} errors, {:.2} s → {}",
+        "jixiao: {} files, {} forms, {findings}{} errors, {:.2} s → {}",
         files.len(),
         records.len(),
         errors.len(),

@@ -1,0 +1,258 @@
+//! Re-scoring: recomputes every published number of a record that the national rules
+//! determine, and lists what does not add up as [`Finding`]s.
+//!
+//! Owns the scoring rules (财预〔2020〕10号 notes to the self-evaluation form, as restated
+//! in `shared/spec/DOMAIN.md`) and the audit checks derived from them. All rules and
+//! their thresholds are in one table, [`RULES`] and [`THRESHOLDS`]; each check is a small
+//! function below. It does not parse or write files: records in, findings out.
+
+mod rules;
+
+use jixiao_grid::Origin;
+use jixiao_record::{FormKind, Record};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+pub use rules::rescore;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The published numbers contradict each other or the rules.
+    Error,
+    /// Likely wrong, or against the rules' intent; worth a look.
+    Warning,
+    /// Noteworthy, allowed by the rules.
+    Info,
+}
+
+/// One rule: what it checks and where the rule comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable id used in `findings.jsonl`.
+    pub id: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Forms it applies to.
+    pub forms: &'static [FormKind],
+    /// What it checks, in one line.
+    pub checks: &'static str,
+    /// Source of the rule.
+    pub source: &'static str,
+}
+
+const SE: &[FormKind] = &[FormKind::SelfEvaluation];
+const SE_MON: &[FormKind] = &[FormKind::SelfEvaluation, FormKind::Monitoring];
+const ALL: &[FormKind] = &[
+    FormKind::SelfEvaluation,
+    FormKind::Monitoring,
+    FormKind::TargetDeclaration,
+];
+const MON: &[FormKind] = &[FormKind::Monitoring];
+const DECL: &[FormKind] = &[FormKind::TargetDeclaration];
+
+const RULE_1: &str = "财预〔2020〕10号 self-evaluation form notes, rule 1 (budget execution)";
+const RULE_3: &str =
+    "财预〔2020〕10号 self-evaluation form notes, rule 3 (quantitative indicators)";
+const RULE_4: &str = "财预〔2020〕10号 self-evaluation form notes, rule 4 (qualitative bands)";
+
+/// Every rule, in the order findings are reported.
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "funds.rate",
+        severity: Severity::Error,
+        forms: SE_MON,
+        checks: "执行率 equals 执行数 / 预算数 × 100 at 2 decimals",
+        source: RULE_1,
+    },
+    Rule {
+        id: "funds.score",
+        severity: Severity::Error,
+        forms: SE,
+        checks: "budget-execution 得分 equals 分值 × min(执行率, 100) / 100 at 2 decimals",
+        source: RULE_1,
+    },
+    Rule {
+        id: "funds.over_budget",
+        severity: Severity::Warning,
+        forms: SE_MON,
+        checks: "执行数 does not exceed 预算数",
+        source: "预算法 (spending within the budget); DOMAIN.md audit list",
+    },
+    Rule {
+        id: "funds.unit_slip",
+        severity: Severity::Error,
+        forms: SE_MON,
+        checks: "执行数 is not ≥ 100 × 预算数 (元 typed into a 万元 form)",
+        source: "DOMAIN.md audit list (executed far above budget)",
+    },
+    Rule {
+        id: "funds.sum",
+        severity: Severity::Error,
+        forms: ALL,
+        checks: "年度资金总额 equals 当年财政拨款 + 上年结转资金 + 其他资金, column by column",
+        source: "form definition (其中 rows are parts of the total)",
+    },
+    Rule {
+        id: "ind.score_over_weight",
+        severity: Severity::Error,
+        forms: SE,
+        checks: "an indicator's 得分 does not exceed its 分值",
+        source: RULE_3,
+    },
+    Rule {
+        id: "ind.full_score_unmet",
+        severity: Severity::Error,
+        forms: SE,
+        checks: "a quantitative target that was not met does not get full marks",
+        source: RULE_3,
+    },
+    Rule {
+        id: "ind.proportional",
+        severity: Severity::Warning,
+        forms: SE,
+        checks: "an unmet quantitative target scores 分值 × actual / target (target / actual for at-most targets)",
+        source: RULE_3,
+    },
+    Rule {
+        id: "ind.met_not_full",
+        severity: Severity::Warning,
+        forms: SE,
+        checks: "a met quantitative target scores full marks (a moderate deduction is allowed for targets set too low, with a reason)",
+        source: RULE_3,
+    },
+    Rule {
+        id: "ind.band",
+        severity: Severity::Error,
+        forms: SE,
+        checks: "a qualitative result scores inside its band: 达成 80–100 %, 部分达成 60–80 %, 未达成 0–60 % of 分值",
+        source: RULE_4,
+    },
+    Rule {
+        id: "ind.no_reason",
+        severity: Severity::Warning,
+        forms: SE,
+        checks: "every deduction (得分 < 分值) comes with a 偏差原因分析",
+        source: "财预〔2020〕10号 self-evaluation form notes, rule 7",
+    },
+    Rule {
+        id: "weights.sum",
+        severity: Severity::Error,
+        forms: SE,
+        checks: "分值 of budget execution and all indicators sum to 100",
+        source: "财预〔2020〕10号 self-evaluation form notes, rule 2",
+    },
+    Rule {
+        id: "weights.level1",
+        severity: Severity::Info,
+        forms: SE,
+        checks: "indicator weights per 一级指标 follow the default split (产出 incl. 成本 50, 效益 30, 满意度 10)",
+        source: "财预〔2020〕10号 self-evaluation form notes, rule 2 (departments may shift it)",
+    },
+    Rule {
+        id: "total.sum",
+        severity: Severity::Error,
+        forms: SE,
+        checks: "总分 equals the budget-execution score plus all indicator scores",
+        source: "财预〔2020〕10号 self-evaluation form notes, rule 5",
+    },
+    Rule {
+        id: "grade.band",
+        severity: Severity::Error,
+        forms: SE,
+        checks: "评分等级 matches 总分: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60",
+        source: "财预〔2020〕10号 self-evaluation form notes, rule 6",
+    },
+    Rule {
+        id: "mon.outlook",
+        severity: Severity::Warning,
+        forms: MON,
+        checks: "a budget outlook of 确定能完成 is not given while execution is far behind the share of the year elapsed",
+        source: "财政项目支出绩效运行监控 guidance (outlook must follow the figures)",
+    },
+    Rule {
+        id: "decl.level1_missing",
+        severity: Severity::Warning,
+        forms: DECL,
+        checks: "a declaration has indicators under each of 产出指标, 效益指标, 满意度指标",
+        source: "财预〔2020〕10号 indicator framework (required 一级指标)",
+    },
+    Rule {
+        id: "decl.unmeasurable",
+        severity: Severity::Info,
+        forms: DECL,
+        checks: "a declared target has a measurable value (a number), not only words",
+        source: "财预〔2020〕10号: targets should be quantified where possible",
+    },
+];
+
+/// Thresholds of the rules, in one place.
+#[derive(Debug, Clone, Copy)]
+pub struct Thresholds {
+    /// Allowed difference between a published and a recomputed 2-decimal number.
+    pub tolerance: Decimal,
+    /// `funds.unit_slip` fires when executed ≥ this × budget.
+    pub unit_slip_factor: Decimal,
+    /// `mon.outlook` fires when the rate is below this share of the elapsed-time share.
+    pub outlook_behind: Decimal,
+    /// Default weights per 一级指标 for `weights.level1` (产出 includes 成本).
+    pub default_output: Decimal,
+    /// Default weight of 效益指标.
+    pub default_benefit: Decimal,
+    /// Default weight of 满意度指标.
+    pub default_satisfaction: Decimal,
+}
+
+/// The thresholds in force.
+pub const THRESHOLDS: Thresholds = Thresholds {
+    tolerance: Decimal::from_parts(15, 0, 0, false, 3),
+    unit_slip_factor: Decimal::from_parts(100, 0, 0, false, 0),
+    outlook_behind: Decimal::from_parts(5, 0, 0, false, 1),
+    default_output: Decimal::from_parts(50, 0, 0, false, 0),
+    default_benefit: Decimal::from_parts(30, 0, 0, false, 0),
+    default_satisfaction: Decimal::from_parts(10, 0, 0, false, 0),
+};
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// One thing that does not add up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The record it is about.
+    pub record_id: String,
+    /// Index into the record's `indicators`, when it is about one indicator.
+    pub indicator: Option<usize>,
+    /// Rule id (see [`RULES`]).
+    pub rule: String,
+    /// Severity of the rule.
+    pub severity: Severity,
+    /// The published value, as printed.
+    pub published: Option<String>,
+    /// The recomputed value, or the allowed range (`4.00–5.00`).
+    pub expected: Option<String>,
+    /// What is wrong, in words.
+    pub message: String,
+    /// Link to where it was printed (`file.txt#L130`, `file.pdf#page=3`).
+    pub link: String,
+}
+
+/// Link to an indicator's row, else to the form.
+pub fn link_for(record: &Record, origin: Option<&Origin>) -> String {
+    let file = &record.source.file;
+    match origin {
+        Some(Origin::Line { line }) => format!("{file}#L{line}"),
+        Some(Origin::Pdf { page, .. }) => format!("{file}#page={page}"),
+        Some(Origin::Sheet { sheet, row }) => format!("{file}#{sheet}!A{row}"),
+        None => record.source.link.clone(),
+    }
+}
+
+/// Re-scores all records in parallel; findings come out in record order, then rule order.
+pub fn rescore_all(records: &[Record]) -> Vec<Finding> {
+    records.par_iter().flat_map_iter(rescore).collect()
+}
