@@ -130,3 +130,87 @@ fn output_does_not_depend_on_thread_count() {
     let rb = std::fs::read(b.path().join("records.jsonl")).expect("b");
     assert_eq!(ra, rb);
 }
+
+/// Findings checked by hand against the seed text (see the issue note): record suffix,
+/// rule, indicator index.
+const HAND_CHECKED: &[(&str, &str, Option<u64>)] = &[
+    ("dc06-023", "ind.proportional", Some(2)), // 召开会议次数 ≥4, 1 held: 4.90 of 5, expected 1.25
+    ("b5cc-030", "funds.unit_slip", None),     // 143375.00 executed of 23.92 万元
+    ("e9bc-008", "ind.met_not_full", Some(30)), // 重大安全事件发生数 =0, 0 occurred, scored 0
+    ("e9bc-008", "ind.met_not_full", Some(36)), // 办事人员满意度 ≥90, 90 reached, scored 0
+    ("3582-002", "weights.sum", None),         // weights 80 + 10 budget
+    ("3582-002", "total.sum", None),           // 总分 94.09, parts add to 84.09
+    ("3582-005", "funds.rate", None),          // 98.51 printed, 3346.92 / 3394.12 = 98.61
+    ("b5cc-001", "funds.sum", None),           // 年初预算数 6.00 vs parts 0.00
+    ("b5cc-028", "mon.outlook", None),         // 5.25 % by August, 确定能完成
+    ("59ef-004", "decl.level1_missing", None), // no 满意度指标
+];
+
+#[test]
+fn extract_scores_and_score_rescores() {
+    let out = tempfile::tempdir().expect("tmp");
+    let o = jixiao(
+        &[
+            "extract",
+            "samples/text",
+            "-o",
+            out.path().to_str().expect("utf8"),
+        ],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let findings = lines(&out.path().join("findings.jsonl"));
+    for (rid, rule, ind) in HAND_CHECKED {
+        let hit = findings.iter().any(|f| {
+            f["record_id"].as_str().is_some_and(|r| r.ends_with(rid))
+                && f["rule"] == *rule
+                && f["indicator"].as_u64() == *ind
+        });
+        assert!(hit, "missing hand-checked finding {rid} {rule} {ind:?}");
+    }
+    // Re-scoring the written records gives the same findings.
+    let again = tempfile::tempdir().expect("tmp");
+    let records = out.path().join("records.jsonl");
+    let o = jixiao(
+        &[
+            "score",
+            records.to_str().expect("utf8"),
+            "-o",
+            again.path().to_str().expect("utf8"),
+        ],
+        &root(),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read(out.path().join("findings.jsonl")).expect("a"),
+        std::fs::read(again.path().join("findings.jsonl")).expect("b")
+    );
+    // --no-score writes no findings.
+    let none = tempfile::tempdir().expect("tmp");
+    let o = jixiao(
+        &[
+            "extract",
+            "samples/text",
+            "--no-score",
+            "-o",
+            none.path().to_str().expect("utf8"),
+        ],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!none.path().join("findings.jsonl").exists());
+}
+
+#[test]
+fn score_rejects_a_file_that_is_not_records() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("r.jsonl"), "{\"not\": \"a record\"}\n").expect("write");
+    let o = jixiao(&["score", "r.jsonl", "-o", "out"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("r.jsonl:1"));
+}
