@@ -244,28 +244,22 @@ mod tests {
         }
     }
 
+    /// Fields A, B, C at columns 1, 2, 3.
+    fn three_fields() -> Vec<Field<F>> {
+        [(F::A, 1.0), (F::B, 2.0), (F::C, 3.0)]
+            .into_iter()
+            .map(|(id, col)| Field {
+                id,
+                start: col,
+                end: col,
+                multi: false,
+            })
+            .collect()
+    }
+
     #[test]
     fn a_row_shifted_right_by_one_is_realigned() {
-        let fields = vec![
-            Field {
-                id: F::A,
-                start: 1.0,
-                end: 1.0,
-                multi: false,
-            },
-            Field {
-                id: F::B,
-                start: 2.0,
-                end: 2.0,
-                multi: false,
-            },
-            Field {
-                id: F::C,
-                start: 3.0,
-                end: 3.0,
-                multi: false,
-            },
-        ];
+        let fields = three_fields();
         let a = align(&[item(2.0), item(3.0), item(4.0)], &fields, &Cost, 2, 0.6);
         assert_eq!(a.fields, vec![Some(0), Some(1), Some(2)]);
         assert_eq!(a.shift, -1);
@@ -273,26 +267,7 @@ mod tests {
 
     #[test]
     fn a_missing_cell_keeps_the_others_in_place() {
-        let fields = vec![
-            Field {
-                id: F::A,
-                start: 1.0,
-                end: 1.0,
-                multi: false,
-            },
-            Field {
-                id: F::B,
-                start: 2.0,
-                end: 2.0,
-                multi: false,
-            },
-            Field {
-                id: F::C,
-                start: 3.0,
-                end: 3.0,
-                multi: false,
-            },
-        ];
+        let fields = three_fields();
         let a = align(&[item(2.0), item(3.0)], &fields, &Cost, 2, 0.6);
         assert_eq!(a.fields, vec![Some(1), Some(2)]);
         assert_eq!(a.shift, 0);

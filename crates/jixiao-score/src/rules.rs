@@ -85,6 +85,14 @@ fn hundred() -> Decimal {
     Decimal::from(100)
 }
 
+/// The published 执行率, else the one the amounts give.
+fn rate_of(f: &FundsRow) -> Option<Decimal> {
+    f.rate_pct.or_else(|| match (f.budget, f.executed) {
+        (Some(b), Some(e)) if b > Decimal::ZERO => Some(round2(e / b * hundred())),
+        _ => None,
+    })
+}
+
 fn row_name(k: FundsRowKind) -> &'static str {
     match k {
         FundsRowKind::Total => "年度资金总额",
@@ -163,13 +171,7 @@ fn budget_score(out: &mut Findings) {
     let (Some(weight), Some(score)) = (total.weight, total.score) else {
         return;
     };
-    let rate = total
-        .rate_pct
-        .or_else(|| match (total.budget, total.executed) {
-            (Some(b), Some(e)) if b > Decimal::ZERO => Some(round2(e / b * hundred())),
-            _ => None,
-        });
-    let Some(rate) = rate else { return };
+    let Some(rate) = rate_of(total) else { return };
     let expected = round2(weight * rate.min(hundred()) / hundred());
     if differs(score, expected) {
         out.push(
@@ -563,13 +565,7 @@ fn outlook(out: &mut Findings) {
     let Some(total) = record.funds.iter().find(|f| f.row == FundsRowKind::Total) else {
         return;
     };
-    let rate = total
-        .rate_pct
-        .or_else(|| match (total.budget, total.executed) {
-            (Some(b), Some(e)) if b > Decimal::ZERO => Some(round2(e / b * hundred())),
-            _ => None,
-        });
-    let Some(rate) = rate else { return };
+    let Some(rate) = rate_of(total) else { return };
     let floor = round2(elapsed * THRESHOLDS.outlook_behind * hundred());
     let confident = record
         .outlook_budget
