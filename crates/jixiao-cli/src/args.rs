@@ -36,8 +36,9 @@ pub enum Command {
 /// Arguments of `jixiao extract`.
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Files or directories (searched recursively for .txt/.tsv/.pdf/.xlsx/.xls/.ods).
-    /// Without any, the bundled samples/ directory is used.
+    /// Files or directories. Directories are searched recursively for the formats that
+    /// have a reader (.txt, .tsv); .pdf/.xlsx/.xls/.ods found there are counted and
+    /// skipped for now. Without any PATH, the bundled samples/ directory is used.
     pub paths: Vec<PathBuf>,
     /// Directory for records.jsonl and errors.jsonl (created if missing).
     #[arg(short, long, default_value = "out")]

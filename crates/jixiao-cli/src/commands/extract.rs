@@ -9,7 +9,10 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-const EXTENSIONS: [&str; 7] = ["txt", "tsv", "pdf", "xlsx", "xls", "ods", "xlsm"];
+/// Extensions read when walking a directory: the formats that have a reader.
+const READ: [&str; 2] = ["txt", "tsv"];
+/// Extensions recognised but without a reader yet: skipped (and counted) in directories.
+const NOT_YET: [&str; 5] = ["pdf", "xlsx", "xls", "ods", "xlsm"];
 
 /// The bundled samples: `./samples` if present, else the workspace's own.
 fn default_samples() -> Result<PathBuf> {
@@ -24,25 +27,37 @@ fn default_samples() -> Result<PathBuf> {
     bail!("no PATH given and no samples/ directory here; pass files or directories to read")
 }
 
-/// Expands directories into their supported files, sorted for a deterministic order.
-fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// Expands directories into their readable files, sorted for a deterministic order.
+/// Returns the files and how many were skipped for lack of a reader, by extension.
+fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<(String, usize)>)> {
     let mut out = Vec::new();
+    let mut skipped: Vec<(String, usize)> = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(p)
+            let mut found: Vec<PathBuf> = Vec::new();
+            for e in walkdir::WalkDir::new(p)
                 .follow_links(false)
                 .into_iter()
                 .filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_file())
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .filter(|e| {
-                    e.path()
-                        .extension()
-                        .and_then(|x| x.to_str())
-                        .is_some_and(|x| EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
-                })
-                .map(|e| e.into_path())
-                .collect();
+            {
+                if !e.file_type().is_file() || e.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let ext = e
+                    .path()
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .unwrap_or_default();
+                if READ.contains(&ext.as_str()) {
+                    found.push(e.into_path());
+                } else if NOT_YET.contains(&ext.as_str()) {
+                    match skipped.iter_mut().find(|(x, _)| *x == ext) {
+                        Some(s) => s.1 += 1,
+                        None => skipped.push((ext, 1)),
+                    }
+                }
+            }
             found.sort();
             out.extend(found);
         } else if p.exists() {
@@ -51,7 +66,8 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             bail!("{}: no such file or directory", p.display());
         }
     }
-    Ok(out)
+    skipped.sort();
+    Ok((out, skipped))
 }
 
 /// Runs the extraction.
@@ -62,7 +78,14 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
     } else {
         args.paths.clone()
     };
-    let files = collect(&roots)?;
+    let (files, skipped) = collect(&roots)?;
+    if !skipped.is_empty() {
+        let list: Vec<String> = skipped.iter().map(|(x, n)| format!("{n} .{x}")).collect();
+        eprintln!(
+            "jixiao: skipped {} (no reader for these formats yet; name a file to get an error entry)",
+            list.join(", ")
+        );
+    }
     let pool = super::pool(args.threads)?;
     let results: Vec<(String, Result<Vec<Record>, jixiao_pipeline::ExtractError>)> =
         pool.install(|| {
