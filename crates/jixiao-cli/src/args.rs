@@ -37,8 +37,9 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// Files or directories. Directories are searched recursively for the formats that
-    /// have a reader (.txt, .tsv); .pdf/.xlsx/.xls/.ods found there are counted and
-    /// skipped for now. Without any PATH, the bundled samples/ directory is used.
+    /// have a reader (.txt, .tsv, .csv, .xlsx, .xlsm, .xlsb, .xls, .ods); .pdf files found
+    /// there are counted and skipped for now. Formats are told apart by content, not by
+    /// name. Without any PATH, the bundled samples/ directory is used.
     pub paths: Vec<PathBuf>,
     /// Directory for records.jsonl and errors.jsonl (created if missing).
     #[arg(short, long, default_value = "out")]

@@ -23,8 +23,10 @@ pub enum Format {
     Text,
     /// PDF.
     Pdf,
-    /// Office Open XML workbook (.xlsx) or another ZIP container.
+    /// Office Open XML workbook (.xlsx, .xlsm) or another ZIP container.
     Xlsx,
+    /// OpenDocument spreadsheet (.ods).
+    Ods,
     /// Legacy binary workbook (OLE compound file).
     Xls,
     /// An HTML page (often served as `.xls`).
@@ -38,6 +40,7 @@ impl Format {
             Format::Text => "text",
             Format::Pdf => "pdf",
             Format::Xlsx => "xlsx",
+            Format::Ods => "ods",
             Format::Xls => "xls",
             Format::Html => "html",
         }
@@ -51,6 +54,11 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         return Format::Pdf;
     }
     if head.starts_with(b"PK\x03\x04") {
+        // ODF stores an uncompressed `mimetype` entry first.
+        let ods = b"application/vnd.oasis.opendocument.spreadsheet";
+        if head.windows(ods.len()).any(|w| w == ods) {
+            return Format::Ods;
+        }
         return Format::Xlsx;
     }
     if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) {
@@ -68,6 +76,11 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
     {
         return Format::Html;
     }
+    // No binary signature: text is text whatever the file is called (a CSV served as
+    // .xls); only bytes that do not look like text fall back to the extension.
+    if !head.contains(&0) {
+        return Format::Text;
+    }
     match path
         .extension()
         .and_then(|e| e.to_str())
@@ -75,7 +88,8 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         .as_deref()
     {
         Some("pdf") => Format::Pdf,
-        Some("xlsx" | "xlsm" | "ods") => Format::Xlsx,
+        Some("xlsx" | "xlsm" | "xlsb") => Format::Xlsx,
+        Some("ods") => Format::Ods,
         Some("xls") => Format::Xls,
         _ => Format::Text,
     }
@@ -109,6 +123,20 @@ pub enum ExtractError {
         file: String,
         /// Reader error.
         source: jixiao_text::TextError,
+    },
+    /// The workbook reader rejected the file.
+    #[error("{file}: {source}")]
+    Workbook {
+        /// File as given.
+        file: String,
+        /// Reader error.
+        source: jixiao_xlsx::XlsxError,
+    },
+    /// An HTML page (often served with a .xls name), not a workbook or text export.
+    #[error("{file}: an HTML page, not a workbook (government sites often serve HTML tables as .xls); save it as .xlsx or export the table as text")]
+    Html {
+        /// File as given.
+        file: String,
     },
     /// No reader for this format yet.
     #[error("{file}: {format} files are not supported yet")]
@@ -165,6 +193,8 @@ impl From<&ExtractError> for ErrorEntry {
             ExtractError::Io { file, .. }
             | ExtractError::TooLarge { file, .. }
             | ExtractError::Text { file, .. }
+            | ExtractError::Workbook { file, .. }
+            | ExtractError::Html { file }
             | ExtractError::Unsupported { file, .. }
             | ExtractError::NoForms { file }
             | ExtractError::Panic { file, .. } => file.clone(),
@@ -188,6 +218,15 @@ fn grid_for(bytes: &[u8], format: Format, file: &str) -> Result<Grid, ExtractErr
         Format::Text => jixiao_text::read(bytes).map_err(|source| ExtractError::Text {
             file: file.to_string(),
             source,
+        }),
+        Format::Xlsx | Format::Xls | Format::Ods => {
+            jixiao_xlsx::read(bytes).map_err(|source| ExtractError::Workbook {
+                file: file.to_string(),
+                source,
+            })
+        }
+        Format::Html => Err(ExtractError::Html {
+            file: file.to_string(),
         }),
         other => Err(ExtractError::Unsupported {
             file: file.to_string(),

@@ -51,15 +51,10 @@ fn random_text_has_no_forms() {
 }
 
 #[test]
-fn pdf_and_xlsx_are_reported_unsupported_for_now() {
+fn pdf_is_reported_unsupported_for_now() {
     let r = extract_bytes(b"%PDF-1.7\n", Path::new("a.pdf"), "a.pdf");
     assert!(
         matches!(r, Err(ExtractError::Unsupported { format: "pdf", .. })),
-        "{r:?}"
-    );
-    let r = extract_bytes(b"PK\x03\x04rest", Path::new("a.xls"), "a.xls");
-    assert!(
-        matches!(r, Err(ExtractError::Unsupported { format: "xlsx", .. })),
         "{r:?}"
     );
 }
@@ -108,4 +103,66 @@ fn mutated_and_random_files_never_panic() {
             .collect();
         not_panicked(&extract_bytes(s.as_bytes(), Path::new("r.txt"), "r.txt"));
     }
+}
+
+fn sample_xlsx() -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/xlsx/declaration_004.xlsx");
+    std::fs::read(p).expect("xlsx sample")
+}
+
+#[test]
+fn password_protected_workbook_is_an_error_entry() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/password.xlsx");
+    let bytes = std::fs::read(&p).expect("fixture");
+    let r = extract_bytes(&bytes, &p, "password.xlsx");
+    match r {
+        Err(ExtractError::Workbook { source, .. }) => {
+            assert!(source.to_string().contains("password"), "{source}");
+        }
+        other => panic!("expected a password error, got {other:?}"),
+    }
+}
+
+#[test]
+fn truncated_and_corrupt_workbooks_are_error_entries() {
+    let b = sample_xlsx();
+    for k in 1..20 {
+        let cut = &b[..b.len() * k / 20];
+        let r = extract_bytes(cut, Path::new("t.xlsx"), "t.xlsx");
+        not_panicked(&r);
+        assert!(r.is_err(), "truncated at {k}/20 read as a workbook");
+    }
+    let mut rng = Rng(7);
+    for _ in 0..40 {
+        let mut c = b.clone();
+        for _ in 0..20 {
+            let i = 30 + (rng.next() as usize) % (c.len() - 30);
+            c[i] ^= 0x5a;
+        }
+        not_panicked(&extract_bytes(&c, Path::new("c.xlsx"), "c.xlsx"));
+    }
+    let r = extract_bytes(b"PK\x03\x04not really a zip", Path::new("z.xlsx"), "z.xlsx");
+    assert!(matches!(r, Err(ExtractError::Workbook { .. })), "{r:?}");
+}
+
+#[test]
+fn html_and_csv_saved_as_xls_are_detected_by_content() {
+    let html = "<html><body><table><tr><td>项目名称</td></tr></table></body></html>";
+    let r = extract_bytes(html.as_bytes(), Path::new("a.xls"), "a.xls");
+    assert!(matches!(r, Err(ExtractError::Html { .. })), "{r:?}");
+    let csv = String::from_utf8(seed("001_7f02990d5c4f7ac6.txt"))
+        .expect("utf8")
+        .lines()
+        .map(|l| {
+            l.split('\t')
+                .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = extract_bytes(csv.as_bytes(), Path::new("b.xls"), "b.xls");
+    let recs = r.expect("csv read");
+    assert_eq!(recs.len(), 9);
+    assert_eq!(recs[0].project_name.as_deref(), Some("对口扶贫支援类"));
 }

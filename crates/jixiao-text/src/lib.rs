@@ -72,8 +72,50 @@ pub fn read(bytes: &[u8]) -> Result<Grid, TextError> {
     Ok(parse(&text))
 }
 
-/// Splits already-decoded text into a grid.
+/// Splits already-decoded text into a grid: tab-separated, or comma-separated (with
+/// quoted fields) when the text has no tab at all and its lines carry commas.
 pub fn parse(text: &str) -> Grid {
+    if !text.contains('\t')
+        && text.lines().filter(|l| l.contains(',')).count() * 2 > text.lines().count()
+    {
+        return parse_csv(text);
+    }
+    parse_tsv(text)
+}
+
+fn parse_csv(text: &str) -> Grid {
+    let mut rows = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let mut cells = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    field.push('"');
+                    chars.next();
+                }
+                '"' => quoted = !quoted,
+                ',' if !quoted => {
+                    cells.push(Cell::new(std::mem::take(&mut field), cells.len() as f32));
+                }
+                c => field.push(c),
+            }
+        }
+        cells.push(Cell::new(field, cells.len() as f32));
+        rows.push(Row {
+            cells,
+            origin: Origin::Line {
+                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            },
+        });
+    }
+    Grid { rows }
+}
+
+fn parse_tsv(text: &str) -> Grid {
     let rows = text
         .split('\n')
         .enumerate()
@@ -112,6 +154,14 @@ mod tests {
     fn rejects_empty_and_binary() {
         assert_eq!(read(b""), Err(TextError::Empty));
         assert!(matches!(read(b"%PDF\0\x01"), Err(TextError::Binary { .. })));
+    }
+
+    #[test]
+    fn reads_comma_separated_exports() {
+        let g =
+            read("项目名称,\"老干部,工作经费\"\n年度资金总额,159.50\n".as_bytes()).expect("csv");
+        assert_eq!(g.rows[0].cells[1].text, "老干部,工作经费");
+        assert_eq!(g.rows[1].cells[1].text, "159.50");
     }
 
     #[test]

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Extensions read when walking a directory: the formats that have a reader.
-const READ: [&str; 2] = ["txt", "tsv"];
+const READ: [&str; 8] = ["txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods"];
 /// Extensions recognised but without a reader yet: skipped (and counted) in directories.
-const NOT_YET: [&str; 5] = ["pdf", "xlsx", "xls", "ods", "xlsm"];
+const NOT_YET: [&str; 1] = ["pdf"];
 
 /// The bundled samples: `./samples` if present, else the workspace's own.
 fn default_samples() -> Result<PathBuf> {
@@ -29,7 +29,10 @@ fn default_samples() -> Result<PathBuf> {
 
 /// Expands directories into their readable files, sorted for a deterministic order.
 /// Returns the files and how many were skipped for lack of a reader, by extension.
-fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<(String, usize)>)> {
+/// Files to read, and per extension how many were skipped.
+type Collected = (Vec<PathBuf>, Vec<(String, usize)>);
+
+fn collect(paths: &[PathBuf]) -> Result<Collected> {
     let mut out = Vec::new();
     let mut skipped: Vec<(String, usize)> = Vec::new();
     for p in paths {

@@ -1,0 +1,140 @@
+//! Parity across formats: every rendered sample with a reader gives the records of the
+//! reviewed text golden for the same forms, provenance aside; and its provenance points
+//! into the rendered file itself.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn golden() -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(root().join("golden/text")).expect("golden/text") {
+        let p = e.expect("entry").path();
+        if p.extension().is_some_and(|x| x == "jsonl") {
+            for line in std::fs::read_to_string(&p).expect("golden").lines() {
+                let v: Value = serde_json::from_str(line).expect("json");
+                out.insert(v["record_id"].as_str().expect("id").to_string(), v);
+            }
+        }
+    }
+    out
+}
+
+/// The record without provenance: id, source and each indicator's source.
+fn content(mut v: Value) -> Value {
+    if let Some(o) = v.as_object_mut() {
+        o.remove("record_id");
+        o.remove("source");
+        if let Some(inds) = o.get_mut("indicators").and_then(Value::as_array_mut) {
+            for i in inds {
+                if let Some(io) = i.as_object_mut() {
+                    io.remove("source");
+                }
+            }
+        }
+    }
+    v
+}
+
+fn leaves(v: &Value, path: String, out: &mut Vec<(String, Value)>) {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| leaves(x, format!("{path}.{k}"), out)),
+        Value::Array(a) if !a.is_empty() => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| leaves(x, format!("{path}[{i}]"), out)),
+        other => out.push((path, other.clone())),
+    }
+}
+
+/// Compares every rendered file of `dir`; returns (equal fields, all fields, differences).
+fn compare(dir: &str) -> (usize, usize, Vec<String>) {
+    let gold = golden();
+    let (mut equal, mut total, mut diffs) = (0, 0, Vec::new());
+    let mut maps: Vec<PathBuf> = std::fs::read_dir(root().join("golden/rendered").join(dir))
+        .expect("mappings")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    maps.sort();
+    for m in maps {
+        let map: Value =
+            serde_json::from_str(&std::fs::read_to_string(&m).expect("map")).expect("json");
+        let file = map["file"].as_str().expect("file");
+        let path = root().join(file);
+        let bytes = std::fs::read(&path).expect("sample");
+        let recs = jixiao_pipeline::extract_bytes(&bytes, &path, file).expect("extract");
+        let ids: Vec<&str> = map["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(
+            recs.len(),
+            ids.len(),
+            "{file}: forms found {} vs {}",
+            recs.len(),
+            ids.len()
+        );
+        for (r, id) in recs.iter().zip(ids) {
+            let got = serde_json::to_value(r).expect("json");
+            // Provenance points into this file.
+            assert_eq!(got["source"]["file"], file);
+            assert!(got["source"]["link"]
+                .as_str()
+                .is_some_and(|l| l.starts_with(&format!("{file}#"))));
+            let want = content(gold[id].clone());
+            let got = content(got);
+            let (mut gl, mut wl) = (Vec::new(), Vec::new());
+            leaves(&got, String::new(), &mut gl);
+            leaves(&want, String::new(), &mut wl);
+            let gm: BTreeMap<String, Value> = gl.into_iter().collect();
+            for (p, wv) in wl {
+                total += 1;
+                match gm.get(&p) {
+                    Some(gv) if *gv == wv => equal += 1,
+                    other => diffs.push(format!("{file} {id} {p}: got {other:?} want {wv}")),
+                }
+            }
+        }
+    }
+    (equal, total, diffs)
+}
+
+#[test]
+fn xlsx_renderings_give_the_text_golden_records() {
+    let (equal, total, diffs) = compare("xlsx");
+    println!(
+        "xlsx parity: {equal}/{total} fields equal ({:.3} %)",
+        100.0 * equal as f64 / total.max(1) as f64
+    );
+    assert!(
+        diffs.is_empty(),
+        "{} fields differ:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
+#[test]
+fn xlsx_provenance_names_sheet_and_row() {
+    let file = "samples/xlsx/selfeval_001_003_sheets.xlsx";
+    let path = root().join(file);
+    let recs = jixiao_pipeline::extract_bytes(&std::fs::read(&path).expect("xlsx"), &path, file)
+        .expect("extract");
+    let first = serde_json::to_value(&recs[0]).expect("json");
+    assert_eq!(first["source"]["format"], "xlsx");
+    assert_eq!(
+        first["source"]["link"],
+        format!("{file}#1-对口扶贫支援类!A1")
+    );
+    let ind = &first["indicators"][0]["source"];
+    assert_eq!(ind["sheet"], "1-对口扶贫支援类");
+    assert!(ind["row"].as_u64().is_some_and(|r| r > 10), "{ind}");
+}

@@ -1,0 +1,290 @@
+//! Reader for workbooks (.xlsx/.xlsm, .xls, .xlsb, .ods) into the cell grid.
+//!
+//! Owns opening workbooks through calamine, turning every sheet into grid rows (sheets
+//! concatenated in workbook order, empty rows and columns kept as positions), merged
+//! regions into spans, and each cell's value into the text Excel *displays*: number
+//! formats (fixed decimals, thousands separators, percent, dates) are applied, text is
+//! kept as text even when it looks like a formula. Nothing here knows budget forms.
+
+use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets, StyleRange};
+use jixiao_grid::{Cell, Grid, Origin, Row};
+use std::io::Cursor;
+
+/// Why a workbook could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum XlsxError {
+    /// The workbook is protected by a password.
+    #[error("workbook is password-protected")]
+    Password,
+    /// The container or a part of it is damaged or truncated.
+    #[error("not a readable workbook: {0}")]
+    Corrupt(String),
+    /// A sheet could not be read.
+    #[error("sheet {sheet:?}: {message}")]
+    Sheet {
+        /// Sheet name.
+        sheet: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Largest number of cells read from one sheet (bounds memory on hostile files).
+pub const MAX_CELLS_PER_SHEET: usize = 2_000_000;
+
+/// Reads a workbook from its bytes.
+pub fn read(bytes: &[u8]) -> Result<Grid, XlsxError> {
+    if is_encrypted_ooxml(bytes) {
+        return Err(XlsxError::Password);
+    }
+    let mut wb: Sheets<Cursor<&[u8]>> =
+        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+            let msg = e.to_string();
+            if msg.to_ascii_lowercase().contains("password") {
+                XlsxError::Password
+            } else {
+                XlsxError::Corrupt(msg)
+            }
+        })?;
+    let names = wb.sheet_names();
+    let mut rows = Vec::new();
+    for name in names {
+        let range = wb.worksheet_range(&name).map_err(|e| XlsxError::Sheet {
+            sheet: name.clone(),
+            message: e.to_string(),
+        })?;
+        if range.get_size().0.saturating_mul(range.get_size().1) > MAX_CELLS_PER_SHEET {
+            return Err(XlsxError::Sheet {
+                sheet: name,
+                message: format!("more than {MAX_CELLS_PER_SHEET} cells"),
+            });
+        }
+        let (styles, merges) = match &mut wb {
+            Sheets::Xlsx(x) => (
+                x.worksheet_style(&name).ok(),
+                x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            ),
+            _ => (None, Vec::new()),
+        };
+        rows.extend(sheet_rows(&name, &range, styles.as_ref(), &merges));
+    }
+    Ok(Grid { rows })
+}
+
+/// An encrypted .xlsx is an OLE compound file holding an `EncryptedPackage` stream
+/// (stream names are UTF-16LE in the directory).
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    const OLE: [u8; 8] = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+    if !bytes.starts_with(&OLE) {
+        return false;
+    }
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+fn sheet_rows(
+    name: &str,
+    range: &calamine::Range<Data>,
+    styles: Option<&StyleRange>,
+    merges: &[calamine::Dimensions],
+) -> Vec<Row> {
+    let Some((r0, c0)) = range.start() else {
+        return Vec::new();
+    };
+    let (height, width) = range.get_size();
+    let mut out = Vec::with_capacity(height);
+    for dr in 0..height {
+        let r = r0 + dr as u32;
+        let mut cells = Vec::with_capacity(width);
+        for dc in 0..width {
+            let c = c0 + dc as u32;
+            let value = range.get((dr, dc)).unwrap_or(&Data::Empty);
+            let format = styles
+                .and_then(|s| s.get((r, c)))
+                .and_then(|s| s.number_format.as_ref())
+                .map(|f| f.format_code.as_str());
+            let text = display(value, format);
+            let mut cell = Cell::new(text, c as f32);
+            if let Some(m) = merges.iter().find(|m| m.start == (r, c)) {
+                cell.col_span = m.end.1 - m.start.1 + 1;
+                cell.row_span = m.end.0 - m.start.0 + 1;
+            }
+            cells.push(cell);
+        }
+        out.push(Row {
+            cells,
+            origin: Origin::Sheet {
+                sheet: name.to_string(),
+                row: r + 1,
+            },
+        });
+    }
+    out
+}
+
+/// The text Excel shows for a value under a number format.
+pub fn display(value: &Data, format: Option<&str>) -> String {
+    match value {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::Int(i) => format_number(*i as f64, format),
+        Data::Float(f) => format_number(*f, format),
+        Data::DateTime(d) => date_text(d.as_f64(), format),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// The first section of a format code, without quoted text, escapes and colours.
+fn section(code: &str) -> String {
+    let first = code.split(';').next().unwrap_or("");
+    let mut out = String::new();
+    let mut quoted = false;
+    let mut chars = first.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' => quoted = !quoted,
+            '\\' => {
+                chars.next();
+            }
+            '[' if !quoted => {
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        break;
+                    }
+                }
+            }
+            _ if !quoted => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_date_format(code: &str) -> bool {
+    let s = section(code).to_ascii_lowercase();
+    s.contains('y') || s.contains('d') || (s.contains('m') && !s.contains('0'))
+}
+
+fn format_number(v: f64, format: Option<&str>) -> String {
+    let code = format.unwrap_or("General");
+    if code.eq_ignore_ascii_case("general") || code.is_empty() || code == "@" {
+        return general(v);
+    }
+    if is_date_format(code) {
+        return date_text(v, format);
+    }
+    let s = section(code);
+    let decimals = s
+        .split_once('.')
+        .map(|(_, frac)| {
+            frac.chars()
+                .take_while(|c| matches!(c, '0' | '#' | '?'))
+                .count()
+        })
+        .unwrap_or(0);
+    let percent = s.contains('%');
+    let grouped = s.contains(',');
+    let x = if percent { v * 100.0 } else { v };
+    let mut text = format!("{:.*}", decimals, x);
+    if grouped {
+        text = group_thousands(&text);
+    }
+    if percent {
+        text.push('%');
+    }
+    text
+}
+
+/// Excel's General format: integers without a point, others with up to 10 significant
+/// digits and no trailing zeros.
+fn general(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{v:.0}");
+    }
+    let digits = 10 - (v.abs().log10().floor() as i32 + 1).clamp(0, 10);
+    let s = format!("{:.*}", digits.max(0) as usize, v);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+fn group_thousands(s: &str) -> String {
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// An Excel serial date as `YYYY-MM-DD` (with the time when the format shows one).
+fn date_text(serial: f64, format: Option<&str>) -> String {
+    // Days since 1899-12-30 (Excel's 1900 leap-year bug is absorbed by that epoch).
+    let days = serial.floor() as i64;
+    let (y, m, d) = civil_from_days(days - 25_569);
+    let show_time = format.is_some_and(|f| {
+        let s = section(f).to_ascii_lowercase();
+        s.contains('h') || s.contains('s')
+    });
+    if show_time {
+        let secs = ((serial - serial.floor()) * 86_400.0).round() as i64;
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    } else {
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_display_as_formatted() {
+        assert_eq!(format_number(1087.5, Some("#,##0.00")), "1,087.50");
+        assert_eq!(format_number(0.4087, Some("0.00%")), "40.87%");
+        assert_eq!(format_number(156.0, Some("0")), "156");
+        assert_eq!(format_number(2990000.0, Some("#,##0.00")), "2,990,000.00");
+        assert_eq!(format_number(-1234.5, Some("#,##0.0")), "-1,234.5");
+        assert_eq!(format_number(0.1, None), "0.1");
+        assert_eq!(format_number(42.0, Some("General")), "42");
+        assert_eq!(format_number(12.345, Some("0.00\"元\"")), "12.35");
+    }
+
+    #[test]
+    fn dates_display_as_iso() {
+        assert_eq!(date_text(45658.0, Some("yyyy-mm-dd")), "2025-01-01");
+        assert_eq!(format_number(45657.0, Some("yyyy/m/d")), "2024-12-31");
+    }
+}
