@@ -85,6 +85,11 @@ fn hundred() -> Decimal {
     Decimal::from(100)
 }
 
+/// The 年度资金总额 row.
+fn total_row(record: &Record) -> Option<&FundsRow> {
+    record.funds.iter().find(|f| f.row == FundsRowKind::Total)
+}
+
 /// The published 执行率, else the one the amounts give.
 fn rate_of(f: &FundsRow) -> Option<Decimal> {
     f.rate_pct.or_else(|| match (f.budget, f.executed) {
@@ -160,12 +165,7 @@ fn funds_rows(out: &mut Findings) {
 
 /// funds.score: the budget-execution score of the total row.
 fn budget_score(out: &mut Findings) {
-    let Some(total) = out
-        .record
-        .funds
-        .iter()
-        .find(|f| f.row == FundsRowKind::Total)
-    else {
+    let Some(total) = total_row(out.record) else {
         return;
     };
     let (Some(weight), Some(score)) = (total.weight, total.score) else {
@@ -425,12 +425,7 @@ fn weights(out: &mut Findings) {
     if record.indicators.iter().all(|i| i.weight.is_none()) {
         return;
     }
-    let budget_w = record
-        .funds
-        .iter()
-        .find(|f| f.row == FundsRowKind::Total)
-        .and_then(|f| f.weight)
-        .unwrap_or_default();
+    let budget_w = total_row(record).and_then(|f| f.weight).unwrap_or_default();
     let sum: Decimal = record
         .indicators
         .iter()
@@ -510,11 +505,7 @@ fn total_and_grade(out: &mut Findings) {
     let Some(total) = record.total_score else {
         return;
     };
-    let budget_s = record
-        .funds
-        .iter()
-        .find(|f| f.row == FundsRowKind::Total)
-        .and_then(|f| f.score);
+    let budget_s = total_row(record).and_then(|f| f.score);
     let scores: Vec<Decimal> = record.indicators.iter().filter_map(|i| i.score).collect();
     if let Some(b) = budget_s {
         if !scores.is_empty() {
@@ -562,7 +553,7 @@ fn outlook(out: &mut Findings) {
         return;
     };
     let elapsed = Decimal::from((b - a + 1).clamp(1, 12)) / Decimal::from(12);
-    let Some(total) = record.funds.iter().find(|f| f.row == FundsRowKind::Total) else {
+    let Some(total) = total_row(record) else {
         return;
     };
     let Some(rate) = rate_of(total) else { return };
