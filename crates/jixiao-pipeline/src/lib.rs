@@ -132,6 +132,14 @@ pub enum ExtractError {
         /// Reader error.
         source: jixiao_xlsx::XlsxError,
     },
+    /// The PDF reader rejected the file.
+    #[error("{file}: {source}")]
+    Pdf {
+        /// File as given.
+        file: String,
+        /// Reader error.
+        source: jixiao_pdf::PdfError,
+    },
     /// An HTML page (often served with a .xls name), not a workbook or text export.
     #[error("{file}: an HTML page, not a workbook (government sites often serve HTML tables as .xls); save it as .xlsx or export the table as text")]
     Html {
@@ -171,6 +179,7 @@ impl ExtractError {
                 jixiao_text::TextError::Encoding { line } => Some(format!("line {line}")),
                 jixiao_text::TextError::Empty => Some("byte 0".into()),
             },
+            ExtractError::Pdf { source, .. } => source.page().map(|p| format!("page {p}")),
             _ => None,
         }
     }
@@ -194,6 +203,7 @@ impl From<&ExtractError> for ErrorEntry {
             | ExtractError::TooLarge { file, .. }
             | ExtractError::Text { file, .. }
             | ExtractError::Workbook { file, .. }
+            | ExtractError::Pdf { file, .. }
             | ExtractError::Html { file }
             | ExtractError::Unsupported { file, .. }
             | ExtractError::NoForms { file }
@@ -225,12 +235,12 @@ fn grid_for(bytes: &[u8], format: Format, file: &str) -> Result<Grid, ExtractErr
                 source,
             })
         }
+        Format::Pdf => jixiao_pdf::read(bytes).map_err(|source| ExtractError::Pdf {
+            file: file.to_string(),
+            source,
+        }),
         Format::Html => Err(ExtractError::Html {
             file: file.to_string(),
-        }),
-        other => Err(ExtractError::Unsupported {
-            file: file.to_string(),
-            format: other.name(),
         }),
     }
 }

@@ -138,3 +138,38 @@ fn xlsx_provenance_names_sheet_and_row() {
     assert_eq!(ind["sheet"], "1-对口扶贫支援类");
     assert!(ind["row"].as_u64().is_some_and(|r| r > 10), "{ind}");
 }
+
+/// Compares one PDF rendering and prints its accuracy; fails on any difference.
+fn pdf_parity(dir: &str) {
+    let (equal, total, diffs) = compare(dir);
+    println!(
+        "{dir} parity: {equal}/{total} fields equal ({:.3} %)",
+        100.0 * equal as f64 / total.max(1) as f64
+    );
+    // Set JIXIAO_PARITY_DIFFS=DIR to keep every difference for review.
+    if let Some(out) = std::env::var_os("JIXIAO_PARITY_DIFFS") {
+        let out = Path::new(&out).join(format!("{dir}.diff"));
+        std::fs::write(&out, diffs.join("\n")).expect("write diffs");
+    }
+    assert!(
+        diffs.is_empty(),
+        "{dir}: {} fields differ:\n{}",
+        diffs.len(),
+        diffs.iter().take(60).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn libreoffice_pdfs_give_the_text_golden_records() {
+    pdf_parity("pdf-lo");
+}
+
+#[test]
+fn chromium_pdfs_give_the_text_golden_records() {
+    pdf_parity("pdf-chromium");
+}
+
+#[test]
+fn cid_font_pdf_gives_the_text_golden_records() {
+    pdf_parity("pdf-cid");
+}

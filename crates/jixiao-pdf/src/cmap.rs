@@ -1,0 +1,458 @@
+//! Character maps: embedded `ToUnicode` and encoding CMaps, and the predefined Adobe-GB1
+//! CMaps bundled from Adobe's resources (`data/`, BSD-3-Clause).
+//!
+//! A CMap cuts a byte string into codes (by its code-space ranges) and maps each code to a
+//! CID (encoding CMaps) or to Unicode text (`ToUnicode`). The parser reads the PostScript
+//! subset CMaps are written in and ignores everything else; a damaged CMap gives fewer
+//! mappings, never an error.
+
+use std::collections::HashMap;
+
+/// Code-space ranges: which byte lengths a code may have and which values are valid.
+#[derive(Debug, Clone, Default)]
+pub struct CodeSpace {
+    ranges: Vec<(usize, Vec<u8>, Vec<u8>)>,
+}
+
+impl CodeSpace {
+    /// Fixed-width codes of `n` bytes covering every value.
+    pub fn fixed(n: usize) -> Self {
+        CodeSpace {
+            ranges: vec![(n, vec![0; n], vec![0xff; n])],
+        }
+    }
+
+    /// EUC-style: one byte up to 0x80, two bytes from 0x81.
+    pub fn euc() -> Self {
+        CodeSpace {
+            ranges: vec![(1, vec![0], vec![0x80]), (2, vec![0x81, 0x40], vec![0xfe, 0xfe])],
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Cuts the next code off `bytes`: `(code, length)`. Bytes that match no range are
+    /// taken one at a time so decoding always advances.
+    pub fn next_code(&self, bytes: &[u8]) -> (u32, usize) {
+        for n in 1..=4usize.min(bytes.len()) {
+            let head = &bytes[..n];
+            let hit = self.ranges.iter().any(|(len, lo, hi)| {
+                *len == n
+                    && head
+                        .iter()
+                        .zip(lo.iter().zip(hi.iter()))
+                        .all(|(b, (l, h))| b >= l && b <= h)
+            });
+            if hit {
+                return (be(head), n);
+            }
+        }
+        // Not in any range: use the shortest declared length (or one byte).
+        let n = self
+            .ranges
+            .iter()
+            .map(|r| r.0)
+            .min()
+            .unwrap_or(1)
+            .clamp(1, bytes.len().max(1))
+            .min(bytes.len());
+        (be(&bytes[..n]), n.max(1))
+    }
+}
+
+fn be(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0u32, |a, b| (a << 8) | u32::from(*b))
+}
+
+/// A parsed CMap: code space, code → Unicode (`bfchar`/`bfrange`) and code → CID
+/// (`cidchar`/`cidrange`).
+#[derive(Debug, Clone, Default)]
+pub struct CMap {
+    /// Code-space ranges (empty when the CMap declares none).
+    pub space: CodeSpace,
+    unicode: HashMap<u32, String>,
+    cids: Vec<(u32, u32, u32)>,
+}
+
+impl CMap {
+    /// Unicode text for a code, when mapped.
+    pub fn unicode(&self, code: u32) -> Option<&str> {
+        self.unicode.get(&code).map(String::as_str)
+    }
+
+    /// CID for a code, when mapped by a `cidrange` or `cidchar`.
+    pub fn cid(&self, code: u32) -> Option<u32> {
+        lookup_ranges(&self.cids, code)
+    }
+
+    /// True when the CMap maps codes to CIDs.
+    pub fn has_cids(&self) -> bool {
+        !self.cids.is_empty()
+    }
+
+    /// Parses CMap source text.
+    pub fn parse(data: &[u8]) -> CMap {
+        let toks = tokens(data);
+        let mut cmap = CMap::default();
+        let mut i = 0;
+        while i < toks.len() {
+            match &toks[i] {
+                Tok::Op(op) if op == "begincodespacerange" => {
+                    i += 1;
+                    while i + 1 < toks.len() {
+                        match (&toks[i], &toks[i + 1]) {
+                            (Tok::Hex(lo), Tok::Hex(hi)) if lo.len() == hi.len() && !lo.is_empty() => {
+                                cmap.space.ranges.push((lo.len(), lo.clone(), hi.clone()));
+                                i += 2;
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                Tok::Op(op) if op == "beginbfchar" => {
+                    i += 1;
+                    while i + 1 < toks.len() {
+                        match (&toks[i], &toks[i + 1]) {
+                            (Tok::Hex(src), Tok::Hex(dst)) => {
+                                cmap.unicode.insert(be(src), utf16(dst));
+                                i += 2;
+                            }
+                            (Tok::Hex(src), Tok::Name(name)) => {
+                                if let Some(c) = crate::font::glyph_unicode(name) {
+                                    cmap.unicode.insert(be(src), c.to_string());
+                                }
+                                i += 2;
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                Tok::Op(op) if op == "beginbfrange" => {
+                    i += 1;
+                    while i + 2 < toks.len() {
+                        let (Tok::Hex(lo), Tok::Hex(hi)) = (&toks[i], &toks[i + 1]) else {
+                            break;
+                        };
+                        let (lo, hi) = (be(lo), be(hi));
+                        // Bound hostile ranges.
+                        let hi = hi.min(lo.saturating_add(0xffff));
+                        match &toks[i + 2] {
+                            Tok::Hex(dst) => {
+                                let mut units: Vec<u16> = dst
+                                    .chunks(2)
+                                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                                    .collect();
+                                for code in lo..=hi {
+                                    cmap.unicode.insert(code, String::from_utf16_lossy(&units));
+                                    if let Some(last) = units.last_mut() {
+                                        *last = last.wrapping_add(1);
+                                    }
+                                }
+                                i += 3;
+                            }
+                            Tok::ArrayStart => {
+                                let mut j = i + 3;
+                                let mut code = lo;
+                                while j < toks.len() {
+                                    match &toks[j] {
+                                        Tok::Hex(dst) => {
+                                            if code <= hi {
+                                                cmap.unicode.insert(code, utf16(dst));
+                                            }
+                                            code = code.saturating_add(1);
+                                            j += 1;
+                                        }
+                                        Tok::ArrayEnd => {
+                                            j += 1;
+                                            break;
+                                        }
+                                        _ => j += 1,
+                                    }
+                                }
+                                i = j;
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                Tok::Op(op) if op == "begincidrange" => {
+                    i += 1;
+                    while i + 2 < toks.len() {
+                        match (&toks[i], &toks[i + 1], &toks[i + 2]) {
+                            (Tok::Hex(lo), Tok::Hex(hi), Tok::Int(cid)) => {
+                                cmap.cids.push((be(lo), be(hi), *cid));
+                                i += 3;
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                Tok::Op(op) if op == "begincidchar" => {
+                    i += 1;
+                    while i + 1 < toks.len() {
+                        match (&toks[i], &toks[i + 1]) {
+                            (Tok::Hex(c), Tok::Int(cid)) => {
+                                let c = be(c);
+                                cmap.cids.push((c, c, *cid));
+                                i += 2;
+                            }
+                            _ => break,
+                        }
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        cmap.cids.sort_unstable();
+        if cmap.space.is_empty() {
+            cmap.space = CodeSpace::fixed(2);
+        }
+        cmap
+    }
+}
+
+fn lookup_ranges(ranges: &[(u32, u32, u32)], code: u32) -> Option<u32> {
+    let i = ranges.partition_point(|r| r.0 <= code);
+    let (lo, hi, cid) = *ranges.get(i.checked_sub(1)?)?;
+    (code >= lo && code <= hi).then(|| cid + (code - lo))
+}
+
+fn utf16(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Hex(Vec<u8>),
+    Int(u32),
+    Name(String),
+    Op(String),
+    ArrayStart,
+    ArrayEnd,
+}
+
+fn tokens(data: &[u8]) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        match b {
+            b'%' => {
+                while i < data.len() && data[i] != b'\n' && data[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'<' if data.get(i + 1) == Some(&b'<') => i += 2,
+            b'>' if data.get(i + 1) == Some(&b'>') => i += 2,
+            b'<' => {
+                let start = i + 1;
+                let end = data[start..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .map_or(data.len(), |p| start + p);
+                let digits: Vec<u8> = data[start..end]
+                    .iter()
+                    .filter(|c| c.is_ascii_hexdigit())
+                    .copied()
+                    .collect();
+                let bytes = digits
+                    .chunks(2)
+                    .map(|c| {
+                        let h = |d: u8| (d as char).to_digit(16).unwrap_or(0) as u8;
+                        (h(c[0]) << 4) | c.get(1).map_or(0, |d| h(*d))
+                    })
+                    .collect();
+                out.push(Tok::Hex(bytes));
+                i = end + 1;
+            }
+            b'[' => {
+                out.push(Tok::ArrayStart);
+                i += 1;
+            }
+            b']' => {
+                out.push(Tok::ArrayEnd);
+                i += 1;
+            }
+            b'(' => {
+                // Strings are not needed: skip with nesting.
+                let mut depth = 0;
+                while i < data.len() {
+                    match data[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' => {
+                let start = i + 1;
+                i = start;
+                while i < data.len() && !is_delim(data[i]) {
+                    i += 1;
+                }
+                out.push(Tok::Name(String::from_utf8_lossy(&data[start..i]).into_owned()));
+            }
+            _ if is_delim(b) => i += 1,
+            _ => {
+                let start = i;
+                while i < data.len() && !is_delim(data[i]) {
+                    i += 1;
+                }
+                let word = &data[start..i];
+                if word.iter().all(u8::is_ascii_digit) {
+                    out.push(Tok::Int(
+                        std::str::from_utf8(word)
+                            .ok()
+                            .and_then(|s| s.parse().ok())
+                            .unwrap_or(0),
+                    ));
+                } else {
+                    out.push(Tok::Op(String::from_utf8_lossy(word).into_owned()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_delim(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b)
+}
+
+/// A predefined (named) CMap of the Adobe-GB1 collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Predefined {
+    /// `Identity-H` / `Identity-V`: two-byte codes equal to CIDs.
+    Identity,
+    /// `UniGB-UCS2-*` / `UniGB-UTF16-*`: codes are UTF-16 code units.
+    UniGbUtf16,
+    /// `GBK-EUC-*`, `GBK2K-*`, `GBKp-EUC-*`: GBK byte codes.
+    GbkEuc,
+    /// `GB-EUC-*`, `GBpc-EUC-*`, `GBT-EUC-*`: GB 2312 byte codes.
+    GbEuc,
+}
+
+impl Predefined {
+    /// The predefined CMap named `name`, when this reader knows it.
+    pub fn by_name(name: &str) -> Option<Predefined> {
+        let base = name.trim_end_matches("-H").trim_end_matches("-V");
+        match base {
+            "Identity" => Some(Predefined::Identity),
+            "UniGB-UCS2" | "UniGB-UTF16" => Some(Predefined::UniGbUtf16),
+            "GBK-EUC" | "GBKp-EUC" | "GBK2K" => Some(Predefined::GbkEuc),
+            "GB-EUC" | "GBpc-EUC" | "GBT-EUC" | "GBTpc-EUC" => Some(Predefined::GbEuc),
+            _ => None,
+        }
+    }
+
+    /// Code space of the CMap.
+    pub fn space(self) -> CodeSpace {
+        match self {
+            Predefined::Identity | Predefined::UniGbUtf16 => CodeSpace::fixed(2),
+            Predefined::GbkEuc | Predefined::GbEuc => CodeSpace::euc(),
+        }
+    }
+
+    /// CID of a code.
+    pub fn cid(self, code: u32) -> Option<u32> {
+        match self {
+            Predefined::Identity => Some(code),
+            Predefined::UniGbUtf16 => lookup_u16_ranges(UNIGB_UCS2, code),
+            Predefined::GbkEuc => lookup_u16_ranges(GBK_EUC, code),
+            Predefined::GbEuc => lookup_u16_ranges(GB_EUC, code),
+        }
+    }
+}
+
+static UNIGB_UCS2: &[u8] = include_bytes!("../data/UniGB-UCS2-H.cidranges");
+static GBK_EUC: &[u8] = include_bytes!("../data/GBK-EUC-H.cidranges");
+static GB_EUC: &[u8] = include_bytes!("../data/GB-EUC-H.cidranges");
+static GB1_UCS2: &[u8] = include_bytes!("../data/adobe_gb1_ucs2.u16");
+
+fn u16_at(table: &[u8], i: usize) -> u32 {
+    u32::from(u16::from_le_bytes([table[2 * i], table[2 * i + 1]]))
+}
+
+/// Looks a code up in a table of little-endian `(lo, hi, cid)` u16 triples.
+fn lookup_u16_ranges(table: &[u8], code: u32) -> Option<u32> {
+    let n = table.len() / 6;
+    let (mut lo, mut hi) = (0usize, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if u16_at(table, 3 * mid) <= code {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let i = lo.checked_sub(1)?;
+    let (a, b, cid) = (
+        u16_at(table, 3 * i),
+        u16_at(table, 3 * i + 1),
+        u16_at(table, 3 * i + 2),
+    );
+    (code >= a && code <= b).then(|| cid + (code - a))
+}
+
+/// Unicode of an Adobe-GB1 CID (from Adobe's `Adobe-GB1-UCS2` table).
+pub fn gb1_unicode(cid: u32) -> Option<char> {
+    let i = cid as usize;
+    if 2 * i + 1 >= GB1_UCS2.len() {
+        return None;
+    }
+    let u = u16_at(GB1_UCS2, i);
+    if u == 0 {
+        return None;
+    }
+    char::from_u32(u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_bfchar_and_bfrange() {
+        let src = b"/CIDInit /ProcSet findresource begin begincmap
+            1 begincodespacerange <0000> <FFFF> endcodespacerange
+            2 beginbfchar <0003> <0020> <0010> <4E2D> endbfchar
+            2 beginbfrange <0020> <0022> <0041> <0030> <0031> [<8D22> <653F>] endbfrange
+            endcmap";
+        let c = CMap::parse(src);
+        assert_eq!(c.unicode(0x10), Some("中"));
+        assert_eq!(c.unicode(0x21), Some("B"));
+        assert_eq!(c.unicode(0x31), Some("政"));
+        assert_eq!(c.unicode(0x40), None);
+        assert_eq!(c.space.next_code(&[0x00, 0x10, 0x41]), (0x10, 2));
+    }
+
+    #[test]
+    fn predefined_gb1_tables() {
+        // ASCII in UniGB-UCS2-H: CIDs 1.. (half-width Latin).
+        assert_eq!(Predefined::UniGbUtf16.cid(0x20), Some(1));
+        assert_eq!(Predefined::UniGbUtf16.cid(0x41), Some(34));
+        let cid = Predefined::UniGbUtf16.cid('财' as u32).expect("财 has a CID");
+        assert_eq!(gb1_unicode(cid), Some('财'));
+        // GBK code of 中 is D6D0.
+        let cid = Predefined::GbkEuc.cid(0xd6d0).expect("中 in GBK-EUC-H");
+        assert_eq!(gb1_unicode(cid), Some('中'));
+        assert_eq!(Predefined::by_name("UniGB-UCS2-H"), Some(Predefined::UniGbUtf16));
+        assert_eq!(Predefined::by_name("Adobe-Japan1-6"), None);
+        assert_eq!(Predefined::GbkEuc.space().next_code(&[0x41, 0xd6, 0xd0]), (0x41, 1));
+        assert_eq!(Predefined::GbkEuc.space().next_code(&[0xd6, 0xd0]), (0xd6d0, 2));
+    }
+}

@@ -1,0 +1,807 @@
+//! From glyphs and ruling lines to grid rows.
+//!
+//! Tables are found as connected sets of ruling lines. Each table's distinct line
+//! positions give a lattice; lattice cells whose separating line is missing are merged
+//! (merged cells of the source), so a cell keeps its whole text however many lines it
+//! wraps over. Glyphs are assigned to the cell that holds their centre. Text outside any
+//! lattice (titles, borderless tables) is cut into lines and, at wide gaps, into cells
+//! whose columns come from clustering their left edges over the page (the whitespace
+//! fallback).
+
+use crate::compat::fold;
+use crate::content::{Glyph, PageContent, Segment};
+use jixiao_grid::{Cell, Origin, Row};
+
+/// Positions closer than this (points) are one line position.
+const SNAP: f32 = 2.0;
+
+/// A lattice cell, possibly merged: rows `r0..=r1`, columns `c0..=c1`.
+#[derive(Debug, Clone)]
+struct Block {
+    r0: usize,
+    r1: usize,
+    c0: usize,
+    c1: usize,
+    glyphs: Vec<usize>,
+}
+
+struct Table {
+    xs: Vec<f32>,
+    ys: Vec<f32>,
+    blocks: Vec<Block>,
+    /// Block index of every lattice cell (row-major).
+    owner: Vec<usize>,
+}
+
+impl Table {
+    fn bbox(&self) -> [f32; 4] {
+        [
+            self.xs[0],
+            self.ys[0],
+            self.xs[self.xs.len() - 1],
+            self.ys[self.ys.len() - 1],
+        ]
+    }
+
+    fn contains(&self, x: f32, y: f32) -> bool {
+        let [x0, y0, x1, y1] = self.bbox();
+        x >= x0 - 0.5 && x <= x1 + 0.5 && y >= y0 - 0.5 && y <= y1 + 0.5
+    }
+
+    fn cell_at(&self, x: f32, y: f32) -> Option<usize> {
+        let c = self.xs.partition_point(|v| *v <= x).checked_sub(1)?;
+        let r = self.ys.partition_point(|v| *v <= y).checked_sub(1)?;
+        let c = c.min(self.xs.len() - 2);
+        let r = r.min(self.ys.len() - 2);
+        Some(self.owner[r * (self.xs.len() - 1) + c])
+    }
+}
+
+/// Merges collinear overlapping segments.
+fn merge_segments(segs: &[Segment], horizontal: bool) -> Vec<Segment> {
+    let mut v: Vec<Segment> = segs
+        .iter()
+        .filter(|s| s.horizontal == horizontal && s.to - s.from >= 1.0)
+        .copied()
+        .collect();
+    v.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    // Cluster positions.
+    let mut groups: Vec<Vec<Segment>> = Vec::new();
+    for s in v {
+        match groups.last_mut() {
+            Some(g) if (s.pos - g[g.len() - 1].pos).abs() <= 1.0 => g.push(s),
+            _ => groups.push(vec![s]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut g in groups {
+        let pos = g.iter().map(|s| s.pos).sum::<f32>() / g.len() as f32;
+        g.sort_by(|a, b| a.from.total_cmp(&b.from));
+        let mut cur: Option<(f32, f32)> = None;
+        for s in g {
+            cur = match cur {
+                Some((a, b)) if s.from <= b + 1.0 => Some((a, b.max(s.to))),
+                Some((a, b)) => {
+                    out.push(Segment {
+                        horizontal,
+                        pos,
+                        from: a,
+                        to: b,
+                    });
+                    Some((s.from, s.to))
+                }
+                None => Some((s.from, s.to)),
+            };
+        }
+        if let Some((a, b)) = cur {
+            out.push(Segment {
+                horizontal,
+                pos,
+                from: a,
+                to: b,
+            });
+        }
+    }
+    out
+}
+
+fn find(p: &mut [usize], mut i: usize) -> usize {
+    while p[i] != i {
+        p[i] = p[p[i]];
+        i = p[i];
+    }
+    i
+}
+
+fn union(p: &mut [usize], a: usize, b: usize) {
+    let (a, b) = (find(p, a), find(p, b));
+    if a != b {
+        p[a.max(b)] = a.min(b);
+    }
+}
+
+fn cluster(mut v: Vec<f32>, tol: f32) -> Vec<f32> {
+    v.sort_by(f32::total_cmp);
+    let mut out: Vec<(f32, usize)> = Vec::new();
+    for x in v {
+        match out.last_mut() {
+            Some((m, n)) if x - *m / *n as f32 <= tol => {
+                *m += x;
+                *n += 1;
+            }
+            _ => out.push((x, 1)),
+        }
+    }
+    out.into_iter().map(|(m, n)| m / n as f32).collect()
+}
+
+/// Length of `[a, b]` covered by segments at position `pos`.
+fn coverage(segs: &[&Segment], pos: f32, a: f32, b: f32) -> f32 {
+    let mut iv: Vec<(f32, f32)> = segs
+        .iter()
+        .filter(|s| (s.pos - pos).abs() <= SNAP)
+        .map(|s| (s.from.max(a), s.to.min(b)))
+        .filter(|(x, y)| y > x)
+        .collect();
+    iv.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let (mut total, mut end) = (0.0, f32::MIN);
+    for (x, y) in iv {
+        let x = x.max(end);
+        if y > x {
+            total += y - x;
+            end = y;
+        }
+    }
+    total
+}
+
+fn tables(segments: &[Segment]) -> Vec<Table> {
+    let hs = merge_segments(segments, true);
+    let vs = merge_segments(segments, false);
+    let n = hs.len() + vs.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    for (i, h) in hs.iter().enumerate() {
+        for (j, v) in vs.iter().enumerate() {
+            if v.pos >= h.from - SNAP
+                && v.pos <= h.to + SNAP
+                && h.pos >= v.from - SNAP
+                && h.pos <= v.to + SNAP
+            {
+                union(&mut parent, i, hs.len() + j);
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, (Vec<&Segment>, Vec<&Segment>)> =
+        Default::default();
+    for i in 0..n {
+        let root = find(&mut parent, i);
+        let e = groups.entry(root).or_default();
+        if i < hs.len() {
+            e.0.push(&hs[i]);
+        } else {
+            e.1.push(&vs[i - hs.len()]);
+        }
+    }
+    let mut out = Vec::new();
+    for (_, (h, v)) in groups {
+        if h.len() < 2 || v.len() < 2 {
+            continue;
+        }
+        let xs = cluster(v.iter().map(|s| s.pos).collect(), SNAP);
+        let ys = cluster(h.iter().map(|s| s.pos).collect(), SNAP);
+        if xs.len() < 2 || ys.len() < 2 {
+            continue;
+        }
+        let (nr, nc) = (ys.len() - 1, xs.len() - 1);
+        let mut p: Vec<usize> = (0..nr * nc).collect();
+        for r in 0..nr {
+            for c in 0..nc {
+                if c + 1 < nc {
+                    let len = ys[r + 1] - ys[r];
+                    if coverage(&v, xs[c + 1], ys[r], ys[r + 1]) < 0.5 * len {
+                        union(&mut p, r * nc + c, r * nc + c + 1);
+                    }
+                }
+                if r + 1 < nr {
+                    let len = xs[c + 1] - xs[c];
+                    if coverage(&h, ys[r + 1], xs[c], xs[c + 1]) < 0.5 * len {
+                        union(&mut p, r * nc + c, (r + 1) * nc + c);
+                    }
+                }
+            }
+        }
+        let mut index = std::collections::HashMap::new();
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut owner = vec![0; nr * nc];
+        for r in 0..nr {
+            for c in 0..nc {
+                let root = find(&mut p, r * nc + c);
+                let b = *index.entry(root).or_insert_with(|| {
+                    blocks.push(Block {
+                        r0: r,
+                        r1: r,
+                        c0: c,
+                        c1: c,
+                        glyphs: Vec::new(),
+                    });
+                    blocks.len() - 1
+                });
+                let bl = &mut blocks[b];
+                bl.r1 = bl.r1.max(r);
+                bl.c0 = bl.c0.min(c);
+                bl.c1 = bl.c1.max(c);
+                owner[r * nc + c] = b;
+            }
+        }
+        out.push(Table {
+            xs,
+            ys,
+            blocks,
+            owner,
+        });
+    }
+    out
+}
+
+/// Text of a set of glyphs: lines top to bottom, glyphs left to right, spaces at gaps,
+/// wrapped lines joined (without a separator between CJK characters).
+pub fn text_of(glyphs: &[&Glyph]) -> String {
+    let lines = lines_of(glyphs);
+    let mut out = String::new();
+    for line in lines {
+        let t = line_text(&line);
+        let t = t.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next()) {
+            if a.is_ascii_alphanumeric()
+                && b.is_ascii_alphanumeric()
+                && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
+            {
+                out.push(' ');
+            }
+        }
+        out.push_str(t);
+    }
+    out
+}
+
+/// Groups glyphs into lines (by vertical centre), each sorted left to right.
+fn lines_of<'g>(glyphs: &[&'g Glyph]) -> Vec<Vec<&'g Glyph>> {
+    let mut gs: Vec<&Glyph> = glyphs.to_vec();
+    gs.sort_by(|a, b| a.cy().total_cmp(&b.cy()));
+    let mut lines: Vec<(f32, f32, Vec<&Glyph>)> = Vec::new();
+    for g in gs {
+        let h = (g.y1 - g.y0).max(0.1);
+        match lines.last_mut() {
+            Some((cy, lh, l)) if (g.cy() - *cy).abs() < 0.5 * h.min(*lh) => {
+                let n = l.len() as f32;
+                *cy = (*cy * n + g.cy()) / (n + 1.0);
+                *lh = lh.max(h);
+                l.push(g);
+            }
+            _ => lines.push((g.cy(), h, vec![g])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(_, _, mut l)| {
+            l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            l
+        })
+        .collect()
+}
+
+fn line_text(line: &[&Glyph]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&Glyph> = None;
+    for g in line {
+        if let Some(p) = prev {
+            // Fake bold: the same glyph drawn again a hair to the right.
+            if p.text == g.text && (g.x0 - p.x0).abs() < 0.2 * g.size.max(1.0) {
+                continue;
+            }
+            let gap = g.x0 - p.x1;
+            let ws = |s: &str| s.chars().all(char::is_whitespace);
+            if gap > 0.25 * g.size.max(p.size) && !ws(&p.text) && !ws(&g.text) {
+                out.push(' ');
+            }
+        }
+        for c in g.text.chars() {
+            out.push(if c == '\u{a0}' { ' ' } else { fold(c) });
+        }
+        prev = Some(g);
+    }
+    out
+}
+
+/// Splits a line at gaps wider than `gap` font sizes into chunks.
+fn chunks<'g>(line: &[&'g Glyph], gap: f32) -> Vec<Vec<&'g Glyph>> {
+    let mut out: Vec<Vec<&Glyph>> = Vec::new();
+    let mut right = f32::MIN;
+    for g in line {
+        if g.text.trim().is_empty() {
+            continue;
+        }
+        match out.last_mut() {
+            Some(c) if g.x0 - right <= gap * g.size.max(1.0) => c.push(g),
+            _ => out.push(vec![g]),
+        }
+        right = right.max(g.x1);
+    }
+    out
+}
+
+fn bbox(glyphs: &[&Glyph]) -> [f32; 4] {
+    glyphs.iter().fold(
+        [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
+        |[a, b, c, d], g| [a.min(g.x0), b.min(g.y0), c.max(g.x1), d.max(g.y1)],
+    )
+}
+
+/// The point that decides a glyph's cell: its centre, moved into the clip it was drawn
+/// under when it lies outside (text overflowing a spreadsheet cell, or a merged cell cut
+/// by a page break, hidden on the page).
+fn anchor(g: &Glyph) -> (f32, f32) {
+    let (x, y) = (g.cx(), g.cy());
+    match g.clip {
+        Some([x0, y0, x1, y1]) if x1 - x0 > 2.0 && y1 - y0 > 2.0 => {
+            (x.clamp(x0 + 1.0, x1 - 1.0), y.clamp(y0 + 1.0, y1 - 1.0))
+        }
+        _ => (x, y),
+    }
+}
+
+/// Glyphs drawn one after another on one baseline (indices into the placed list).
+#[derive(Debug)]
+struct Run {
+    y0: f32,
+    y1: f32,
+    x0: f32,
+    x1: f32,
+    straddles: bool,
+    members: Vec<usize>,
+}
+
+impl Run {
+    /// True when the two runs share both a line band and horizontal extent: text of two
+    /// cells drawn over each other, never one paragraph.
+    fn overprints(&self, o: &Run) -> bool {
+        let h = (self.y1 - self.y0).min(o.y1 - o.y0).max(0.1);
+        let dy = self.y1.min(o.y1) - self.y0.max(o.y0);
+        let dx = self.x1.min(o.x1) - self.x0.max(o.x0);
+        dy > 0.3 * h && dx > 0.1 * h
+    }
+}
+
+/// Text that a producer wrapped in a cell too low for it spills over the horizontal
+/// lines above and below, unclipped (LibreOffice centres it vertically). Lines that
+/// straddle a horizontal ruling line are gathered, per lattice column, into paragraphs
+/// (with any lines sandwiched between them), and each paragraph is placed by its
+/// vertical centre, which is the centre of the cell it belongs to.
+fn recentre_overflow(
+    t: &Table,
+    glyphs: &[Glyph],
+    mut placed: Vec<(usize, f32, f32)>,
+) -> Vec<(usize, f32, f32)> {
+    let straddles = |g: &Glyph| {
+        let q = 0.25 * (g.y1 - g.y0);
+        t.ys[1..t.ys.len() - 1]
+            .iter()
+            .any(|y| *y > g.y0 + q && *y < g.y1 - q)
+    };
+    if !placed.iter().any(|(i, _, _)| straddles(&glyphs[*i])) {
+        return placed;
+    }
+    let nc = t.xs.len() - 1;
+    for c in 0..nc {
+        // Lines of this lattice column: (top, bottom, straddling, members).
+        let mut members: Vec<usize> = (0..placed.len())
+            .filter(|k| {
+                let (i, x, y) = placed[*k];
+                // Glyphs moved into their clip are placed already.
+                let clipped = (x - glyphs[i].cx()).abs() > 0.01 || (y - glyphs[i].cy()).abs() > 0.01;
+                !clipped
+                    && x >= t.xs[c]
+                    && (x < t.xs[c + 1] || (c + 1 == nc && x <= t.xs[c + 1] + 0.5))
+            })
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        // Runs: glyphs drawn one after another on one baseline, left to right. Text that
+        // overflows into a neighbour's line band stays apart from the neighbour's text.
+        members.sort_by_key(|k| placed[*k].0);
+        let mut lines: Vec<Run> = Vec::new();
+        let mut prev: Option<usize> = None;
+        for k in members {
+            let g = &glyphs[placed[k].0];
+            let h = (g.y1 - g.y0).max(0.1);
+            let continues = prev.is_some_and(|p| {
+                let q = &glyphs[placed[p].0];
+                placed[k].0 <= placed[p].0 + 3
+                    && (g.cy() - q.cy()).abs() < 0.3 * h
+                    && g.x0 >= q.x1 - 0.5 * h
+            });
+            match lines.last_mut() {
+                Some(l) if continues => {
+                    l.y0 = l.y0.min(g.y0);
+                    l.y1 = l.y1.max(g.y1);
+                    l.x0 = l.x0.min(g.x0);
+                    l.x1 = l.x1.max(g.x1);
+                    l.straddles |= straddles(g);
+                    l.members.push(k);
+                }
+                _ => lines.push(Run {
+                    y0: g.y0,
+                    y1: g.y1,
+                    x0: g.x0,
+                    x1: g.x1,
+                    straddles: straddles(g),
+                    members: vec![k],
+                }),
+            }
+            prev = Some(k);
+        }
+        lines.sort_by(|a, b| {
+            ((a.y0 + a.y1) / 2.0)
+                .total_cmp(&((b.y0 + b.y1) / 2.0))
+                .then(placed[a.members[0]].0.cmp(&placed[b.members[0]].0))
+        });
+        if !lines.iter().any(|l| l.straddles) {
+            continue;
+        }
+        // The blocks of this column, top to bottom: (top, bottom).
+        let mut blocks: Vec<(usize, f32, f32)> = Vec::new();
+        for r in 0..t.ys.len() - 1 {
+            let b = t.owner[r * nc + c];
+            match blocks.last_mut() {
+                Some(last) if last.0 == b => last.2 = t.ys[r + 1],
+                _ => blocks.push((b, t.ys[r], t.ys[r + 1])),
+            }
+        }
+        let assigned = assign_paragraphs(&lines, &blocks);
+        if std::env::var_os("JIXIAO_DEBUG_LAYOUT").is_some() {
+            eprintln!("column {c}: blocks {:?}", blocks.iter().map(|b| (b.1, b.2)).collect::<Vec<_>>());
+            for (n, l) in lines.iter().enumerate() {
+                let text: String = l.members.iter().map(|m| glyphs[placed[*m].0].text.as_str()).collect();
+                eprintln!("  {:.1}-{:.1} straddle={} -> {:?} {text}", l.y0, l.y1, l.straddles, assigned.as_ref().map(|a| a[n]));
+            }
+        }
+        if let Some(assign) = assigned {
+            for (l, k) in lines.iter().zip(assign) {
+                let centre = (blocks[k].1 + blocks[k].2) / 2.0;
+                for m in &l.members {
+                    placed[*m].2 = centre;
+                }
+            }
+        }
+    }
+    placed
+}
+
+/// Assigns the lines of one lattice column to its blocks: each block takes one run of
+/// consecutive lines (or none), a line that lies inside a block goes to that block, a
+/// line that straddles a ruling line to one of the blocks it touches, and among those
+/// choices the one whose runs sit closest to their blocks' vertical centres wins.
+/// Returns the block index of every line, or `None` when no assignment fits.
+fn assign_paragraphs(
+    lines: &[Run],
+    blocks: &[(usize, f32, f32)],
+) -> Option<Vec<usize>> {
+    const MAX_RUN: usize = 40;
+    let n = lines.len();
+    let nb = blocks.len();
+    // Extra cost of a block for a line: 0 for the block holding its centre (or, for a
+    // line straddling a ruling line, any block it overlaps), a penalty for the blocks
+    // next to that, and no way for any other.
+    let extra = |l: &Run, k: usize| -> Option<f32> {
+        let touches = |k: usize| {
+            let (top, bottom) = (blocks[k].1, blocks[k].2);
+            let cy = (l.y0 + l.y1) / 2.0;
+            if l.straddles {
+                l.y1.min(bottom) - l.y0.max(top) > 0.2 * (l.y1 - l.y0)
+            } else {
+                cy >= top && (cy < bottom || (k + 1 == nb && cy <= bottom + 1.0))
+            }
+        };
+        if touches(k) {
+            Some(0.0)
+        } else if (k > 0 && touches(k - 1)) || (k + 1 < nb && touches(k + 1)) {
+            Some(3.0)
+        } else {
+            None
+        }
+    };
+    // dp[k][i]: least cost with blocks ..k used and lines ..i assigned.
+    let inf = f32::INFINITY;
+    let mut dp = vec![vec![inf; n + 1]; nb + 1];
+    let mut back = vec![vec![usize::MAX; n + 1]; nb + 1];
+    dp[0][0] = 0.0;
+    for k in 0..nb {
+        let centre = (blocks[k].1 + blocks[k].2) / 2.0;
+        for i in 0..=n {
+            if dp[k][i] == inf {
+                continue;
+            }
+            // Block k takes no line.
+            if dp[k][i] < dp[k + 1][i] {
+                dp[k + 1][i] = dp[k][i];
+                back[k + 1][i] = i;
+            }
+            // Block k takes lines i..j.
+            let mut penalty = 0.0;
+            for j in i + 1..=n.min(i + MAX_RUN) {
+                let Some(e) = extra(&lines[j - 1], k) else {
+                    break;
+                };
+                // A paragraph's lines do not overprint each other.
+                let new = &lines[j - 1];
+                if lines[i..j - 1].iter().any(|l| l.overprints(new)) {
+                    break;
+                }
+                penalty += e;
+                let top = lines[i..j].iter().map(|l| l.y0).fold(f32::MAX, f32::min);
+                let bottom = lines[i..j].iter().map(|l| l.y1).fold(f32::MIN, f32::max);
+                let mid = (top + bottom) / 2.0;
+                let cost = dp[k][i] + penalty + (mid - centre).abs();
+                if cost < dp[k + 1][j] {
+                    dp[k + 1][j] = cost;
+                    back[k + 1][j] = i;
+                }
+            }
+        }
+    }
+    if dp[nb][n] == inf {
+        return None;
+    }
+    let mut out = vec![0; n];
+    let mut j = n;
+    for k in (0..nb).rev() {
+        let i = back[k + 1][j];
+        for slot in out.iter_mut().take(j).skip(i) {
+            *slot = k;
+        }
+        j = i;
+    }
+    Some(out)
+}
+
+/// The rows of one page, top to bottom.
+pub fn page_rows(page: &PageContent, page_no: u32) -> Vec<Row> {
+    let mut tabs = tables(&page.segments);
+    let mut free: Vec<&Glyph> = Vec::new();
+    let mut placed: Vec<Vec<(usize, f32, f32)>> = vec![Vec::new(); tabs.len()];
+    for (i, g) in page.glyphs.iter().enumerate() {
+        let (x, y) = anchor(g);
+        match tabs.iter().position(|t| t.contains(x, y)) {
+            Some(t) => placed[t].push((i, x, y)),
+            None => free.push(g),
+        }
+    }
+    if std::env::var_os("JIXIAO_DEBUG_LAYOUT").is_some() {
+        eprintln!("== page {page_no}");
+    }
+    for (t, placed) in tabs.iter_mut().zip(placed) {
+        let placed = recentre_overflow(t, &page.glyphs, placed);
+        for (i, x, y) in placed {
+            match t.cell_at(x, y) {
+                Some(b) => t.blocks[b].glyphs.push(i),
+                None => free.push(&page.glyphs[i]),
+            }
+        }
+    }
+    // (top, row) pairs, sorted at the end.
+    let mut rows: Vec<(f32, Row)> = Vec::new();
+    for t in &tabs {
+        let [x0, _, x1, _] = t.bbox();
+        let nr = t.ys.len() - 1;
+        let mut by_row: Vec<Vec<&Block>> = vec![Vec::new(); nr];
+        for b in &t.blocks {
+            by_row[b.r0].push(b);
+        }
+        for (r, mut bs) in by_row.into_iter().enumerate() {
+            bs.sort_by_key(|b| b.c0);
+            let cells: Vec<Cell> = bs
+                .iter()
+                .map(|b| {
+                    let gs: Vec<&Glyph> = b.glyphs.iter().map(|i| &page.glyphs[*i]).collect();
+                    let mut c = Cell::new(text_of(&gs), b.c0 as f32);
+                    c.col_span = (b.c1 - b.c0 + 1) as u32;
+                    c.row_span = (b.r1 - b.r0 + 1) as u32;
+                    c
+                })
+                .collect();
+            rows.push((
+                t.ys[r],
+                Row {
+                    cells,
+                    origin: Origin::Pdf {
+                        page: page_no,
+                        bbox: round4([x0, t.ys[r], x1, t.ys[r + 1]]),
+                    },
+                },
+            ));
+        }
+    }
+    // Free text: lines, cut at wide gaps, columns by clustering left edges.
+    let lines = lines_of(&free);
+    let line_chunks: Vec<Vec<Vec<&Glyph>>> = lines.iter().map(|l| chunks(l, 1.5)).collect();
+    let sizes: Vec<f32> = free.iter().map(|g| g.size).collect();
+    let size = median(sizes).unwrap_or(10.0);
+    let starts = cluster(
+        line_chunks
+            .iter()
+            .flatten()
+            .map(|c| c[0].x0)
+            .collect::<Vec<f32>>(),
+        0.8 * size,
+    );
+    for (line, cs) in lines.iter().zip(&line_chunks) {
+        if cs.is_empty() {
+            continue;
+        }
+        let cells: Vec<Cell> = cs
+            .iter()
+            .map(|c| {
+                let x = c[0].x0;
+                let col = starts
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| (a.1 - x).abs().total_cmp(&(b.1 - x).abs()))
+                    .map_or(0, |(i, _)| i);
+                Cell::new(text_of(c), col as f32)
+            })
+            .collect();
+        let b = bbox(line);
+        rows.push((
+            b[1],
+            Row {
+                cells,
+                origin: Origin::Pdf {
+                    page: page_no,
+                    bbox: round4(b),
+                },
+            },
+        ));
+    }
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+fn median(mut v: Vec<f32>) -> Option<f32> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f32::total_cmp);
+    Some(v[v.len() / 2])
+}
+
+fn round4(b: [f32; 4]) -> [f32; 4] {
+    b.map(|v| (v * 100.0).round() / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(t: &str, x0: f32, y0: f32, size: f32) -> Glyph {
+        Glyph {
+            text: t.into(),
+            x0,
+            y0,
+            x1: x0 + size * if t.is_ascii() { 0.55 } else { 1.0 },
+            y1: y0 + size,
+            size,
+            clip: None,
+        }
+    }
+
+    fn seg(horizontal: bool, pos: f32, from: f32, to: f32) -> Segment {
+        Segment {
+            horizontal,
+            pos,
+            from,
+            to,
+        }
+    }
+
+    #[test]
+    fn wrapped_text_stays_in_one_merged_cell() {
+        // A 2×2 lattice whose left column is merged over both rows.
+        let segments = vec![
+            seg(true, 0.0, 0.0, 200.0),
+            seg(true, 20.0, 100.0, 200.0),
+            seg(true, 40.0, 0.0, 200.0),
+            seg(false, 0.0, 0.0, 40.0),
+            seg(false, 100.0, 0.0, 40.0),
+            seg(false, 200.0, 0.0, 40.0),
+        ];
+        let glyphs = vec![
+            g("产", 5.0, 5.0, 10.0),
+            g("出", 15.0, 5.0, 10.0),
+            g("指", 5.0, 22.0, 10.0),
+            g("标", 15.0, 22.0, 10.0),
+            g("1", 105.0, 5.0, 10.0),
+            g("0", 111.0, 5.0, 10.0),
+            g("2", 105.0, 25.0, 10.0),
+        ];
+        let page = PageContent {
+            width: 300.0,
+            height: 300.0,
+            glyphs,
+            segments,
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page, 1);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cells.len(), 2);
+        assert_eq!(rows[0].cells[0].text, "产出指标");
+        assert_eq!(rows[0].cells[0].row_span, 2);
+        assert_eq!(rows[0].cells[1].text, "10");
+        assert_eq!(rows[1].cells.len(), 1);
+        assert_eq!(rows[1].cells[0].text, "2");
+        assert_eq!(rows[1].cells[0].col, 1.0);
+    }
+
+    #[test]
+    fn numbers_in_separate_cells_never_fuse() {
+        let segments = vec![
+            seg(true, 0.0, 0.0, 60.0),
+            seg(true, 20.0, 0.0, 60.0),
+            seg(false, 0.0, 0.0, 20.0),
+            seg(false, 30.0, 0.0, 20.0),
+            seg(false, 60.0, 0.0, 20.0),
+        ];
+        // "10" ends flush against the line, "20" starts right after it.
+        let glyphs = vec![
+            g("1", 19.0, 5.0, 10.0),
+            g("0", 24.5, 5.0, 10.0),
+            g("2", 30.5, 5.0, 10.0),
+            g("0", 36.0, 5.0, 10.0),
+        ];
+        let page = PageContent {
+            width: 100.0,
+            height: 100.0,
+            glyphs,
+            segments,
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page, 1);
+        let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["10", "20"]);
+    }
+
+    #[test]
+    fn whitespace_fallback_cuts_cells_at_gaps() {
+        let mut glyphs = Vec::new();
+        for (i, c) in "项目名称".chars().enumerate() {
+            glyphs.push(g(&c.to_string(), 10.0 + 10.0 * i as f32, 10.0, 10.0));
+        }
+        for (i, c) in "示例".chars().enumerate() {
+            glyphs.push(g(&c.to_string(), 120.0 + 10.0 * i as f32, 10.0, 10.0));
+        }
+        let page = PageContent {
+            width: 300.0,
+            height: 300.0,
+            glyphs,
+            ..PageContent::default()
+        };
+        let rows = page_rows(&page, 3);
+        assert_eq!(rows.len(), 1);
+        let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["项目名称", "示例"]);
+        assert_eq!(rows[0].origin.page(), Some(3));
+    }
+
+    #[test]
+    fn latin_words_wrapped_over_lines_keep_a_space() {
+        let a = g("A", 0.0, 0.0, 10.0);
+        let b = g("B", 0.0, 12.0, 10.0);
+        assert_eq!(text_of(&[&a, &b]), "A B");
+        let c = g("中", 0.0, 0.0, 10.0);
+        let d = g("文", 0.0, 12.0, 10.0);
+        assert_eq!(text_of(&[&c, &d]), "中文");
+    }
+}
