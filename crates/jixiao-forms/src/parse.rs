@@ -1873,7 +1873,10 @@ pub(crate) fn parse_form(
             .skip(decl_start)
             .position(|r| {
                 let k = row_key(r);
-                k.contains("绩效目标") || k.contains("总目标") || is_indicator_header(r)
+                k.contains("绩效目标")
+                    || k.contains("总目标")
+                    || is_goal_header(r)
+                    || is_indicator_header(r)
             })
             .map_or(rows.len(), |p| p + decl_start);
         (declaration_funds(&rows[decl_start..decl_end]), decl_end)

@@ -8,7 +8,7 @@
 //! whose columns come from clustering their left edges over the page (the whitespace
 //! fallback).
 
-use crate::compat::fold;
+use crate::compat::{fold, ligature};
 use crate::content::{Glyph, PageContent, Segment};
 use jixiao_grid::{Cell, Origin, Row};
 
@@ -23,11 +23,21 @@ struct Block {
     c0: usize,
     c1: usize,
     glyphs: Vec<usize>,
+    /// In the first row without a line above: a cell continued from the previous page.
+    open_top: bool,
+    /// In the last row without a line below: a cell that goes on on the next page.
+    open_bottom: bool,
 }
 
 struct Table {
     xs: Vec<f32>,
     ys: Vec<f32>,
+    /// The vertical lines run above the first horizontal one: a row cut by a page break
+    /// continues here from the previous page.
+    open_top: bool,
+    /// The vertical lines run below the last horizontal one: the last row goes on on the
+    /// next page.
+    open_bottom: bool,
     blocks: Vec<Block>,
     /// Block index of every lattice cell (row-major).
     owner: Vec<usize>,
@@ -184,12 +194,28 @@ fn tables(segments: &[Segment]) -> Vec<Table> {
     }
     let mut out = Vec::new();
     for (_, (h, v)) in groups {
-        if h.len() < 2 || v.len() < 2 {
+        // A table has two verticals and a horizontal; a fragment cut by page breaks may
+        // have only one horizontal (its others are implied by where the verticals end).
+        if h.is_empty() || v.len() < 2 {
             continue;
         }
         let xs = cluster(v.iter().map(|s| s.pos).collect(), SNAP);
-        let ys = cluster(h.iter().map(|s| s.pos).collect(), SNAP);
-        if xs.len() < 2 || ys.len() < 2 {
+        let mut ys = cluster(h.iter().map(|s| s.pos).collect(), SNAP);
+        if xs.len() < 2 || ys.is_empty() {
+            continue;
+        }
+        // Rows cut by a page break have no closing line: the verticals end at the cut.
+        let top = v.iter().map(|s| s.from).fold(f32::MAX, f32::min);
+        let bottom = v.iter().map(|s| s.to).fold(f32::MIN, f32::max);
+        let open_top = top < ys[0] - 3.0 * SNAP;
+        let open_bottom = bottom > ys[ys.len() - 1] + 3.0 * SNAP;
+        if open_top {
+            ys.insert(0, top);
+        }
+        if open_bottom {
+            ys.push(bottom);
+        }
+        if ys.len() < 2 {
             continue;
         }
         let (nr, nc) = (ys.len() - 1, xs.len() - 1);
@@ -223,6 +249,8 @@ fn tables(segments: &[Segment]) -> Vec<Table> {
                         c0: c,
                         c1: c,
                         glyphs: Vec::new(),
+                        open_top: false,
+                        open_bottom: false,
                     });
                     blocks.len() - 1
                 });
@@ -233,9 +261,17 @@ fn tables(segments: &[Segment]) -> Vec<Table> {
                 owner[r * nc + c] = b;
             }
         }
+        for b in &mut blocks {
+            let (x0, x1) = (xs[b.c0], xs[b.c1 + 1]);
+            let closed = |y: f32| coverage(&h, y, x0, x1) >= 0.5 * (x1 - x0);
+            b.open_top = b.r0 == 0 && !closed(ys[0]);
+            b.open_bottom = b.r1 + 1 == nr && !closed(ys[nr]);
+        }
         out.push(Table {
             xs,
             ys,
+            open_top,
+            open_bottom,
             blocks,
             owner,
         });
@@ -246,25 +282,102 @@ fn tables(segments: &[Segment]) -> Vec<Table> {
 /// Text of a set of glyphs: lines top to bottom, glyphs left to right, spaces at gaps,
 /// wrapped lines joined (without a separator between CJK characters).
 pub fn text_of(glyphs: &[&Glyph]) -> String {
+    text_in(glyphs, None)
+}
+
+/// [`text_of`] for the glyphs of a cell spanning `x0..x1`. A producer wraps a line early
+/// only at a space: when the next line's first glyph would have fitted in the room left
+/// on the line before (the cell's width less the padding seen on its lines), a space was
+/// swallowed by the wrap and is put back.
+pub fn text_in(glyphs: &[&Glyph], cell: Option<(f32, f32)>) -> String {
     let lines = lines_of(glyphs);
+    // (left, right, width of the first unbreakable unit) of a line's visible glyphs.
+    let extent = |l: &[&Glyph]| {
+        let vis: Vec<&&Glyph> = l.iter().filter(|g| !g.text.trim().is_empty()).collect();
+        let (first, last) = (vis.first()?, vis.last()?);
+        Some((first.x0, last.x1, first_unit(&vis)))
+    };
+    let extents: Vec<Option<(f32, f32, f32)>> = lines.iter().map(|l| extent(l)).collect();
+    let width = cell.and_then(|(cx0, cx1)| {
+        let pad = extents
+            .iter()
+            .flatten()
+            .map(|e| e.0 - cx0)
+            .fold(f32::MAX, f32::min);
+        (pad < f32::MAX && pad >= 0.0).then(|| cx1 - cx0 - 2.0 * pad)
+    });
     let mut out = String::new();
-    for line in lines {
-        let t = line_text(&line);
+    let mut prev: Option<(f32, f32, f32)> = None;
+    for (line, e) in lines.iter().zip(&extents) {
+        let t = line_text(line);
         let t = t.trim();
         if t.is_empty() {
             continue;
         }
-        if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next()) {
-            if a.is_ascii_alphanumeric()
-                && b.is_ascii_alphanumeric()
-                && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
-            {
+        if let (Some(w), Some(p), Some(e)) = (width, prev, e) {
+            let room = w - (p.1 - p.0);
+            let size = line.iter().map(|g| g.size).fold(0.0, f32::max);
+            // Only where a space is usual in this text: next to Latin text, numbers or
+            // ASCII punctuation (`, ` after a half-width comma).
+            let latin = out.chars().last().is_some_and(|c| c.is_ascii_graphic())
+                || t.chars().next().is_some_and(|c| c.is_ascii_graphic());
+            if latin && room >= e.2 + 0.1 * size && !out.ends_with(' ') {
                 out.push(' ');
             }
         }
-        out.push_str(t);
+        join_line(&mut out, t);
+        prev = *e;
     }
     out
+}
+
+/// Width of the unit a line break cannot split at the start of a line: a run of Latin
+/// letters and digits (with their punctuation), or one CJK character with the closing
+/// punctuation that may not begin a line (`，`, `。`, `%`, `）` …).
+fn first_unit(vis: &[&&Glyph]) -> f32 {
+    let Some(first) = vis.first() else {
+        return 0.0;
+    };
+    let is_cjk = |g: &Glyph| g.text.chars().any(jixiao_grid::text::is_cjk);
+    let no_start = |g: &Glyph| {
+        g.text
+            .chars()
+            .all(|c| "，。、；：？！）》」』】”’%％,.;:?!)]}".contains(c))
+    };
+    let mut end = first.x1;
+    if is_cjk(first) {
+        for g in &vis[1..] {
+            if !no_start(g) {
+                break;
+            }
+            end = g.x1;
+        }
+    } else {
+        for g in &vis[1..] {
+            if is_cjk(g) && !no_start(g) {
+                break;
+            }
+            end = g.x1;
+        }
+    }
+    end - first.x0
+}
+
+/// Appends a wrapped line: with a space between two Latin words, directly otherwise.
+fn join_line(out: &mut String, t: &str) {
+    if out.ends_with(' ') {
+        out.push_str(t);
+        return;
+    }
+    if let (Some(a), Some(b)) = (out.chars().last(), t.chars().next()) {
+        if a.is_ascii_alphanumeric()
+            && b.is_ascii_alphanumeric()
+            && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
+        {
+            out.push(' ');
+        }
+    }
+    out.push_str(t);
 }
 
 /// Groups glyphs into lines (by vertical centre), each sorted left to right.
@@ -309,7 +422,10 @@ fn line_text(line: &[&Glyph]) -> String {
             }
         }
         for c in g.text.chars() {
-            out.push(if c == '\u{a0}' { ' ' } else { fold(c) });
+            match ligature(c) {
+                Some(l) => out.push_str(l),
+                None => out.push(if c == '\u{a0}' { ' ' } else { fold(c) }),
+            }
         }
         prev = Some(g);
     }
@@ -385,23 +501,31 @@ fn recentre_overflow(
     glyphs: &[Glyph],
     mut placed: Vec<(usize, f32, f32)>,
 ) -> Vec<(usize, f32, f32)> {
-    let straddles = |g: &Glyph| {
-        let q = 0.25 * (g.y1 - g.y0);
-        t.ys[1..t.ys.len() - 1]
-            .iter()
-            .any(|y| *y > g.y0 + q && *y < g.y1 - q)
-    };
-    if !placed.iter().any(|(i, _, _)| straddles(&glyphs[*i])) {
-        return placed;
-    }
     let nc = t.xs.len() - 1;
     for c in 0..nc {
+        // The blocks of this column, top to bottom: (top, bottom).
+        let mut blocks: Vec<(usize, f32, f32)> = Vec::new();
+        for r in 0..t.ys.len() - 1 {
+            let b = t.owner[r * nc + c];
+            match blocks.last_mut() {
+                Some(last) if last.0 == b => last.2 = t.ys[r + 1],
+                _ => blocks.push((b, t.ys[r], t.ys[r + 1])),
+            }
+        }
+        // A glyph straddles a ruling line that separates two blocks of this column.
+        let straddles = |g: &Glyph| {
+            let q = 0.25 * (g.y1 - g.y0);
+            blocks[1..].iter().any(|b| b.1 > g.y0 + q && b.1 < g.y1 - q)
+        };
         // Lines of this lattice column: (top, bottom, straddling, members).
         let mut members: Vec<usize> = (0..placed.len())
             .filter(|k| {
-                let (i, x, y) = placed[*k];
-                // Glyphs moved into their clip are placed already.
-                let clipped = (x - glyphs[i].cx()).abs() > 0.01 || (y - glyphs[i].cy()).abs() > 0.01;
+                let (i, x, _) = placed[*k];
+                // Glyphs drawn under a clip narrower than the table are placed by it.
+                let clipped = glyphs[i].clip.is_some_and(|[a, b, c, d]| {
+                    let [tx0, ty0, tx1, ty1] = t.bbox();
+                    (c - a) * (d - b) < 0.5 * (tx1 - tx0) * (ty1 - ty0)
+                });
                 !clipped
                     && x >= t.xs[c]
                     && (x < t.xs[c + 1] || (c + 1 == nc && x <= t.xs[c + 1] + 0.5))
@@ -451,15 +575,6 @@ fn recentre_overflow(
         });
         if !lines.iter().any(|l| l.straddles) {
             continue;
-        }
-        // The blocks of this column, top to bottom: (top, bottom).
-        let mut blocks: Vec<(usize, f32, f32)> = Vec::new();
-        for r in 0..t.ys.len() - 1 {
-            let b = t.owner[r * nc + c];
-            match blocks.last_mut() {
-                Some(last) if last.0 == b => last.2 = t.ys[r + 1],
-                _ => blocks.push((b, t.ys[r], t.ys[r + 1])),
-            }
         }
         let assigned = assign_paragraphs(&lines, &blocks);
         if std::env::var_os("JIXIAO_DEBUG_LAYOUT").is_some() {
@@ -569,14 +684,36 @@ fn assign_paragraphs(
 }
 
 /// The rows of one page, top to bottom.
-pub fn page_rows(page: &PageContent, page_no: u32) -> Vec<Row> {
+pub fn page_rows(page: &PageContent, page_no: u32) -> PageRows {
     let mut tabs = tables(&page.segments);
     let mut free: Vec<&Glyph> = Vec::new();
     let mut placed: Vec<Vec<(usize, f32, f32)>> = vec![Vec::new(); tabs.len()];
+    let mut outside: Vec<usize> = Vec::new();
     for (i, g) in page.glyphs.iter().enumerate() {
         let (x, y) = anchor(g);
         match tabs.iter().position(|t| t.contains(x, y)) {
             Some(t) => placed[t].push((i, x, y)),
+            None => outside.push(i),
+        }
+    }
+    // Text spilling out of a table's last row (a cell cut by a page break, or too small
+    // for its text) touches the table's bottom edge: it belongs to the last row.
+    outside.sort_by(|a, b| page.glyphs[*a].y0.total_cmp(&page.glyphs[*b].y0));
+    let mut below: Vec<f32> = tabs.iter().map(|t| t.bbox()[3]).collect();
+    for &i in &outside {
+        let g = &page.glyphs[i];
+        let (x, _) = anchor(g);
+        let hit = tabs.iter().enumerate().find(|(k, t)| {
+            let [x0, _, x1, _] = t.bbox();
+            let bottom = t.bbox()[3];
+            x > x0 && x < x1 && g.y0 >= bottom - 0.5 && g.y0 - below[*k] < 0.5 * g.size
+        });
+        match hit {
+            Some((k, t)) => {
+                below[k] = below[k].max(g.y1);
+                let y = t.bbox()[3] - 0.5;
+                placed[k].push((i, x, y));
+            }
             None => free.push(g),
         }
     }
@@ -592,9 +729,21 @@ pub fn page_rows(page: &PageContent, page_no: u32) -> Vec<Row> {
             }
         }
     }
-    // (top, row) pairs, sorted at the end.
-    let mut rows: Vec<(f32, Row)> = Vec::new();
-    for t in &tabs {
+    // (top, open-top row, open-bottom row, row, cell x-spans), sorted at the end.
+    let mut rows: Vec<(f32, bool, bool, Row, Vec<Span>)> = Vec::new();
+    let mut open_cells_bottom: Vec<(Span, String)> = Vec::new();
+    let mut open_cells_top: Vec<(Span, f32)> = Vec::new();
+    let first_table = tabs
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.ys[0].total_cmp(&b.1.ys[0]))
+        .map(|(i, _)| i);
+    let last_table = tabs
+        .iter()
+        .enumerate()
+        .max_by(|a, b| a.1.ys[a.1.ys.len() - 1].total_cmp(&b.1.ys[b.1.ys.len() - 1]))
+        .map(|(i, _)| i);
+    for (ti, t) in tabs.iter().enumerate() {
         let [x0, _, x1, _] = t.bbox();
         let nr = t.ys.len() - 1;
         let mut by_row: Vec<Vec<&Block>> = vec![Vec::new(); nr];
@@ -607,14 +756,25 @@ pub fn page_rows(page: &PageContent, page_no: u32) -> Vec<Row> {
                 .iter()
                 .map(|b| {
                     let gs: Vec<&Glyph> = b.glyphs.iter().map(|i| &page.glyphs[*i]).collect();
-                    let mut c = Cell::new(text_of(&gs), b.c0 as f32);
+                    let span = (t.xs[b.c0], t.xs[b.c1 + 1]);
+                    let text = text_in(&gs, Some(span));
+                    if b.open_bottom && Some(ti) == last_table {
+                        open_cells_bottom.push((span, text.clone()));
+                    }
+                    if b.open_top && Some(ti) == first_table {
+                        open_cells_top.push((span, t.ys[0]));
+                    }
+                    let mut c = Cell::new(text, b.c0 as f32);
                     c.col_span = (b.c1 - b.c0 + 1) as u32;
                     c.row_span = (b.r1 - b.r0 + 1) as u32;
                     c
                 })
                 .collect();
+            let spans = bs.iter().map(|b| (t.xs[b.c0], t.xs[b.c1 + 1])).collect();
             rows.push((
                 t.ys[r],
+                r == 0 && t.open_top,
+                r + 1 == nr && t.open_bottom,
                 Row {
                     cells,
                     origin: Origin::Pdf {
@@ -622,6 +782,7 @@ pub fn page_rows(page: &PageContent, page_no: u32) -> Vec<Row> {
                         bbox: round4([x0, t.ys[r], x1, t.ys[r + 1]]),
                     },
                 },
+                spans,
             ));
         }
     }
@@ -642,6 +803,7 @@ pub fn page_rows(page: &PageContent, page_no: u32) -> Vec<Row> {
         if cs.is_empty() {
             continue;
         }
+        let spans: Vec<Span> = cs.iter().map(|c| (bbox(c)[0], bbox(c)[2])).collect();
         let cells: Vec<Cell> = cs
             .iter()
             .map(|c| {
@@ -657,6 +819,8 @@ pub fn page_rows(page: &PageContent, page_no: u32) -> Vec<Row> {
         let b = bbox(line);
         rows.push((
             b[1],
+            false,
+            false,
             Row {
                 cells,
                 origin: Origin::Pdf {
@@ -664,10 +828,132 @@ pub fn page_rows(page: &PageContent, page_no: u32) -> Vec<Row> {
                     bbox: round4(b),
                 },
             },
+            spans,
         ));
     }
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
-    rows.into_iter().map(|(_, r)| r).collect()
+    let first_row = open_cells_top.first().and_then(|(_, y)| {
+        rows.iter()
+            .position(|r| (r.0 - y).abs() < 0.01 && matches!(r.3.origin, Origin::Pdf { .. }))
+    });
+    PageRows {
+        open_top: rows.iter().position(|r| r.1),
+        open_bottom: rows.iter().rposition(|r| r.2),
+        open_cells_bottom,
+        open_cells_top: first_row.map(|i| (i, open_cells_top.iter().map(|c| c.0).collect())),
+        spans: rows.iter().map(|r| r.4.clone()).collect(),
+        rows: rows.into_iter().map(|r| r.3).collect(),
+    }
+}
+
+/// Horizontal extent `(x0, x1)` of a cell on its page.
+pub type Span = (f32, f32);
+
+/// The rows of one page and the rows a page break cut.
+#[derive(Debug, Clone, Default)]
+pub struct PageRows {
+    /// Rows top to bottom.
+    pub rows: Vec<Row>,
+    /// The horizontal extent of every cell of every row (parallel to `rows`).
+    pub spans: Vec<Vec<Span>>,
+    /// Index of a row continued from the previous page (a table row without its top
+    /// line).
+    pub open_top: Option<usize>,
+    /// Index of a row that goes on on the next page (a table row without its bottom
+    /// line).
+    pub open_bottom: Option<usize>,
+    /// Cells of the page's last table row left open at the bottom: (extent, text).
+    pub open_cells_bottom: Vec<(Span, String)>,
+    /// Row index and extents of the page's first table row's cells left open at the top.
+    pub open_cells_top: Option<(usize, Vec<Span>)>,
+}
+
+/// The span in `spans` overlapping `s` most, when it overlaps by half of the narrower.
+fn best_overlap(spans: &[Span], s: Span) -> Option<usize> {
+    spans
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, t.1.min(s.1) - t.0.max(s.0), (t.1 - t.0).min(s.1 - s.0)))
+        .filter(|(_, o, w)| *o > 0.5 * w)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _, _)| i)
+}
+
+/// Joins the pages' rows in order. A row cut by a page break (open at the bottom of one
+/// page and at the top of the next) becomes one row: the continuation's text is appended
+/// cell by cell to the row it continues (cells matched by position on the page, as the
+/// column numbering of the two tables may differ), whose provenance it keeps.
+pub fn stitch(pages: Vec<PageRows>) -> Vec<Row> {
+    let mut out: Vec<Row> = Vec::new();
+    let mut out_spans: Vec<Vec<Span>> = Vec::new();
+    let mut pending: Option<usize> = None;
+    let mut carried: Vec<(Span, String)> = Vec::new();
+    for mut p in pages {
+        // A merged cell cut by the page break: its continuation, empty here, repeats the
+        // text printed above the break (a level label spanning rows on both pages).
+        let merging = pending.is_some() && p.open_top.is_some();
+        if let Some((i, open)) = p.open_cells_top.as_ref().filter(|_| !merging) {
+            if let (Some(row), Some(spans)) = (p.rows.get_mut(*i), p.spans.get(*i)) {
+                for (cell, span) in row.cells.iter_mut().zip(spans) {
+                    let is_open = best_overlap(open, *span).is_some();
+                    let from = best_overlap(&carried.iter().map(|c| c.0).collect::<Vec<_>>(), *span)
+                        .map(|k| &carried[k].1);
+                    if let (true, Some(text), true) = (is_open, from, cell.is_blank()) {
+                        let mut n = Cell::new(text.clone(), cell.col);
+                        n.col_span = cell.col_span;
+                        n.row_span = cell.row_span;
+                        *cell = n;
+                    }
+                }
+            }
+        }
+        carried = std::mem::take(&mut p.open_cells_bottom);
+        let base = out.len();
+        let continues = p.open_top;
+        let next_pending = p.open_bottom.map(|i| base + i);
+        for (i, (row, spans)) in p.rows.into_iter().zip(p.spans).enumerate() {
+            if Some(i) == continues {
+                if let Some(a) = pending {
+                    append_row(&mut out[a], &out_spans[a], row, &spans);
+                    continue;
+                }
+            }
+            out.push(row);
+            out_spans.push(spans);
+        }
+        // Indices after a merged continuation shift by one.
+        pending = next_pending.map(|i| match (continues, pending) {
+            (Some(c), Some(_)) if base + c < i => i - 1,
+            _ => i,
+        });
+    }
+    out
+}
+
+fn append_row(a: &mut Row, a_spans: &[Span], b: Row, b_spans: &[Span]) {
+    for (cb, sb) in b.cells.into_iter().zip(b_spans) {
+        if cb.is_blank() {
+            continue;
+        }
+        match best_overlap(a_spans, *sb).and_then(|k| a.cells.get_mut(k)) {
+            Some(ca) => {
+                let mut text = ca.text.clone();
+                join_line(&mut text, &cb.text);
+                let mut n = Cell::new(text, ca.col);
+                n.col_span = ca.col_span;
+                n.row_span = ca.row_span;
+                *ca = n;
+            }
+            None => {
+                // No cell above it: keep it, after the cells that lie left of it.
+                let left = a_spans.iter().filter(|s| s.1 <= sb.0 + 0.5).count();
+                let col = left.checked_sub(1).and_then(|k| a.cells.get(k)).map_or(0.0, |c| c.col + 0.5);
+                let mut n = Cell::new(cb.text, col);
+                n.col_span = cb.col_span;
+                a.cells.insert(left.min(a.cells.len()), n);
+            }
+        }
+    }
 }
 
 fn median(mut v: Vec<f32>) -> Option<f32> {
@@ -734,7 +1020,7 @@ mod tests {
             segments,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 1);
+        let rows = page_rows(&page, 1).rows;
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].cells.len(), 2);
         assert_eq!(rows[0].cells[0].text, "产出指标");
@@ -768,7 +1054,7 @@ mod tests {
             segments,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 1);
+        let rows = page_rows(&page, 1).rows;
         let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["10", "20"]);
     }
@@ -788,7 +1074,7 @@ mod tests {
             glyphs,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 3);
+        let rows = page_rows(&page, 3).rows;
         assert_eq!(rows.len(), 1);
         let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["项目名称", "示例"]);

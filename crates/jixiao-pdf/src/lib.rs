@@ -133,14 +133,16 @@ pub fn read(bytes: &[u8]) -> Result<Grid, PdfError> {
     for i in &scans {
         tracing::warn!(page = i + 1, "image-only page skipped (needs OCR)");
     }
-    let mut rows = Vec::new();
+    let mut per_page = Vec::with_capacity(pages.len());
     for (i, p) in pages.iter().enumerate() {
         if p.truncated {
             tracing::warn!(page = i + 1, "page content over the operation budget; rest ignored");
         }
-        rows.extend(layout::page_rows(p, i as u32 + 1));
+        per_page.push(layout::page_rows(p, i as u32 + 1));
     }
-    Ok(Grid { rows })
+    Ok(Grid {
+        rows: layout::stitch(per_page),
+    })
 }
 
 /// Plain text of every page (lines top to bottom, cells left to right), for checks
