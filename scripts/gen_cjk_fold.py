@@ -2,9 +2,9 @@
 """Generates the fold table in crates/jixiao-pdf/src/compat.rs (CJK_COMPAT).
 
 Two sources, merged (the first wins):
-1. NFKC of the Kangxi radicals and CJK compatibility ideographs, and canonical
-   singletons of U+2000–U+2BFF (Python unicodedata).
-2. Shared glyphs, as follows.
+1. Shared glyphs, as follows.
+2. Canonical singletons of U+2000–U+2BFF and NFKC of the Kangxi radicals and CJK
+   compatibility ideographs (Python unicodedata).
 
 CJK fonts draw a radical and its ideograph, or two variant ideographs, with one glyph.
 A PDF's ToUnicode can only name one code point per glyph, and producers (Skia in
@@ -47,20 +47,25 @@ def main():
                 by_glyph[g].add(cp)
         for cps in by_glyph.values():
             gb = [cp for cp in cps if in_gb2312(chr(cp))]
+            if not gb:
+                # No GB 2312 member: fold radicals to the one unified ideograph, if any.
+                gb = [cp for cp in cps if 0x4E00 <= cp <= 0x9FFF]
             if len(gb) != 1:
                 continue
             for cp in cps:
-                if cp != gb[0] and cp <= 0xFFFF:
+                if cp != gb[0] and cp <= 0xFFFF and not (0x4E00 <= cp <= 0x9FFF and not in_gb2312(chr(gb[0]))):
                     pairs[cp] = gb[0]
     # Canonical singletons (NFC): `〈` U+2329 is U+3008, `Ω` U+2126 is U+03A9.
     for cp in range(0x2000, 0x2C00):
         n = unicodedata.normalize("NFC", chr(cp))
         if n != chr(cp) and len(n) == 1:
-            pairs[cp] = ord(n)
+            pairs.setdefault(cp, ord(n))
+    # NFKC where the glyphs gave nothing (a shared glyph's GB 2312 character wins:
+    # `⼾` U+2F3E is drawn as 户, though NFKC says 戶).
     for cp in list(range(0x2E80, 0x2FE0)) + list(range(0xF900, 0xFB00)):
         n = unicodedata.normalize("NFKC", chr(cp))
         if n != chr(cp) and len(n) == 1:
-            pairs[cp] = ord(n)
+            pairs.setdefault(cp, ord(n))
     out = sorted(pairs.items())
     print(f"// {len(out)} pairs", file=sys.stderr)
     lines = ["pub static CJK_COMPAT: &[(u32, u32)] = &["]

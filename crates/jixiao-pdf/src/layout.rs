@@ -29,7 +29,8 @@ struct Block {
     open_bottom: bool,
 }
 
-struct Table {
+/// A lattice table found on a page.
+pub struct Table {
     xs: Vec<f32>,
     ys: Vec<f32>,
     /// The vertical lines run above the first horizontal one: a row cut by a page break
@@ -165,7 +166,8 @@ fn coverage(segs: &[&Segment], pos: f32, a: f32, b: f32) -> f32 {
     total
 }
 
-fn tables(segments: &[Segment]) -> Vec<Table> {
+/// The lattice tables drawn by a page's ruling lines.
+pub fn tables(segments: &[Segment]) -> Vec<Table> {
     let hs = merge_segments(segments, true);
     let vs = merge_segments(segments, false);
     let n = hs.len() + vs.len();
@@ -477,6 +479,8 @@ struct Run {
     x0: f32,
     x1: f32,
     straddles: bool,
+    /// May leave the block holding its centre (set for lines taking part in overflow).
+    movable: bool,
     members: Vec<usize>,
 }
 
@@ -563,6 +567,7 @@ fn recentre_overflow(
                     x0: g.x0,
                     x1: g.x1,
                     straddles: straddles(g),
+                    movable: false,
                     members: vec![k],
                 }),
             }
@@ -573,8 +578,41 @@ fn recentre_overflow(
                 .total_cmp(&((b.y0 + b.y1) / 2.0))
                 .then(placed[a.members[0]].0.cmp(&placed[b.members[0]].0))
         });
-        if !lines.iter().any(|l| l.straddles) {
+        // Overflow shows as lines straddling a ruling line, or as text printed over a
+        // neighbour's text.
+        let overprint = lines
+            .iter()
+            .enumerate()
+            .any(|(i, a)| lines[i + 1..].iter().take(8).any(|b| a.overprints(b)));
+        if !overprint && !lines.iter().any(|l| l.straddles) {
             continue;
+        }
+        // Lines that take part in overflow: straddling or overprinting ones and the
+        // lines right next to them.
+        let involved: Vec<bool> = (0..lines.len())
+            .map(|i| {
+                lines[i].straddles
+                    || lines
+                        .iter()
+                        .enumerate()
+                        .any(|(j, o)| j != i && lines[i].overprints(o))
+            })
+            .collect();
+        // Two steps: the far line of a three-line paragraph whose middle line fits.
+        let close = |a: &Run, b: &Run| b.y0 - a.y1 < 0.8 * (a.y1 - a.y0);
+        let mut movable = involved.clone();
+        for _ in 0..2 {
+            let prev = movable.clone();
+            for i in 0..lines.len() {
+                if (i > 0 && prev[i - 1] && close(&lines[i - 1], &lines[i]))
+                    || (i + 1 < lines.len() && prev[i + 1] && close(&lines[i], &lines[i + 1]))
+                {
+                    movable[i] = true;
+                }
+            }
+        }
+        for (l, m) in lines.iter_mut().zip(movable) {
+            l.movable = m;
         }
         let assigned = assign_paragraphs(&lines, &blocks);
         if std::env::var_os("JIXIAO_DEBUG_LAYOUT").is_some() {
@@ -623,8 +661,8 @@ fn assign_paragraphs(
         };
         if touches(k) {
             Some(0.0)
-        } else if (k > 0 && touches(k - 1)) || (k + 1 < nb && touches(k + 1)) {
-            Some(3.0)
+        } else if l.movable && ((k > 0 && touches(k - 1)) || (k + 1 < nb && touches(k + 1))) {
+            Some(0.75 * (l.y1 - l.y0))
         } else {
             None
         }
@@ -660,7 +698,8 @@ fn assign_paragraphs(
                 let top = lines[i..j].iter().map(|l| l.y0).fold(f32::MAX, f32::min);
                 let bottom = lines[i..j].iter().map(|l| l.y1).fold(f32::MIN, f32::max);
                 let mid = (top + bottom) / 2.0;
-                let cost = dp[k][i] + penalty + (mid - centre).abs();
+                // Every line of the run is off by as much as its middle is.
+                let cost = dp[k][i] + penalty + (j - i) as f32 * (mid - centre).abs();
                 if cost < dp[k + 1][j] {
                     dp[k + 1][j] = cost;
                     back[k + 1][j] = i;
@@ -684,8 +723,18 @@ fn assign_paragraphs(
 }
 
 /// The rows of one page, top to bottom.
-pub fn page_rows(page: &PageContent, page_no: u32) -> PageRows {
-    let mut tabs = tables(&page.segments);
+pub fn page_rows(page: &PageContent, page_no: u32, mut tabs: Vec<Table>, grids: &[Vec<f32>]) -> PageRows {
+    // Column numbers come from the grid of the table's chain, so a table cut by page
+    // breaks keeps its columns on every page even where a page lacks some lines.
+    let global = |t: usize, x: f32| -> usize {
+        grids
+            .get(t)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .min_by(|a, b| (a.1 - x).abs().total_cmp(&(b.1 - x).abs()))
+            .map_or(0, |(i, _)| i)
+    };
     let mut free: Vec<&Glyph> = Vec::new();
     let mut placed: Vec<Vec<(usize, f32, f32)>> = vec![Vec::new(); tabs.len()];
     let mut outside: Vec<usize> = Vec::new();
@@ -764,8 +813,9 @@ pub fn page_rows(page: &PageContent, page_no: u32) -> PageRows {
                     if b.open_top && Some(ti) == first_table {
                         open_cells_top.push((span, t.ys[0]));
                     }
-                    let mut c = Cell::new(text, b.c0 as f32);
-                    c.col_span = (b.c1 - b.c0 + 1) as u32;
+                    let (g0, g1) = (global(ti, t.xs[b.c0]), global(ti, t.xs[b.c1 + 1]));
+                    let mut c = Cell::new(text, g0 as f32);
+                    c.col_span = g1.saturating_sub(g0).max(1) as u32;
                     c.row_span = (b.r1 - b.r0 + 1) as u32;
                     c
                 })
@@ -848,6 +898,50 @@ pub fn page_rows(page: &PageContent, page_no: u32) -> PageRows {
 
 /// Horizontal extent `(x0, x1)` of a cell on its page.
 pub type Span = (f32, f32);
+
+/// Column grids for the tables of every page. A page's first table continues the
+/// previous page's last table when both have the same left and right edges (a table cut
+/// by a page break, or the next form of the same sheet): such chains share one grid, the
+/// union of their vertical line positions. Other tables keep their own.
+pub fn chain_grids(pages: &[Vec<Table>]) -> Vec<Vec<Vec<f32>>> {
+    // (page, table) → chain number.
+    let mut chain: Vec<Vec<usize>> = Vec::with_capacity(pages.len());
+    let mut next = 0usize;
+    let mut last: Option<(usize, f32, f32)> = None;
+    for tabs in pages {
+        let mut ids = vec![0; tabs.len()];
+        let mut order: Vec<usize> = (0..tabs.len()).collect();
+        order.sort_by(|a, b| tabs[*a].ys[0].total_cmp(&tabs[*b].ys[0]));
+        for (n, &k) in order.iter().enumerate() {
+            let [x0, _, x1, _] = tabs[k].bbox();
+            ids[k] = match last {
+                Some((id, l, r)) if n == 0 && (l - x0).abs() < SNAP && (r - x1).abs() < SNAP => id,
+                _ => {
+                    next += 1;
+                    next - 1
+                }
+            };
+        }
+        if let Some(&k) = order.last() {
+            let [x0, _, x1, _] = tabs[k].bbox();
+            last = Some((ids[k], x0, x1));
+        } else {
+            last = None;
+        }
+        chain.push(ids);
+    }
+    let mut xs: Vec<Vec<f32>> = vec![Vec::new(); next];
+    for (tabs, ids) in pages.iter().zip(&chain) {
+        for (t, id) in tabs.iter().zip(ids) {
+            xs[*id].extend_from_slice(&t.xs);
+        }
+    }
+    let grids: Vec<Vec<f32>> = xs.into_iter().map(|v| cluster(v, SNAP)).collect();
+    chain
+        .iter()
+        .map(|ids| ids.iter().map(|id| grids[*id].clone()).collect())
+        .collect()
+}
 
 /// The rows of one page and the rows a page break cut.
 #[derive(Debug, Clone, Default)]
@@ -1020,7 +1114,7 @@ mod tests {
             segments,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 1).rows;
+        let rows = page_rows(&page, 1, tables(&page.segments), &chain_grids(&[tables(&page.segments)])[0]).rows;
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].cells.len(), 2);
         assert_eq!(rows[0].cells[0].text, "产出指标");
@@ -1054,7 +1148,7 @@ mod tests {
             segments,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 1).rows;
+        let rows = page_rows(&page, 1, tables(&page.segments), &chain_grids(&[tables(&page.segments)])[0]).rows;
         let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["10", "20"]);
     }
@@ -1074,7 +1168,7 @@ mod tests {
             glyphs,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 3).rows;
+        let rows = page_rows(&page, 3, tables(&page.segments), &chain_grids(&[tables(&page.segments)])[0]).rows;
         assert_eq!(rows.len(), 1);
         let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["项目名称", "示例"]);

@@ -133,12 +133,14 @@ pub fn read(bytes: &[u8]) -> Result<Grid, PdfError> {
     for i in &scans {
         tracing::warn!(page = i + 1, "image-only page skipped (needs OCR)");
     }
+    let tables: Vec<Vec<layout::Table>> = pages.iter().map(|p| layout::tables(&p.segments)).collect();
+    let grids = layout::chain_grids(&tables);
     let mut per_page = Vec::with_capacity(pages.len());
-    for (i, p) in pages.iter().enumerate() {
+    for (i, ((p, tabs), grids)) in pages.iter().zip(tables).zip(&grids).enumerate() {
         if p.truncated {
             tracing::warn!(page = i + 1, "page content over the operation budget; rest ignored");
         }
-        per_page.push(layout::page_rows(p, i as u32 + 1));
+        per_page.push(layout::page_rows(p, i as u32 + 1, tabs, grids));
     }
     Ok(Grid {
         rows: layout::stitch(per_page),
