@@ -36,10 +36,10 @@ pub enum Command {
 /// Arguments of `jixiao extract`.
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Files or directories. Directories are searched recursively for the formats that
-    /// have a reader (.txt, .tsv, .csv, .xlsx, .xlsm, .xlsb, .xls, .ods); .pdf files found
-    /// there are counted and skipped for now. Formats are told apart by content, not by
-    /// name. Without any PATH, the bundled samples/ directory is used.
+    /// Files or directories. Directories are searched recursively for .txt, .tsv, .csv,
+    /// .xlsx, .xlsm, .xlsb, .xls, .ods and .pdf files; formats are told apart by content,
+    /// not by name. Scanned PDFs (images without a text layer) are reported as needing
+    /// OCR. Without any PATH, the bundled samples/ directory is used.
     pub paths: Vec<PathBuf>,
     /// Directory for records.jsonl and errors.jsonl (created if missing).
     #[arg(short, long, default_value = "out")]

@@ -30,20 +30,32 @@ fn extracts_the_bundled_samples_with_no_path() {
         &["extract", "-o", out.path().to_str().expect("utf8")],
         &root(),
     );
+    // The three scans need OCR: error entries, so the run reports exit status 1.
     assert_eq!(
         o.status.code(),
-        Some(0),
+        Some(1),
         "stderr: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    // 100 forms from the text exports and the same 100 from the workbooks; the PDFs
-    // have no reader yet and are skipped (and said to be).
+    // The 100 forms from the text exports, the same 100 from the workbooks, from the
+    // LibreOffice PDFs and from the Chromium PDFs, and 15 from the CID-font PDF.
     let recs = lines(&out.path().join("records.jsonl"));
-    assert_eq!(recs.len(), 200);
-    assert!(lines(&out.path().join("errors.jsonl")).is_empty());
+    assert_eq!(recs.len(), 415);
+    let errs = lines(&out.path().join("errors.jsonl"));
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert!(errs
+        .iter()
+        .all(|e| e["message"].as_str().is_some_and(|m| m.contains("needs OCR"))
+            && e["file"].as_str().is_some_and(|f| f.contains("samples/scans/"))));
+    let pdf = recs
+        .iter()
+        .find(|r| r["source"]["format"] == "pdf")
+        .expect("a PDF record");
+    let link = pdf["source"]["link"].as_str().expect("link");
+    assert!(link.contains(".pdf#page="), "{link}");
+    assert!(pdf["indicators"][0]["source"]["bbox"].is_array(), "{pdf}");
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("200 forms"), "{stderr}");
-    assert!(stderr.contains("skipped 11 .pdf"), "{stderr}");
+    assert!(stderr.contains("415 forms"), "{stderr}");
 }
 
 #[test]

@@ -644,7 +644,8 @@ mod tests {
         assert_eq!(apply(&m, 0.0, 800.0), (800.0, 0.0));
         let (m, _, _) = display_matrix(media, 270);
         assert_eq!(apply(&m, 0.0, 0.0), (800.0, 600.0));
+        // Upside down: the sheet's bottom-left corner shows top-right.
         let (m, _, _) = display_matrix(media, 180);
-        assert_eq!(apply(&m, 600.0, 800.0), (0.0, 0.0));
+        assert_eq!(apply(&m, 0.0, 0.0), (600.0, 0.0));
     }
 }

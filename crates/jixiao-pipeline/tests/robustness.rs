@@ -50,13 +50,90 @@ fn random_text_has_no_forms() {
     assert!(matches!(r, Err(ExtractError::NoForms { .. })), "{r:?}");
 }
 
+fn sample(rel: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)).expect("sample")
+}
+
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name))
+        .expect("fixture")
+}
+
 #[test]
-fn pdf_is_reported_unsupported_for_now() {
+fn broken_pdf_is_an_error_entry() {
     let r = extract_bytes(b"%PDF-1.7\n", Path::new("a.pdf"), "a.pdf");
-    assert!(
-        matches!(r, Err(ExtractError::Unsupported { format: "pdf", .. })),
-        "{r:?}"
-    );
+    match r {
+        Err(ExtractError::Pdf {
+            source: jixiao_pdf::PdfError::Malformed { .. },
+            ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn password_protected_pdf_is_an_error_entry() {
+    // Made with pypdf: user password "secret", AES-128.
+    let r = extract_bytes(&data("password.pdf"), Path::new("p.pdf"), "p.pdf");
+    match &r {
+        Err(e @ ExtractError::Pdf {
+            source: jixiao_pdf::PdfError::Encrypted,
+            ..
+        }) => assert!(e.to_string().contains("password"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn pdf_encrypted_with_an_empty_user_password_is_read() {
+    // Owner password only (RC4-128): readers open it without asking.
+    let texts = jixiao_pdf::page_texts(&data("owner_only.pdf")).expect("decrypted");
+    assert!(texts[0].contains("财政项目支出绩效"), "{}", texts[0]);
+}
+
+#[test]
+fn scans_need_ocr() {
+    for name in ["selfeval_scan_page1.pdf", "selfeval_scan_page3.pdf", "selfeval_scan_page5.pdf"] {
+        let rel = format!("samples/scans/{name}");
+        let r = extract_bytes(&sample(&rel), Path::new(&rel), &rel);
+        match &r {
+            Err(e @ ExtractError::Pdf {
+                source: jixiao_pdf::PdfError::NeedsOcr { .. },
+                ..
+            }) => {
+                assert!(e.to_string().contains("needs OCR"), "{e}");
+                let entry = jixiao_pipeline::ErrorEntry::from(e);
+                assert_eq!(entry.place.as_deref(), Some("page 1"));
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn truncated_and_corrupted_pdfs_never_panic() {
+    for rel in [
+        "samples/pdf-lo/declaration_004.pdf",
+        "samples/pdf-chromium/selfeval_001_003.pdf",
+        "samples/pdf-cid/selfeval_003_declaration_004_stsong.pdf",
+    ] {
+        let b = sample(rel);
+        for k in 1..25 {
+            let cut = b.len() * k / 25;
+            let r = extract_bytes(&b[..cut], Path::new(rel), rel);
+            not_panicked(&r);
+        }
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ b.len() as u64);
+        for _ in 0..20 {
+            let mut c = b.clone();
+            for _ in 0..50 {
+                let i = (rng.next() % c.len() as u64) as usize;
+                c[i] = (rng.next() & 0xff) as u8;
+            }
+            let r = extract_bytes(&c, Path::new(rel), rel);
+            not_panicked(&r);
+        }
+    }
 }
 
 #[test]

@@ -10,9 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Extensions read when walking a directory: the formats that have a reader.
-const READ: [&str; 8] = ["txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods"];
-/// Extensions recognised but without a reader yet: skipped (and counted) in directories.
-const NOT_YET: [&str; 1] = ["pdf"];
+const READ: [&str; 9] = ["txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf"];
 
 /// The bundled samples: `./samples` if present, else the workspace's own.
 fn default_samples() -> Result<PathBuf> {
@@ -28,13 +26,8 @@ fn default_samples() -> Result<PathBuf> {
 }
 
 /// Expands directories into their readable files, sorted for a deterministic order.
-/// Returns the files and how many were skipped for lack of a reader, by extension.
-/// Files to read, and per extension how many were skipped.
-type Collected = (Vec<PathBuf>, Vec<(String, usize)>);
-
-fn collect(paths: &[PathBuf]) -> Result<Collected> {
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let mut skipped: Vec<(String, usize)> = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = Vec::new();
@@ -54,11 +47,6 @@ fn collect(paths: &[PathBuf]) -> Result<Collected> {
                     .unwrap_or_default();
                 if READ.contains(&ext.as_str()) {
                     found.push(e.into_path());
-                } else if NOT_YET.contains(&ext.as_str()) {
-                    match skipped.iter_mut().find(|(x, _)| *x == ext) {
-                        Some(s) => s.1 += 1,
-                        None => skipped.push((ext, 1)),
-                    }
                 }
             }
             found.sort();
@@ -69,8 +57,7 @@ fn collect(paths: &[PathBuf]) -> Result<Collected> {
             bail!("{}: no such file or directory", p.display());
         }
     }
-    skipped.sort();
-    Ok((out, skipped))
+    Ok(out)
 }
 
 /// Runs the extraction.
@@ -81,14 +68,7 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
     } else {
         args.paths.clone()
     };
-    let (files, skipped) = collect(&roots)?;
-    if !skipped.is_empty() {
-        let list: Vec<String> = skipped.iter().map(|(x, n)| format!("{n} .{x}")).collect();
-        eprintln!(
-            "jixiao: skipped {} (no reader for these formats yet; name a file to get an error entry)",
-            list.join(", ")
-        );
-    }
+    let files = collect(&roots)?;
     let pool = super::pool(args.threads)?;
     let results: Vec<(String, Result<Vec<Record>, jixiao_pipeline::ExtractError>)> =
         pool.install(|| {
