@@ -43,10 +43,12 @@ fn extracts_the_bundled_samples_with_no_path() {
     assert_eq!(recs.len(), 415);
     let errs = lines(&out.path().join("errors.jsonl"));
     assert_eq!(errs.len(), 3, "{errs:?}");
-    assert!(errs
-        .iter()
-        .all(|e| e["message"].as_str().is_some_and(|m| m.contains("needs OCR"))
-            && e["file"].as_str().is_some_and(|f| f.contains("samples/scans/"))));
+    assert!(errs.iter().all(|e| e["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("needs OCR"))
+        && e["file"]
+            .as_str()
+            .is_some_and(|f| f.contains("samples/scans/"))));
     let pdf = recs
         .iter()
         .find(|r| r["source"]["format"] == "pdf")

@@ -33,7 +33,9 @@ pub enum Origin {
     Pdf {
         /// 1-based page number.
         page: u32,
-        /// Bounding box `[x0, y0, x1, y1]` in PDF points.
+        /// Bounding box `[x0, top, x1, bottom]` in PDF points, measured from the top-left
+        /// corner of the page as displayed (after `/Rotate`), y growing downwards (the
+        /// convention of pdfplumber and of most viewers' selection tools).
         bbox: [f32; 4],
     },
 }

@@ -18,7 +18,14 @@ fn main() {
         eprintln!("no page {page}");
         std::process::exit(1)
     };
-    println!("page {}x{} glyphs {} segments {} images {}", p.width, p.height, p.glyphs.len(), p.segments.len(), p.image_area);
+    println!(
+        "page {}x{} glyphs {} segments {} images {}",
+        p.width,
+        p.height,
+        p.glyphs.len(),
+        p.segments.len(),
+        p.image_area
+    );
     if args.get(3).is_some_and(|t| t == "--lines") {
         for s in &p.segments {
             println!("{s:?}");

@@ -25,7 +25,10 @@ impl CodeSpace {
     /// EUC-style: one byte up to 0x80, two bytes from 0x81.
     pub fn euc() -> Self {
         CodeSpace {
-            ranges: vec![(1, vec![0], vec![0x80]), (2, vec![0x81, 0x40], vec![0xfe, 0xfe])],
+            ranges: vec![
+                (1, vec![0], vec![0x80]),
+                (2, vec![0x81, 0x40], vec![0xfe, 0xfe]),
+            ],
         }
     }
 
@@ -103,7 +106,9 @@ impl CMap {
                     i += 1;
                     while i + 1 < toks.len() {
                         match (&toks[i], &toks[i + 1]) {
-                            (Tok::Hex(lo), Tok::Hex(hi)) if lo.len() == hi.len() && !lo.is_empty() => {
+                            (Tok::Hex(lo), Tok::Hex(hi))
+                                if lo.len() == hi.len() && !lo.is_empty() =>
+                            {
                                 cmap.space.ranges.push((lo.len(), lo.clone(), hi.clone()));
                                 i += 2;
                             }
@@ -304,7 +309,9 @@ fn tokens(data: &[u8]) -> Vec<Tok> {
                 while i < data.len() && !is_delim(data[i]) {
                     i += 1;
                 }
-                out.push(Tok::Name(String::from_utf8_lossy(&data[start..i]).into_owned()));
+                out.push(Tok::Name(
+                    String::from_utf8_lossy(&data[start..i]).into_owned(),
+                ));
             }
             _ if is_delim(b) => i += 1,
             _ => {
@@ -445,14 +452,25 @@ mod tests {
         // ASCII in UniGB-UCS2-H: CIDs 1.. (half-width Latin).
         assert_eq!(Predefined::UniGbUtf16.cid(0x20), Some(1));
         assert_eq!(Predefined::UniGbUtf16.cid(0x41), Some(34));
-        let cid = Predefined::UniGbUtf16.cid('财' as u32).expect("财 has a CID");
+        let cid = Predefined::UniGbUtf16
+            .cid('财' as u32)
+            .expect("财 has a CID");
         assert_eq!(gb1_unicode(cid), Some('财'));
         // GBK code of 中 is D6D0.
         let cid = Predefined::GbkEuc.cid(0xd6d0).expect("中 in GBK-EUC-H");
         assert_eq!(gb1_unicode(cid), Some('中'));
-        assert_eq!(Predefined::by_name("UniGB-UCS2-H"), Some(Predefined::UniGbUtf16));
+        assert_eq!(
+            Predefined::by_name("UniGB-UCS2-H"),
+            Some(Predefined::UniGbUtf16)
+        );
         assert_eq!(Predefined::by_name("Adobe-Japan1-6"), None);
-        assert_eq!(Predefined::GbkEuc.space().next_code(&[0x41, 0xd6, 0xd0]), (0x41, 1));
-        assert_eq!(Predefined::GbkEuc.space().next_code(&[0xd6, 0xd0]), (0xd6d0, 2));
+        assert_eq!(
+            Predefined::GbkEuc.space().next_code(&[0x41, 0xd6, 0xd0]),
+            (0x41, 1)
+        );
+        assert_eq!(
+            Predefined::GbkEuc.space().next_code(&[0xd6, 0xd0]),
+            (0xd6d0, 2)
+        );
     }
 }

@@ -157,13 +157,16 @@ pub struct Fonts {
     by_id: HashMap<ObjectId, Rc<Font>>,
 }
 
+/// A subpath: display-space points, closed, has curves.
+type SubPath = (Vec<(f32, f32)>, bool, bool);
+
 struct Interp<'a> {
     doc: &'a Document,
     fonts: &'a mut Fonts,
     out: PageContent,
     ops: usize,
-    /// Current path: subpaths of display-space points, with a flag for curves.
-    path: Vec<(Vec<(f32, f32)>, bool, bool)>,
+    /// Current path.
+    path: Vec<SubPath>,
     /// A `W`/`W*` is pending: the next painting operator sets the clip.
     clip_pending: bool,
 }
@@ -357,11 +360,7 @@ impl<'a> Interp<'a> {
             }
             let a = op.operands.as_slice();
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 256 {
-                        stack.push(gs.clone());
-                    }
-                }
+                "q" if stack.len() < 256 => stack.push(gs.clone()),
                 "Q" => {
                     if let Some(g) = stack.pop() {
                         gs = g;
@@ -517,8 +516,12 @@ impl<'a> Interp<'a> {
                     }
                 }
                 "Do" => {
-                    let Some(Object::Name(n)) = a.first() else { continue };
-                    let Some(x) = self.xobject(res, n) else { continue };
+                    let Some(Object::Name(n)) = a.first() else {
+                        continue;
+                    };
+                    let Some(x) = self.xobject(res, n) else {
+                        continue;
+                    };
                     let sub = x.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok());
                     match sub {
                         Some(b"Image") => self.image(&gs.ctm),
@@ -580,7 +583,12 @@ pub fn page_content(doc: &Document, page_id: ObjectId, fonts: &mut Fonts) -> Pag
         Some(Object::Array(a)) if a.len() == 4 => {
             let v: Vec<f32> = a.iter().filter_map(|o| num(resolve(doc, o))).collect();
             if v.len() == 4 {
-                [v[0].min(v[2]), v[1].min(v[3]), v[0].max(v[2]), v[1].max(v[3])]
+                [
+                    v[0].min(v[2]),
+                    v[1].min(v[3]),
+                    v[0].max(v[2]),
+                    v[1].max(v[3]),
+                ]
             } else {
                 [0.0, 0.0, 595.0, 842.0]
             }

@@ -306,7 +306,9 @@ pub fn text_in(glyphs: &[&Glyph], cell: Option<(f32, f32)>) -> String {
             .flatten()
             .map(|e| e.0 - cx0)
             .fold(f32::MAX, f32::min);
-        (pad < f32::MAX && pad >= 0.0).then(|| cx1 - cx0 - 2.0 * pad)
+        (0.0..f32::MAX)
+            .contains(&pad)
+            .then_some(cx1 - cx0 - 2.0 * pad)
     });
     let mut out = String::new();
     let mut prev: Option<(f32, f32, f32)> = None;
@@ -616,10 +618,23 @@ fn recentre_overflow(
         }
         let assigned = assign_paragraphs(&lines, &blocks);
         if std::env::var_os("JIXIAO_DEBUG_LAYOUT").is_some() {
-            eprintln!("column {c}: blocks {:?}", blocks.iter().map(|b| (b.1, b.2)).collect::<Vec<_>>());
+            eprintln!(
+                "column {c}: blocks {:?}",
+                blocks.iter().map(|b| (b.1, b.2)).collect::<Vec<_>>()
+            );
             for (n, l) in lines.iter().enumerate() {
-                let text: String = l.members.iter().map(|m| glyphs[placed[*m].0].text.as_str()).collect();
-                eprintln!("  {:.1}-{:.1} straddle={} -> {:?} {text}", l.y0, l.y1, l.straddles, assigned.as_ref().map(|a| a[n]));
+                let text: String = l
+                    .members
+                    .iter()
+                    .map(|m| glyphs[placed[*m].0].text.as_str())
+                    .collect();
+                eprintln!(
+                    "  {:.1}-{:.1} straddle={} -> {:?} {text}",
+                    l.y0,
+                    l.y1,
+                    l.straddles,
+                    assigned.as_ref().map(|a| a[n])
+                );
             }
         }
         if let Some(assign) = assigned {
@@ -639,10 +654,7 @@ fn recentre_overflow(
 /// line that straddles a ruling line to one of the blocks it touches, and among those
 /// choices the one whose runs sit closest to their blocks' vertical centres wins.
 /// Returns the block index of every line, or `None` when no assignment fits.
-fn assign_paragraphs(
-    lines: &[Run],
-    blocks: &[(usize, f32, f32)],
-) -> Option<Vec<usize>> {
+fn assign_paragraphs(lines: &[Run], blocks: &[(usize, f32, f32)]) -> Option<Vec<usize>> {
     const MAX_RUN: usize = 40;
     let n = lines.len();
     let nb = blocks.len();
@@ -723,7 +735,12 @@ fn assign_paragraphs(
 }
 
 /// The rows of one page, top to bottom.
-pub fn page_rows(page: &PageContent, page_no: u32, mut tabs: Vec<Table>, grids: &[Vec<f32>]) -> PageRows {
+pub fn page_rows(
+    page: &PageContent,
+    page_no: u32,
+    mut tabs: Vec<Table>,
+    grids: &[Vec<f32>],
+) -> PageRows {
     // Column numbers come from the grid of the table's chain, so a table cut by page
     // breaks keeps its columns on every page even where a page lacks some lines.
     let global = |t: usize, x: f32| -> usize {
@@ -990,8 +1007,9 @@ pub fn stitch(pages: Vec<PageRows>) -> Vec<Row> {
             if let (Some(row), Some(spans)) = (p.rows.get_mut(*i), p.spans.get(*i)) {
                 for (cell, span) in row.cells.iter_mut().zip(spans) {
                     let is_open = best_overlap(open, *span).is_some();
-                    let from = best_overlap(&carried.iter().map(|c| c.0).collect::<Vec<_>>(), *span)
-                        .map(|k| &carried[k].1);
+                    let from =
+                        best_overlap(&carried.iter().map(|c| c.0).collect::<Vec<_>>(), *span)
+                            .map(|k| &carried[k].1);
                     if let (true, Some(text), true) = (is_open, from, cell.is_blank()) {
                         let mut n = Cell::new(text.clone(), cell.col);
                         n.col_span = cell.col_span;
@@ -1041,7 +1059,10 @@ fn append_row(a: &mut Row, a_spans: &[Span], b: Row, b_spans: &[Span]) {
             None => {
                 // No cell above it: keep it, after the cells that lie left of it.
                 let left = a_spans.iter().filter(|s| s.1 <= sb.0 + 0.5).count();
-                let col = left.checked_sub(1).and_then(|k| a.cells.get(k)).map_or(0.0, |c| c.col + 0.5);
+                let col = left
+                    .checked_sub(1)
+                    .and_then(|k| a.cells.get(k))
+                    .map_or(0.0, |c| c.col + 0.5);
                 let mut n = Cell::new(cb.text, col);
                 n.col_span = cb.col_span;
                 a.cells.insert(left.min(a.cells.len()), n);
@@ -1114,7 +1135,13 @@ mod tests {
             segments,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 1, tables(&page.segments), &chain_grids(&[tables(&page.segments)])[0]).rows;
+        let rows = page_rows(
+            &page,
+            1,
+            tables(&page.segments),
+            &chain_grids(&[tables(&page.segments)])[0],
+        )
+        .rows;
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].cells.len(), 2);
         assert_eq!(rows[0].cells[0].text, "产出指标");
@@ -1148,7 +1175,13 @@ mod tests {
             segments,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 1, tables(&page.segments), &chain_grids(&[tables(&page.segments)])[0]).rows;
+        let rows = page_rows(
+            &page,
+            1,
+            tables(&page.segments),
+            &chain_grids(&[tables(&page.segments)])[0],
+        )
+        .rows;
         let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["10", "20"]);
     }
@@ -1168,7 +1201,13 @@ mod tests {
             glyphs,
             ..PageContent::default()
         };
-        let rows = page_rows(&page, 3, tables(&page.segments), &chain_grids(&[tables(&page.segments)])[0]).rows;
+        let rows = page_rows(
+            &page,
+            3,
+            tables(&page.segments),
+            &chain_grids(&[tables(&page.segments)])[0],
+        )
+        .rows;
         assert_eq!(rows.len(), 1);
         let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["项目名称", "示例"]);

@@ -9,7 +9,7 @@
 //! whitespace fallback elsewhere. Pages are concatenated, so a form that runs over a page
 //! break is parsed as one (the form parser segments by content, not by page).
 //!
-//! Every row carries [`Origin::Pdf`] with its page and bounding box (points, top-left
+//! Every row carries [`jixiao_grid::Origin::Pdf`] with its page and bounding box (points, top-left
 //! origin of the page as displayed).
 
 pub mod cmap;
@@ -112,14 +112,15 @@ pub fn pages(bytes: &[u8]) -> Result<Vec<PageContent>, PdfError> {
 
 /// True when a page shows images but no text.
 fn image_only(p: &PageContent) -> bool {
-    p.glyphs.iter().all(|g| g.text.trim().is_empty())
-        && p.image_area > 0.25 * p.width * p.height
+    p.glyphs.iter().all(|g| g.text.trim().is_empty()) && p.image_area > 0.25 * p.width * p.height
 }
 
 /// Reads a PDF into grid rows: every page's tables and text lines, pages in order.
 pub fn read(bytes: &[u8]) -> Result<Grid, PdfError> {
     let pages = pages(bytes)?;
-    let scans: Vec<usize> = (0..pages.len()).filter(|i| image_only(&pages[*i])).collect();
+    let scans: Vec<usize> = (0..pages.len())
+        .filter(|i| image_only(&pages[*i]))
+        .collect();
     let has_text = pages
         .iter()
         .any(|p| p.glyphs.iter().any(|g| !g.text.trim().is_empty()));
@@ -133,12 +134,16 @@ pub fn read(bytes: &[u8]) -> Result<Grid, PdfError> {
     for i in &scans {
         tracing::warn!(page = i + 1, "image-only page skipped (needs OCR)");
     }
-    let tables: Vec<Vec<layout::Table>> = pages.iter().map(|p| layout::tables(&p.segments)).collect();
+    let tables: Vec<Vec<layout::Table>> =
+        pages.iter().map(|p| layout::tables(&p.segments)).collect();
     let grids = layout::chain_grids(&tables);
     let mut per_page = Vec::with_capacity(pages.len());
     for (i, ((p, tabs), grids)) in pages.iter().zip(tables).zip(&grids).enumerate() {
         if p.truncated {
-            tracing::warn!(page = i + 1, "page content over the operation budget; rest ignored");
+            tracing::warn!(
+                page = i + 1,
+                "page content over the operation budget; rest ignored"
+            );
         }
         per_page.push(layout::page_rows(p, i as u32 + 1, tabs, grids));
     }

@@ -60,7 +60,7 @@ fn character_recall_against_pdftotext_is_at_least_99_9_percent() {
                         (d > 0).then_some((*c, d))
                     })
                     .collect();
-                missing.sort_by(|a, b| b.1.cmp(&a.1));
+                missing.sort_by_key(|m| std::cmp::Reverse(m.1));
                 missing.truncate(20);
                 failures.push(format!("{dir}/{stem}: {recall:.5} missing {missing:?}"));
             }

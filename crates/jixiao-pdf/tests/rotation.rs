@@ -28,7 +28,11 @@ fn rotated(bytes: &[u8], rotate: i64) -> Vec<u8> {
                 .expect("media box");
             let v: Vec<f32> = mb
                 .iter()
-                .map(|o| o.as_float().or_else(|_| o.as_i64().map(|i| i as f32)).expect("num"))
+                .map(|o| {
+                    o.as_float()
+                        .or_else(|_| o.as_i64().map(|i| i as f32))
+                        .expect("num")
+                })
                 .collect();
             (v[2] - v[0], v[3] - v[1])
         };

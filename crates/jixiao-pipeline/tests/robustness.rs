@@ -51,12 +51,21 @@ fn random_text_has_no_forms() {
 }
 
 fn sample(rel: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)).expect("sample")
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(rel),
+    )
+    .expect("sample")
 }
 
 fn data(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name))
-        .expect("fixture")
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name),
+    )
+    .expect("fixture")
 }
 
 #[test]
@@ -76,10 +85,12 @@ fn password_protected_pdf_is_an_error_entry() {
     // Made with pypdf: user password "secret", AES-128.
     let r = extract_bytes(&data("password.pdf"), Path::new("p.pdf"), "p.pdf");
     match &r {
-        Err(e @ ExtractError::Pdf {
-            source: jixiao_pdf::PdfError::Encrypted,
-            ..
-        }) => assert!(e.to_string().contains("password"), "{e}"),
+        Err(
+            e @ ExtractError::Pdf {
+                source: jixiao_pdf::PdfError::Encrypted,
+                ..
+            },
+        ) => assert!(e.to_string().contains("password"), "{e}"),
         other => panic!("{other:?}"),
     }
 }
@@ -93,14 +104,20 @@ fn pdf_encrypted_with_an_empty_user_password_is_read() {
 
 #[test]
 fn scans_need_ocr() {
-    for name in ["selfeval_scan_page1.pdf", "selfeval_scan_page3.pdf", "selfeval_scan_page5.pdf"] {
+    for name in [
+        "selfeval_scan_page1.pdf",
+        "selfeval_scan_page3.pdf",
+        "selfeval_scan_page5.pdf",
+    ] {
         let rel = format!("samples/scans/{name}");
         let r = extract_bytes(&sample(&rel), Path::new(&rel), &rel);
         match &r {
-            Err(e @ ExtractError::Pdf {
-                source: jixiao_pdf::PdfError::NeedsOcr { .. },
-                ..
-            }) => {
+            Err(
+                e @ ExtractError::Pdf {
+                    source: jixiao_pdf::PdfError::NeedsOcr { .. },
+                    ..
+                },
+            ) => {
                 assert!(e.to_string().contains("needs OCR"), "{e}");
                 let entry = jixiao_pipeline::ErrorEntry::from(e);
                 assert_eq!(entry.place.as_deref(), Some("page 1"));

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Extensions read when walking a directory: the formats that have a reader.
-const READ: [&str; 9] = ["txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf"];
+const READ: [&str; 9] = [
+    "txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf",
+];
 
 /// The bundled samples: `./samples` if present, else the workspace's own.
 fn default_samples() -> Result<PathBuf> {
