@@ -41,7 +41,9 @@ pub struct ExtractArgs {
     /// not by name. Scanned PDFs (images without a text layer) are reported as needing
     /// OCR. Without any PATH, the bundled samples/ directory is used.
     pub paths: Vec<PathBuf>,
-    /// Directory for records.jsonl and errors.jsonl (created if missing).
+    /// Output directory (created if missing; must be empty or hold a previous dataset).
+    /// It is replaced as a whole when the run ends, so an interrupted run leaves the
+    /// previous dataset intact.
     #[arg(short, long, default_value = "out")]
     pub output: PathBuf,
     /// Worker threads (default: one per core).
@@ -51,6 +53,15 @@ pub struct ExtractArgs {
     /// against the national rules and what does not add up is listed there).
     #[arg(long)]
     pub no_score: bool,
+    /// Do not write the dataset tables (forms/funds/indicators/findings as .csv and
+    /// .parquet, and dataset.xlsx); only the .jsonl files and manifest.json.
+    #[arg(long)]
+    pub no_dataset: bool,
+    /// Reuse the results of OUTDIR's previous run for files whose path, size and SHA-256
+    /// are unchanged (per OUTDIR/manifest.json); read new and changed files; drop files
+    /// that are gone. The outputs are byte-identical to a full run.
+    #[arg(long)]
+    pub incremental: bool,
 }
 
 /// Arguments of `jixiao score`.

@@ -1938,6 +1938,7 @@ pub(crate) fn parse_form(
         outlook_goals,
         corrective_actions,
         goal_project,
+        project_key: None,
         source: RecordSource {
             file: String::new(),
             sha256: String::new(),

@@ -186,7 +186,7 @@ impl ExtractError {
 }
 
 /// One entry of `errors.jsonl`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ErrorEntry {
     /// File as given.
     pub file: String,
@@ -263,6 +263,7 @@ pub fn extract_bytes(bytes: &[u8], path: &Path, file: &str) -> Result<Vec<Record
             .map(|(i, f)| {
                 let mut r = f.record;
                 r.record_id = Record::make_id(&sha, i + 1);
+                r.project_key = r.derive_project_key();
                 let origins: Vec<&Origin> = grid.rows[f.rows.clone()]
                     .iter()
                     .filter(|row| !row.is_blank())

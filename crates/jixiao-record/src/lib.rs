@@ -4,7 +4,7 @@
 //!
 //! This crate owns the shape of the output, not how it is parsed or written.
 
-use jixiao_grid::Origin;
+pub use jixiao_grid::Origin;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -200,15 +200,72 @@ pub struct Record {
     /// 项目总目标 (declarations; an addition to the contract).
     #[serde(default)]
     pub goal_project: Option<String>,
+    /// Cross-year key of the project: normalised department and project name, see
+    /// [`Record::derive_project_key`] (an addition to the contract).
+    #[serde(default)]
+    pub project_key: Option<String>,
     /// Where the form came from.
     pub source: RecordSource,
 }
 
 impl Record {
+    /// The key that joins the same project across years, files and formats: the
+    /// department and the project name, each normalised (full-width folded to ASCII,
+    /// lower case, everything but letters and digits dropped), joined by `|`
+    /// (`上海市人社局|老干部工作经费2024`). None without a project name.
+    pub fn derive_project_key(&self) -> Option<String> {
+        fn normalise(t: &str) -> String {
+            t.chars()
+                .map(|c| match c as u32 {
+                    0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    _ => c,
+                })
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        }
+        let name = normalise(self.project_name.as_deref()?);
+        if name.is_empty() {
+            return None;
+        }
+        let dept = self
+            .department
+            .as_deref()
+            .map(normalise)
+            .unwrap_or_default();
+        Some(format!("{dept}|{name}"))
+    }
+
     /// The record id for ordinal `n` (1-based) of a file with this SHA-256 hex digest.
     pub fn make_id(sha256_hex: &str, n: usize) -> String {
         let prefix: String = sha256_hex.chars().take(12).collect();
         format!("{prefix}-{n:03}")
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn project_key_folds_width_case_and_punctuation() {
+        let mut r: Record = serde_json::from_str(
+            r#"{"record_id":"a-001","form":"self_evaluation","year":2024,"period":null,
+            "project_name":"老干部 工作经费（２０２４）Ab","department":"上海市 人社局",
+            "implementer":null,"district":null,"project_nature":null,"project_category":null,
+            "planned_start":null,"planned_end":null,"funds_unit":null,"funds":[],
+            "goal_planned":null,"goal_actual":null,"indicators":[],"total_score":null,
+            "grade":null,"outlook_budget":null,"outlook_goals":null,"corrective_actions":null,
+            "source":{"file":"x.txt","sha256":"ab","format":"text","pages":[],"link":"x.txt#L1"}}"#,
+        )
+        .expect("record");
+        let key = Some("上海市人社局|老干部工作经费2024ab".to_string());
+        assert_eq!(r.derive_project_key(), key);
+        r.project_name = Some("老干部工作经费(2024)AB".into());
+        r.department = Some("上海市人社局".into());
+        assert_eq!(r.derive_project_key(), key);
+        r.project_name = None;
+        assert_eq!(r.derive_project_key(), None);
     }
 }
 

@@ -136,6 +136,7 @@ fn clean_self() -> Record {
         outlook_goals: None,
         corrective_actions: None,
         goal_project: None,
+        project_key: None,
         source: RecordSource {
             file: "t.txt".into(),
             sha256: String::new(),

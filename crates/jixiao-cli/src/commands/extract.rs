@@ -1,11 +1,16 @@
-//! `jixiao extract`: files → records.jsonl + errors.jsonl.
+//! `jixiao extract`: files → a dataset (records, errors, findings, CSV/Parquet/XLSX tables,
+//! manifest), written atomically; `--incremental` reuses unchanged files' results.
 
+use super::output::{self, FileEntry, Manifest, READER_VERSION};
 use super::Outcome;
 use crate::args::ExtractArgs;
 use anyhow::{bail, Context, Result};
-use jixiao_pipeline::{extract_file, ErrorEntry};
+use indicatif::{ProgressBar, ProgressStyle};
+use jixiao_pipeline::{ErrorEntry, ExtractError};
 use jixiao_record::Record;
 use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -62,6 +67,145 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// What one input gave: its manifest entry and its records or error.
+struct Done {
+    entry: FileEntry,
+    records: Vec<Record>,
+    error: Option<ErrorEntry>,
+    reused: bool,
+}
+
+/// Reads one file (or takes its results from the previous dataset when `previous` holds
+/// them for the same content and reader version).
+fn one(p: &Path, previous: Option<&Previous>) -> Done {
+    let name = p.to_string_lossy().replace('\\', "/");
+    let bytes = match std::fs::metadata(p) {
+        Ok(m) if m.len() > jixiao_pipeline::MAX_FILE_BYTES => Err(ExtractError::TooLarge {
+            file: name.clone(),
+            size: m.len(),
+            limit: jixiao_pipeline::MAX_FILE_BYTES,
+        }),
+        _ => std::fs::read(p).map_err(|source| ExtractError::Io {
+            file: name.clone(),
+            source,
+        }),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            return Done {
+                entry: FileEntry {
+                    path: name,
+                    sha256: String::new(),
+                    size: 0,
+                    status: "error".into(),
+                    records: 0,
+                },
+                records: Vec::new(),
+                error: Some(ErrorEntry::from(&e)),
+                reused: false,
+            }
+        }
+    };
+    let sha256 = jixiao_pipeline::sha256_hex(&bytes);
+    let size = bytes.len() as u64;
+    if let Some(prev) = previous {
+        if let Some(done) = prev.reuse(&name, &sha256, size) {
+            return done;
+        }
+    }
+    let r = jixiao_pipeline::extract_bytes(&bytes, p, &name);
+    let (records, error) = match r {
+        Ok(rs) => (rs, None),
+        Err(e) => (Vec::new(), Some(ErrorEntry::from(&e))),
+    };
+    Done {
+        entry: FileEntry {
+            path: name,
+            sha256,
+            size,
+            status: if error.is_some() { "error" } else { "ok" }.into(),
+            records: records.len(),
+        },
+        records,
+        error,
+        reused: false,
+    }
+}
+
+/// The previous dataset of OUTDIR, for incremental runs.
+struct Previous {
+    files: HashMap<String, FileEntry>,
+    records: HashMap<String, Vec<Record>>,
+    errors: HashMap<String, ErrorEntry>,
+}
+
+impl Previous {
+    fn load(out: &Path) -> Option<Previous> {
+        let m = Manifest::load(out)?;
+        if m.reader_version != READER_VERSION {
+            tracing::info!(
+                "previous dataset was written by reader {}; reading everything again",
+                m.reader_version
+            );
+            return None;
+        }
+        let mut records: HashMap<String, Vec<Record>> = HashMap::new();
+        for line in std::fs::read_to_string(out.join("records.jsonl"))
+            .ok()?
+            .lines()
+        {
+            let r: Record = serde_json::from_str(line).ok()?;
+            records.entry(r.source.file.clone()).or_default().push(r);
+        }
+        let mut errors = HashMap::new();
+        for line in std::fs::read_to_string(out.join("errors.jsonl"))
+            .ok()?
+            .lines()
+        {
+            let e: ErrorEntry = serde_json::from_str(line).ok()?;
+            errors.insert(e.file.clone(), e);
+        }
+        Some(Previous {
+            files: m.files.into_iter().map(|f| (f.path.clone(), f)).collect(),
+            records,
+            errors,
+        })
+    }
+
+    fn reuse(&self, path: &str, sha256: &str, size: u64) -> Option<Done> {
+        let f = self.files.get(path)?;
+        if f.sha256 != sha256 || f.size != size {
+            return None;
+        }
+        let records = self.records.get(path).cloned().unwrap_or_default();
+        let error = self.errors.get(path).cloned();
+        // The dataset must hold what the manifest says, else read the file again.
+        if records.len() != f.records || (f.status == "error") != error.is_some() {
+            return None;
+        }
+        Some(Done {
+            entry: f.clone(),
+            records,
+            error,
+            reused: true,
+        })
+    }
+}
+
+fn progress(n: usize) -> ProgressBar {
+    if n < 2 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(n as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos}/{len} files [{bar:30}] {elapsed} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar
+}
+
 /// Runs the extraction.
 pub fn run(args: &ExtractArgs) -> Result<Outcome> {
     let started = Instant::now();
@@ -71,43 +215,80 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
         args.paths.clone()
     };
     let files = collect(&roots)?;
+    let staging = output::begin(&args.output)?;
+    let previous = if args.incremental {
+        Previous::load(&args.output)
+    } else {
+        None
+    };
     let pool = super::pool(args.threads)?;
-    let results: Vec<(String, Result<Vec<Record>, jixiao_pipeline::ExtractError>)> =
-        pool.install(|| {
-            files
-                .par_iter()
-                .map(|p| {
-                    let name = p.to_string_lossy().replace('\\', "/");
-                    let r = extract_file(p, &name);
-                    (name, r)
-                })
-                .collect()
-        });
-    std::fs::create_dir_all(&args.output)
-        .with_context(|| format!("cannot create {}", args.output.display()))?;
+    let bar = progress(files.len());
+    let done: Vec<Done> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|p| {
+                let d = one(p, previous.as_ref());
+                bar.inc(1);
+                d
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
     let mut records = Vec::new();
     let mut errors = Vec::new();
-    for (_, r) in results {
-        match r {
-            Ok(rs) => records.extend(rs),
-            Err(e) => errors.push(ErrorEntry::from(&e)),
-        }
-    }
-    super::write_jsonl(&args.output.join("records.jsonl"), &records)?;
-    super::write_jsonl(&args.output.join("errors.jsonl"), &errors)?;
-    let findings = if args.no_score {
-        None
-    } else {
-        let f = pool.install(|| jixiao_score::rescore_all(&records));
-        super::write_jsonl(&args.output.join("findings.jsonl"), &f)?;
-        Some(f.len())
+    let mut manifest = Manifest {
+        reader_version: READER_VERSION.to_string(),
+        files: Vec::with_capacity(done.len()),
     };
+    let reused = done.iter().filter(|d| d.reused).count();
+    for d in done {
+        records.extend(d.records);
+        errors.extend(d.error);
+        manifest.files.push(d.entry);
+    }
+    let findings = if args.no_score {
+        Vec::new()
+    } else {
+        pool.install(|| jixiao_score::rescore_all(&records))
+    };
+    let write = || -> Result<()> {
+        super::write_jsonl(&staging.join("records.jsonl"), &records)?;
+        super::write_jsonl(&staging.join("errors.jsonl"), &errors)?;
+        if !args.no_score {
+            super::write_jsonl(&staging.join("findings.jsonl"), &findings)?;
+        }
+        if !args.no_dataset {
+            let tables = jixiao_dataset::tables(&records, &findings);
+            jixiao_dataset::write_csv(&staging, &tables)?;
+            jixiao_dataset::write_parquet(&staging, &tables)?;
+            let base = std::env::current_dir().context("current directory")?;
+            jixiao_dataset::write_xlsx(&staging.join("dataset.xlsx"), &tables, &base)?;
+        }
+        let json = serde_json::to_string_pretty(&manifest)? + "\n";
+        std::fs::write(staging.join(output::MANIFEST), json)
+            .with_context(|| format!("{}", staging.display()))?;
+        Ok(())
+    };
+    if let Err(e) = write() {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    output::commit(&staging, &args.output)?;
     for e in &errors {
         eprintln!("jixiao: {}", e.message);
     }
-    let findings = findings.map_or(String::new(), |n| format!("{n} findings, "));
+    let findings = if args.no_score {
+        String::new()
+    } else {
+        format!("{} findings, ", findings.len())
+    };
+    let reused = if args.incremental {
+        format!(" ({reused} unchanged, {} read)", files.len() - reused)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "jixiao: {} files, {} forms, {findings}{} errors, {:.2} s → {}",
+        "jixiao: {} files{reused}, {} forms, {findings}{} errors, {:.2} s → {}",
         files.len(),
         records.len(),
         errors.len(),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod extract;
+pub mod output;
 pub mod score;
 
 /// How a command ended when it did not fail outright.

@@ -1,0 +1,132 @@
+//! The output directory as one unit: a dataset is written into a staging directory
+//! beside OUTDIR and swapped in with two renames, so a run killed at any moment leaves
+//! the previous dataset whole (a run killed between the two renames is recovered by
+//! the next one). Also the manifest that incremental runs read.
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file that marks a directory as a jixiao dataset and lists what went into it.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Version of the readers and parser; outputs of another version are not reused.
+pub const READER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+pdf1");
+
+/// One input file of a dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Path as given on the command line / found in a directory.
+    pub path: String,
+    /// SHA-256 of the content (lowercase hex).
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// `ok` (records written) or `error` (an entry in errors.jsonl).
+    pub status: String,
+    /// Forms found.
+    pub records: usize,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`READER_VERSION`] of the run that wrote the dataset.
+    pub reader_version: String,
+    /// Every input, in output order.
+    pub files: Vec<FileEntry>,
+}
+
+impl Manifest {
+    /// Reads `DIR/manifest.json`, when there is a usable one.
+    pub fn load(dir: &Path) -> Option<Manifest> {
+        let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+fn leftovers(out: &Path, tag: &str) -> Vec<PathBuf> {
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Vec::new();
+    };
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let prefix = format!(".{name}.{tag}-");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Prepares OUTDIR: finishes or undoes what a killed run left, checks that OUTDIR is a
+/// dataset (or empty, or missing), and returns a fresh staging directory to write into.
+pub fn begin(out: &Path) -> Result<PathBuf> {
+    // A run killed between its two renames left the old dataset aside: put it back.
+    let old = leftovers(out, "old");
+    if !out.exists() {
+        if let Some(last) = old.last() {
+            std::fs::rename(last, out)
+                .with_context(|| format!("cannot restore {}", last.display()))?;
+            tracing::warn!("restored {} from an interrupted run", out.display());
+        }
+    }
+    for p in leftovers(out, "old")
+        .into_iter()
+        .chain(leftovers(out, "tmp"))
+    {
+        let _ = std::fs::remove_dir_all(&p);
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            bail!("{}: exists and is not a directory", out.display());
+        }
+        let empty = std::fs::read_dir(out)
+            .with_context(|| format!("cannot read {}", out.display()))?
+            .next()
+            .is_none();
+        if !empty && !out.join(MANIFEST).exists() {
+            bail!(
+                "{}: not a jixiao output directory (no {MANIFEST}); choose an empty or new directory with -o",
+                out.display()
+            );
+        }
+    }
+    let staging = sibling(out, "tmp");
+    std::fs::create_dir_all(&staging)
+        .with_context(|| format!("cannot create {}", staging.display()))?;
+    Ok(staging)
+}
+
+/// Swaps the staging directory in as OUTDIR.
+pub fn commit(staging: &Path, out: &Path) -> Result<()> {
+    if out.exists() {
+        let old = sibling(out, "old");
+        std::fs::rename(out, &old).with_context(|| format!("cannot move {}", out.display()))?;
+        std::fs::rename(staging, out)
+            .with_context(|| format!("cannot move {} to {}", staging.display(), out.display()))?;
+        let _ = std::fs::remove_dir_all(&old);
+    } else {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::rename(staging, out)
+            .with_context(|| format!("cannot move {} to {}", staging.display(), out.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! Datasets: CSV/Parquet/XLSX tables, atomic output directories and incremental runs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn jixiao(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run jixiao")
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A working directory with copies of some samples under `in/`.
+fn workdir(files: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(dir.path().join("in")).expect("mkdir");
+    for f in files {
+        let name = Path::new(f).file_name().expect("name");
+        std::fs::copy(root().join(f), dir.path().join("in").join(name)).expect("copy");
+    }
+    dir
+}
+
+/// Every file of a directory, by name, with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .map(|p| {
+            let name = p.file_name().expect("name").to_string_lossy().into_owned();
+            (name, std::fs::read(&p).expect("read"))
+        })
+        .collect()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const SAMPLES: [&str; 3] = [
+    "samples/text/001_7f02990d5c4f7ac6.txt",
+    "samples/text/004_791103693362f411.txt",
+    "samples/xlsx/monitoring_002.xlsx",
+];
+
+#[test]
+fn writes_csv_parquet_and_xlsx_tables() {
+    let w = workdir(&SAMPLES);
+    let o = jixiao(&["extract", "in", "-o", "out"], w.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = w.path().join("out");
+    let files = snapshot(&out);
+    for name in [
+        "records.jsonl",
+        "errors.jsonl",
+        "findings.jsonl",
+        "manifest.json",
+        "dataset.xlsx",
+        "forms.csv",
+        "funds.csv",
+        "indicators.csv",
+        "findings.csv",
+        "forms.parquet",
+        "funds.parquet",
+        "indicators.parquet",
+        "findings.parquet",
+    ] {
+        assert!(
+            files.contains_key(name),
+            "{name} missing: {:?}",
+            files.keys()
+        );
+    }
+    // CSV: UTF-8 with BOM, a header, one row per form; every row links to its source.
+    let forms = String::from_utf8(files["forms.csv"].clone()).expect("utf8");
+    assert!(
+        forms.starts_with("\u{feff}record_id,project_key,form,"),
+        "{}",
+        &forms[..60]
+    );
+    let n_records = String::from_utf8_lossy(&files["records.jsonl"])
+        .lines()
+        .count();
+    let mut rdr = csv::Reader::from_reader(forms.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), n_records);
+    let headers = rdr.headers().expect("headers").clone();
+    let link = headers
+        .iter()
+        .position(|h| h == "link")
+        .expect("link column");
+    assert!(rows.iter().all(|r| r[link].contains('#')));
+    let ind = String::from_utf8(files["indicators.csv"].clone()).expect("utf8");
+    assert!(ind.contains("产出指标"));
+    // Parquet: typed columns, read back with arrow.
+    let f = std::fs::File::open(out.join("funds.parquet")).expect("parquet");
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+        .expect("parquet reader")
+        .build()
+        .expect("build");
+    let mut total = 0;
+    for batch in reader {
+        let batch = batch.expect("batch");
+        let schema = batch.schema();
+        let budget = schema.field_with_name("budget").expect("budget");
+        assert!(
+            matches!(
+                budget.data_type(),
+                arrow_schema::DataType::Decimal128(38, 2)
+            ),
+            "{:?}",
+            budget.data_type()
+        );
+        let ordinal = schema.field_with_name("ordinal").expect("ordinal");
+        assert_eq!(ordinal.data_type(), &arrow_schema::DataType::Int64);
+        let col = batch
+            .column(schema.index_of("budget").expect("index"))
+            .as_any()
+            .downcast_ref::<arrow_array::Decimal128Array>()
+            .expect("decimal");
+        // Some budget is a real amount with its cents.
+        assert!(col
+            .iter()
+            .flatten()
+            .any(|v| v > 0 && v % 100 != 0 || v > 100));
+        total += batch.num_rows();
+    }
+    assert!(
+        total >= 4 * n_records - 4,
+        "{total} funds rows for {n_records} forms"
+    );
+    // XLSX: a ZIP workbook with the four sheets.
+    assert!(files["dataset.xlsx"].starts_with(b"PK\x03\x04"));
+    let m: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
+    assert_eq!(m["files"].as_array().expect("files").len(), 3);
+    assert!(m["files"][0]["sha256"]
+        .as_str()
+        .is_some_and(|s| s.len() == 64));
+}
+
+#[test]
+fn incremental_runs_reread_only_changed_files_and_match_a_full_run() {
+    let w = workdir(&SAMPLES);
+    let o = jixiao(&["extract", "in", "-o", "out"], w.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Nothing changed: everything reused, outputs unchanged.
+    let before = snapshot(&w.path().join("out"));
+    let o = jixiao(&["extract", "in", "-o", "out", "--incremental"], w.path());
+    assert!(
+        stderr(&o).contains("(3 unchanged, 0 read)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(snapshot(&w.path().join("out")), before);
+    // One file changed: only it is read again; the result equals a full run.
+    let changed = w.path().join("in/004_791103693362f411.txt");
+    let mut text = std::fs::read_to_string(&changed).expect("read");
+    text = text.replacen("2025", "2026", 1);
+    std::fs::write(&changed, text).expect("write");
+    let o = jixiao(&["extract", "in", "-o", "out", "--incremental"], w.path());
+    assert!(
+        stderr(&o).contains("(2 unchanged, 1 read)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = jixiao(&["extract", "in", "-o", "full"], w.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        snapshot(&w.path().join("out")),
+        snapshot(&w.path().join("full"))
+    );
+    // One file deleted: its records are gone, and again equal to a full run.
+    std::fs::remove_file(w.path().join("in/001_7f02990d5c4f7ac6.txt")).expect("rm");
+    let o = jixiao(&["extract", "in", "-o", "out", "--incremental"], w.path());
+    assert!(
+        stderr(&o).contains("(2 unchanged, 0 read)"),
+        "{}",
+        stderr(&o)
+    );
+    let records = std::fs::read_to_string(w.path().join("out/records.jsonl")).expect("records");
+    assert!(!records.contains("001_7f02990d5c4f7ac6"));
+    let o = jixiao(&["extract", "in", "-o", "full"], w.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        snapshot(&w.path().join("out")),
+        snapshot(&w.path().join("full"))
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_directory_that_is_not_a_dataset() {
+    let w = workdir(&SAMPLES[..1]);
+    std::fs::create_dir_all(w.path().join("docs")).expect("mkdir");
+    std::fs::write(w.path().join("docs/notes.txt"), "mine").expect("write");
+    let o = jixiao(&["extract", "in", "-o", "docs"], w.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a jixiao output directory"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.path().join("docs/notes.txt")).expect("kept"),
+        "mine"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_at_any_moment_leaves_the_previous_dataset_and_a_rerun_matches() {
+    // Enough input that a run takes a while: the PDFs and the workbooks.
+    let w = workdir(&[
+        "samples/pdf-lo/monitoring_002.pdf",
+        "samples/pdf-chromium/selfeval_000_declaration_004.pdf",
+        "samples/xlsx/selfeval_000_onesheet.xlsx",
+        "samples/text/000_e808c967bf7c4d08.txt",
+    ]);
+    let o = jixiao(&["extract", "in", "-o", "out", "-j", "1"], w.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let first = snapshot(&w.path().join("out"));
+    // Change the input, then kill runs at increasing delays.
+    std::fs::remove_file(w.path().join("in/000_e808c967bf7c4d08.txt")).expect("rm");
+    for delay_ms in [5u64, 20, 60, 120, 250, 400] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["extract", "in", "-o", "out", "-j", "1"])
+            .current_dir(w.path())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        // Whatever the moment, OUTDIR is a whole dataset (the old or the new one), or
+        // missing only between the two renames, which the next run repairs.
+        let out = w.path().join("out");
+        if out.exists() {
+            let m: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(out.join("manifest.json")).expect("manifest"),
+            )
+            .expect("manifest json");
+            let n = m["files"].as_array().expect("files").len();
+            assert!(n == 4 || n == 3, "{n}");
+            if n == 4 {
+                assert_eq!(snapshot(&out), first);
+            }
+        }
+    }
+    let o = jixiao(&["extract", "in", "-o", "out", "-j", "1"], w.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = jixiao(&["extract", "in", "-o", "full", "-j", "1"], w.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        snapshot(&w.path().join("out")),
+        snapshot(&w.path().join("full"))
+    );
+    // No staging or old directories are left behind.
+    let stray: Vec<String> = std::fs::read_dir(w.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}

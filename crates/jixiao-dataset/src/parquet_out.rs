@@ -1,0 +1,108 @@
+//! Parquet: one file per table, typed columns (text as UTF-8 strings, integers as int64,
+//! money/rates/scores as decimal128(38, s) with `s` the largest scale in the column,
+//! page coordinates as float64), Snappy-compressed.
+
+use crate::{Cell, DatasetError, Kind, Table};
+use arrow_array::{ArrayRef, Decimal128Array, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Largest decimal scale kept (more digits after the point are rounded).
+const MAX_SCALE: u32 = 10;
+
+fn column(t: &Table, i: usize) -> (Field, ArrayRef) {
+    let (name, kind) = t.columns[i];
+    let cells = t.rows.iter().map(|r| &r[i]);
+    match kind {
+        Kind::Text => {
+            let a: StringArray = cells
+                .map(|c| match c {
+                    Cell::Text(v) => v.clone(),
+                    other => Some(other.csv()),
+                })
+                .collect();
+            (Field::new(name, DataType::Utf8, true), Arc::new(a))
+        }
+        Kind::Int => {
+            let a: Int64Array = cells
+                .map(|c| match c {
+                    Cell::Int(v) => *v,
+                    _ => None,
+                })
+                .collect();
+            (Field::new(name, DataType::Int64, true), Arc::new(a))
+        }
+        Kind::Float => {
+            let a: Float64Array = cells
+                .map(|c| match c {
+                    Cell::Float(v) => *v,
+                    _ => None,
+                })
+                .collect();
+            (Field::new(name, DataType::Float64, true), Arc::new(a))
+        }
+        Kind::Decimal => {
+            let values: Vec<Option<rust_decimal::Decimal>> = cells
+                .map(|c| match c {
+                    Cell::Decimal(v) => *v,
+                    _ => None,
+                })
+                .collect();
+            let scale = values
+                .iter()
+                .flatten()
+                .map(|d| d.scale())
+                .max()
+                .unwrap_or(2)
+                .min(MAX_SCALE);
+            let a = values
+                .iter()
+                .map(|v| {
+                    v.map(|d| {
+                        let mut d = d.round_dp(scale);
+                        d.rescale(scale);
+                        d.mantissa()
+                    })
+                })
+                .collect::<Decimal128Array>()
+                .with_precision_and_scale(38, scale as i8)
+                .unwrap_or_else(|_| Decimal128Array::from(vec![None::<i128>; values.len()]));
+            (
+                Field::new(name, DataType::Decimal128(38, scale as i8), true),
+                Arc::new(a),
+            )
+        }
+    }
+}
+
+/// Writes `DIR/<table>.parquet` for every table.
+pub fn write_parquet(dir: &Path, tables: &[Table]) -> Result<(), DatasetError> {
+    for t in tables {
+        let path = dir.join(format!("{}.parquet", t.name));
+        let p = path.display().to_string();
+        let err = |e: &dyn std::fmt::Display| DatasetError::Parquet {
+            path: p.clone(),
+            message: e.to_string(),
+        };
+        let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) =
+            (0..t.columns.len()).map(|i| column(t, i)).unzip();
+        let schema = Arc::new(Schema::new(fields));
+        let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| err(&e))?;
+        let file = std::fs::File::create(&path).map_err(|source| DatasetError::Io {
+            path: p.clone(),
+            source,
+        })?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_created_by("jixiao".to_string())
+            .build();
+        let mut w = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| err(&e))?;
+        w.write(&batch).map_err(|e| err(&e))?;
+        w.close().map_err(|e| err(&e))?;
+    }
+    Ok(())
+}

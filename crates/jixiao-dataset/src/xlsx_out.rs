@@ -1,0 +1,94 @@
+//! One XLSX workbook for auditors: a sheet per table (header frozen, filters on), money
+//! as numbers with the decimals they were published with, and every `link` a hyperlink
+//! to the source file (at the page for PDFs), so a finding opens where it was printed.
+
+use crate::{Cell, DatasetError, Table};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Url, Workbook};
+use std::path::Path;
+
+/// Rows per sheet before a table continues on a sheet of its own (Excel's limit is
+/// 1,048,576 with the header).
+const MAX_ROWS: usize = 1_000_000;
+
+/// Writes `PATH` (one workbook). `base` is the directory the records' relative `link`s
+/// start from; hyperlinks are made absolute from it so they open from anywhere.
+pub fn write_xlsx(path: &Path, tables: &[Table], base: &Path) -> Result<(), DatasetError> {
+    let p = path.display().to_string();
+    let err = |e: rust_xlsxwriter::XlsxError| DatasetError::Xlsx {
+        path: p.clone(),
+        message: e.to_string(),
+    };
+    let mut wb = Workbook::new();
+    // A fixed creation time keeps the file byte-identical from run to run.
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
+    let bold = Format::new().set_bold();
+    let base = base.display().to_string().replace('\\', "/");
+    for t in tables {
+        let chunks: Vec<&[Vec<Cell>]> = if t.rows.is_empty() {
+            vec![&[]]
+        } else {
+            t.rows.chunks(MAX_ROWS).collect()
+        };
+        for (k, rows) in chunks.into_iter().enumerate() {
+            let ws = wb.add_worksheet();
+            let name = if k == 0 {
+                t.name.to_string()
+            } else {
+                format!("{} ({})", t.name, k + 1)
+            };
+            ws.set_name(&name).map_err(err)?;
+            for (c, (col, _)) in t.columns.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, *col, &bold)
+                    .map_err(err)?;
+            }
+            ws.set_freeze_panes(1, 0).map_err(err)?;
+            for (r, row) in rows.iter().enumerate() {
+                let r = r as u32 + 1;
+                for (c, cell) in row.iter().enumerate() {
+                    let c = c as u16;
+                    let link_col = t.columns[c as usize].0 == "link";
+                    match cell {
+                        Cell::Text(Some(v)) if link_col => {
+                            let target = if v.contains("://") || v.starts_with('/') {
+                                v.clone()
+                            } else {
+                                format!("{base}/{v}")
+                            };
+                            let url =
+                                Url::new(format!("file:///{}", target.trim_start_matches('/')))
+                                    .set_text(v);
+                            ws.write_url(r, c, url).map_err(err)?;
+                        }
+                        Cell::Text(Some(v)) => {
+                            ws.write_string(r, c, v).map_err(err)?;
+                        }
+                        Cell::Int(Some(v)) => {
+                            ws.write_number(r, c, *v as f64).map_err(err)?;
+                        }
+                        Cell::Float(Some(v)) => {
+                            ws.write_number(r, c, *v).map_err(err)?;
+                        }
+                        Cell::Decimal(Some(d)) => {
+                            let places = d.scale() as usize;
+                            let fmt = if places == 0 {
+                                Format::new().set_num_format("0")
+                            } else {
+                                Format::new()
+                                    .set_num_format(format!("0.{}", "0".repeat(places.min(10))))
+                            };
+                            let v: f64 = d.to_string().parse().unwrap_or(0.0);
+                            ws.write_number_with_format(r, c, v, &fmt).map_err(err)?;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let last_col = t.columns.len().saturating_sub(1) as u16;
+            ws.autofilter(0, 0, rows.len() as u32, last_col)
+                .map_err(err)?;
+        }
+    }
+    wb.save(path).map_err(err)?;
+    Ok(())
+}
