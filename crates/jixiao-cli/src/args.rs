@@ -25,6 +25,14 @@ pub enum Command {
     /// Exit status: 0 when every file was read, 1 when some files failed (their errors
     /// are in errors.jsonl), 2 on a usage error or when the outputs cannot be written.
     Extract(ExtractArgs),
+    /// For the nightly job: download new or changed documents from the given URLs
+    /// (conditional requests; index pages are followed one level, within their
+    /// directory) into a local store, then run an incremental extract over the store.
+    ///
+    /// Prints one line per new, changed or failed document and a summary. Exit status:
+    /// 0 when everything was fetched and read, 1 when some URL failed (404, timeout,
+    /// size cap) or some file could not be read, 2 on a usage error.
+    Watch(WatchArgs),
     /// Re-score existing records: read RECORDS (a records.jsonl) and write
     /// OUTDIR/findings.jsonl.
     ///
@@ -62,6 +70,34 @@ pub struct ExtractArgs {
     /// that are gone. The outputs are byte-identical to a full run.
     #[arg(long)]
     pub incremental: bool,
+}
+
+/// Arguments of `jixiao watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// URLs of documents, or of index pages whose document links (.pdf, .xlsx, .xls,
+    /// .xlsm, .xlsb, .ods, .csv, .txt, .tsv) under the page's directory are followed.
+    /// Nothing else is fetched.
+    pub urls: Vec<String>,
+    /// A file with more URLs, one per line (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub url_file: Option<PathBuf>,
+    /// Local store of the downloaded documents (and store.json: ETag, Last-Modified,
+    /// SHA-256 of each URL).
+    #[arg(long, default_value = "store")]
+    pub store: PathBuf,
+    /// Output directory of the incremental extract run over the store.
+    #[arg(short, long, default_value = "out")]
+    pub output: PathBuf,
+    /// Time limit of each request, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Largest document downloaded, in MiB.
+    #[arg(long, default_value_t = 200)]
+    pub max_mb: u64,
+    /// Worker threads of the extract run (default: one per core).
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `jixiao score`.

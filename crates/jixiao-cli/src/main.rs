@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Extract(a) => commands::extract::run(&a),
         args::Command::Score(a) => commands::score::run(&a),
+        args::Command::Watch(a) => commands::watch::run(&a),
     };
     match result {
         Ok(commands::Outcome::Complete) => ExitCode::SUCCESS,

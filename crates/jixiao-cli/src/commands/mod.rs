@@ -3,6 +3,7 @@
 pub mod extract;
 pub mod output;
 pub mod score;
+pub mod watch;
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
