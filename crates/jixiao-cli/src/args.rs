@@ -19,8 +19,12 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Find every form in the given files and write OUTDIR/records.jsonl and
-    /// OUTDIR/errors.jsonl.
+    /// Find every form in the given files and write a dataset to OUTDIR:
+    /// records.jsonl, errors.jsonl, findings.jsonl, the four tables (forms, funds,
+    /// indicators, findings) as .csv (UTF-8 with BOM) and .parquet, dataset.xlsx and
+    /// manifest.json.
+    /// OUTDIR is replaced as a whole at the end, so an interrupted run leaves the
+    /// previous dataset intact.
     ///
     /// Exit status: 0 when every file was read, 1 when some files failed (their errors
     /// are in errors.jsonl), 2 on a usage error or when the outputs cannot be written.
