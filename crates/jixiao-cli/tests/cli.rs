@@ -1,19 +1,9 @@
 //! End-to-end tests of the `jixiao` binary: exit codes, outputs and error entries.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::{jixiao, root};
 
-fn jixiao(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run jixiao")
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
 
 fn lines(p: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(p)

@@ -1,20 +1,11 @@
 //! Datasets: CSV/Parquet/XLSX tables, atomic output directories and incremental runs.
 
+mod common;
+use common::{jixiao, root};
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn jixiao(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run jixiao")
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 /// A working directory with copies of some samples under `in/`.
 fn workdir(files: &[&str]) -> tempfile::TempDir {

@@ -2,16 +2,15 @@
 //! picked up, unchanged ones skipped (304), changed ones read again, and a 404 and a
 //! timeout reported; links outside the index page's directory are never requested.
 
+mod common;
+use common::{jixiao, root};
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::sync::{Arc, Mutex};
 
 type Files = Arc<Mutex<HashMap<String, Vec<u8>>>>;
 type Hits = Arc<Mutex<Vec<(String, u16)>>>;
@@ -87,14 +86,6 @@ fn serve(files: Files, hits: Hits) -> String {
         }
     });
     format!("http://{addr}")
-}
-
-fn jixiao(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run jixiao")
 }
 
 fn records(dir: &Path) -> usize {

@@ -173,6 +173,28 @@ impl Font {
                     };
                     let text = match self.to_unicode.as_ref().and_then(|t| t.unicode(code)) {
                         Some(t) => t.to_string(),
+                        // EUC-coded CMaps: the code is GBK text (a byte below 0x80 is
+                        // ASCII, which the CID table would give as full-width forms).
+                        None if embedded.is_none()
+                            && matches!(
+                                predefined,
+                                Some(Predefined::GbkEuc | Predefined::GbEuc)
+                            ) =>
+                        {
+                            let bytes = if n == 1 {
+                                vec![code as u8]
+                            } else {
+                                vec![(code >> 8) as u8, code as u8]
+                            };
+                            let (t, _, bad) = encoding_rs::GBK.decode(&bytes);
+                            if bad {
+                                cid.and_then(gb1_unicode)
+                                    .map(String::from)
+                                    .unwrap_or_default()
+                            } else {
+                                t.into_owned()
+                            }
+                        }
                         None if *utf16_codes => {
                             char::from_u32(code).map(String::from).unwrap_or_default()
                         }
