@@ -6,7 +6,7 @@ in the same run on the same files:
     cells only; no form parsing, stitching or values);
   * pdftotext -layout (poppler): plain text of every page, one process per file.
 
-jixiao runs `extract FILES --no-score -o OUT` with -j 1 (and -j 2): read every page,
+jixiao runs `extract FILES --no-score --no-dataset -o OUT` with -j 1 (and -j 2): read every page,
 build cells, stitch forms across pages, parse every form, write records.jsonl.
 Best of REPEAT for jixiao and pdftotext; pdfplumber once per repeat as well (it is slow,
 and the best-of rule is the same for all). Prints pages/s and ratios.
@@ -40,7 +40,7 @@ for f in files:
 
 def jixiao(threads):
     t = time.perf_counter()
-    subprocess.run([binary, "extract", *files, "--no-score", "-j", str(threads), "-o", out],
+    subprocess.run([binary, "extract", *files, "--no-score", "--no-dataset", "-j", str(threads), "-o", out],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - t
 
