@@ -350,7 +350,6 @@ impl<'a> Interp<'a> {
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = ID;
         let mut tlm = ID;
-        let mut cur = (0.0f32, 0.0f32);
         for op in Content::decode_iter(data) {
             let Ok(op) = op else { break };
             self.ops += 1;
@@ -391,28 +390,27 @@ impl<'a> Interp<'a> {
                 "CS" => gs.stroke_white = false,
                 "m" => {
                     if let Some([x, y]) = nums::<2>(a) {
-                        cur = apply(&gs.ctm, x, y);
-                        self.path.push((vec![cur], false, false));
+                        self.path.push((vec![apply(&gs.ctm, x, y)], false, false));
                     }
                 }
                 "l" => {
                     if let Some([x, y]) = nums::<2>(a) {
-                        cur = apply(&gs.ctm, x, y);
+                        let p = apply(&gs.ctm, x, y);
                         match self.path.last_mut() {
-                            Some(sp) if !sp.1 => sp.0.push(cur),
-                            _ => self.path.push((vec![cur], false, false)),
+                            Some(sp) if !sp.1 => sp.0.push(p),
+                            _ => self.path.push((vec![p], false, false)),
                         }
                     }
                 }
                 "c" | "v" | "y" => {
                     if let Some([x, y]) = nums::<2>(a) {
-                        cur = apply(&gs.ctm, x, y);
+                        let p = apply(&gs.ctm, x, y);
                         match self.path.last_mut() {
                             Some(sp) => {
-                                sp.0.push(cur);
+                                sp.0.push(p);
                                 sp.2 = true;
                             }
-                            None => self.path.push((vec![cur], false, true)),
+                            None => self.path.push((vec![p], false, true)),
                         }
                     }
                 }
@@ -429,7 +427,6 @@ impl<'a> Interp<'a> {
                             apply(&gs.ctm, x + w, y + h),
                             apply(&gs.ctm, x, y + h),
                         ];
-                        cur = pts[0];
                         self.path.push((pts, true, false));
                     }
                 }
@@ -553,7 +550,6 @@ impl<'a> Interp<'a> {
                 "BI" => self.image(&gs.ctm),
                 _ => {}
             }
-            let _ = cur;
         }
     }
 }

@@ -302,13 +302,9 @@ fn composite(doc: &Document, d: &Dictionary) -> Encoding {
 fn simple(doc: &Document, d: &Dictionary) -> Encoding {
     let mut unicode: Box<[Option<char>; 256]> = Box::new([None; 256]);
     let enc = get(doc, d, b"Encoding");
-    let base = match enc {
-        Some(Object::Name(n)) => n.as_slice(),
-        Some(Object::Dictionary(e)) => name(doc, e, b"BaseEncoding").unwrap_or(b"StandardEncoding"),
-        _ => b"StandardEncoding",
-    };
+    // The base encodings agree on what matters here (see `base_char`).
     for (code, slot) in unicode.iter_mut().enumerate() {
-        *slot = base_char(base, code as u8);
+        *slot = base_char(code as u8);
     }
     if let Some(Object::Dictionary(e)) = enc {
         if let Some(Object::Array(diffs)) = get(doc, e, b"Differences") {
@@ -363,7 +359,7 @@ fn simple(doc: &Document, d: &Dictionary) -> Encoding {
 /// Characters of the base encodings. Codes 32–126 are ASCII in all of them (close enough
 /// for Standard's quotes); WinAnsi's and MacRoman's upper halves are approximated by
 /// Latin-1 plus WinAnsi's 0x80–0x9f punctuation.
-fn base_char(_base: &[u8], code: u8) -> Option<char> {
+fn base_char(code: u8) -> Option<char> {
     match code {
         32..=126 => Some(code as char),
         0x80..=0x9f => {

@@ -581,16 +581,7 @@ fn recentre_overflow(
                 .then(placed[a.members[0]].0.cmp(&placed[b.members[0]].0))
         });
         // Overflow shows as lines straddling a ruling line, or as text printed over a
-        // neighbour's text.
-        let overprint = lines
-            .iter()
-            .enumerate()
-            .any(|(i, a)| lines[i + 1..].iter().take(8).any(|b| a.overprints(b)));
-        if !overprint && !lines.iter().any(|l| l.straddles) {
-            continue;
-        }
-        // Lines that take part in overflow: straddling or overprinting ones and the
-        // lines right next to them.
+        // neighbour's text; those lines take part in it.
         let involved: Vec<bool> = (0..lines.len())
             .map(|i| {
                 lines[i].straddles
@@ -600,9 +591,12 @@ fn recentre_overflow(
                         .any(|(j, o)| j != i && lines[i].overprints(o))
             })
             .collect();
+        if !involved.contains(&true) {
+            continue;
+        }
         // Two steps: the far line of a three-line paragraph whose middle line fits.
         let close = |a: &Run, b: &Run| b.y0 - a.y1 < 0.8 * (a.y1 - a.y0);
-        let mut movable = involved.clone();
+        let mut movable = involved;
         for _ in 0..2 {
             let prev = movable.clone();
             for i in 0..lines.len() {
@@ -617,23 +611,21 @@ fn recentre_overflow(
             l.movable = m;
         }
         let assigned = assign_paragraphs(&lines, &blocks);
-        if std::env::var_os("JIXIAO_DEBUG_LAYOUT").is_some() {
-            eprintln!(
-                "column {c}: blocks {:?}",
-                blocks.iter().map(|b| (b.1, b.2)).collect::<Vec<_>>()
-            );
+        if tracing::enabled!(tracing::Level::TRACE) {
             for (n, l) in lines.iter().enumerate() {
                 let text: String = l
                     .members
                     .iter()
                     .map(|m| glyphs[placed[*m].0].text.as_str())
                     .collect();
-                eprintln!(
-                    "  {:.1}-{:.1} straddle={} -> {:?} {text}",
-                    l.y0,
-                    l.y1,
-                    l.straddles,
-                    assigned.as_ref().map(|a| a[n])
+                tracing::trace!(
+                    column = c,
+                    top = l.y0,
+                    bottom = l.y1,
+                    straddles = l.straddles,
+                    block = ?assigned.as_ref().map(|a| a[n]),
+                    text,
+                    "overflow line"
                 );
             }
         }
@@ -782,9 +774,6 @@ pub fn page_rows(
             }
             None => free.push(g),
         }
-    }
-    if std::env::var_os("JIXIAO_DEBUG_LAYOUT").is_some() {
-        eprintln!("== page {page_no}");
     }
     for (t, placed) in tabs.iter_mut().zip(placed) {
         let placed = recentre_overflow(t, &page.glyphs, placed);
@@ -1026,7 +1015,7 @@ pub fn stitch(pages: Vec<PageRows>) -> Vec<Row> {
         for (i, (row, spans)) in p.rows.into_iter().zip(p.spans).enumerate() {
             if Some(i) == continues {
                 if let Some(a) = pending {
-                    append_row(&mut out[a], &out_spans[a], row, &spans);
+                    append_row(&mut out[a], &mut out_spans[a], row, &spans);
                     continue;
                 }
             }
@@ -1042,7 +1031,7 @@ pub fn stitch(pages: Vec<PageRows>) -> Vec<Row> {
     out
 }
 
-fn append_row(a: &mut Row, a_spans: &[Span], b: Row, b_spans: &[Span]) {
+fn append_row(a: &mut Row, a_spans: &mut Vec<Span>, b: Row, b_spans: &[Span]) {
     for (cb, sb) in b.cells.into_iter().zip(b_spans) {
         if cb.is_blank() {
             continue;
@@ -1065,7 +1054,9 @@ fn append_row(a: &mut Row, a_spans: &[Span], b: Row, b_spans: &[Span]) {
                     .map_or(0.0, |c| c.col + 0.5);
                 let mut n = Cell::new(cb.text, col);
                 n.col_span = cb.col_span;
-                a.cells.insert(left.min(a.cells.len()), n);
+                let at = left.min(a.cells.len());
+                a.cells.insert(at, n);
+                a_spans.insert(at.min(a_spans.len()), *sb);
             }
         }
     }
@@ -1099,6 +1090,20 @@ mod tests {
         }
     }
 
+    /// The rows of a one-page document holding `glyphs` and `segments`.
+    fn rows_of(glyphs: Vec<Glyph>, segments: Vec<Segment>, page_no: u32) -> Vec<Row> {
+        let page = PageContent {
+            width: 300.0,
+            height: 300.0,
+            glyphs,
+            segments,
+            ..PageContent::default()
+        };
+        let tabs = tables(&page.segments);
+        let grids = chain_grids(&[tables(&page.segments)]);
+        page_rows(&page, page_no, tabs, &grids[0]).rows
+    }
+
     fn seg(horizontal: bool, pos: f32, from: f32, to: f32) -> Segment {
         Segment {
             horizontal,
@@ -1128,20 +1133,7 @@ mod tests {
             g("0", 111.0, 5.0, 10.0),
             g("2", 105.0, 25.0, 10.0),
         ];
-        let page = PageContent {
-            width: 300.0,
-            height: 300.0,
-            glyphs,
-            segments,
-            ..PageContent::default()
-        };
-        let rows = page_rows(
-            &page,
-            1,
-            tables(&page.segments),
-            &chain_grids(&[tables(&page.segments)])[0],
-        )
-        .rows;
+        let rows = rows_of(glyphs, segments, 1);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].cells.len(), 2);
         assert_eq!(rows[0].cells[0].text, "产出指标");
@@ -1168,20 +1160,7 @@ mod tests {
             g("2", 30.5, 5.0, 10.0),
             g("0", 36.0, 5.0, 10.0),
         ];
-        let page = PageContent {
-            width: 100.0,
-            height: 100.0,
-            glyphs,
-            segments,
-            ..PageContent::default()
-        };
-        let rows = page_rows(
-            &page,
-            1,
-            tables(&page.segments),
-            &chain_grids(&[tables(&page.segments)])[0],
-        )
-        .rows;
+        let rows = rows_of(glyphs, segments, 1);
         let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["10", "20"]);
     }
@@ -1195,19 +1174,7 @@ mod tests {
         for (i, c) in "示例".chars().enumerate() {
             glyphs.push(g(&c.to_string(), 120.0 + 10.0 * i as f32, 10.0, 10.0));
         }
-        let page = PageContent {
-            width: 300.0,
-            height: 300.0,
-            glyphs,
-            ..PageContent::default()
-        };
-        let rows = page_rows(
-            &page,
-            3,
-            tables(&page.segments),
-            &chain_grids(&[tables(&page.segments)])[0],
-        )
-        .rows;
+        let rows = rows_of(glyphs, Vec::new(), 3);
         assert_eq!(rows.len(), 1);
         let texts: Vec<&str> = rows[0].cells.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, ["项目名称", "示例"]);

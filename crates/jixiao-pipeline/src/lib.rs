@@ -247,8 +247,18 @@ fn grid_for(bytes: &[u8], format: Format, file: &str) -> Result<Grid, ExtractErr
 
 /// Parses the bytes of one file named `file` (as it should appear in outputs).
 pub fn extract_bytes(bytes: &[u8], path: &Path, file: &str) -> Result<Vec<Record>, ExtractError> {
+    extract_hashed(bytes, &sha256_hex(bytes), path, file)
+}
+
+/// [`extract_bytes`] for a caller that has hashed the bytes already (`sha` is their
+/// lowercase hex SHA-256).
+pub fn extract_hashed(
+    bytes: &[u8],
+    sha: &str,
+    path: &Path,
+    file: &str,
+) -> Result<Vec<Record>, ExtractError> {
     let format = detect(bytes, path);
-    let sha = sha256_hex(bytes);
     let run = AssertUnwindSafe(|| -> Result<Vec<Record>, ExtractError> {
         let grid = grid_for(bytes, format, file)?;
         let forms = jixiao_forms::parse_grid(&grid);
@@ -262,14 +272,14 @@ pub fn extract_bytes(bytes: &[u8], path: &Path, file: &str) -> Result<Vec<Record
             .enumerate()
             .map(|(i, f)| {
                 let mut r = f.record;
-                r.record_id = Record::make_id(&sha, i + 1);
+                r.record_id = Record::make_id(sha, i + 1);
                 r.project_key = r.derive_project_key();
                 let origins: Vec<&Origin> = grid.rows[f.rows.clone()]
                     .iter()
                     .filter(|row| !row.is_blank())
                     .map(|row| &row.origin)
                     .collect();
-                r.source = source_of(file, &sha, format, &origins);
+                r.source = source_of(file, sha, format, &origins);
                 r
             })
             .collect())

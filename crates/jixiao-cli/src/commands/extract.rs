@@ -114,7 +114,7 @@ fn one(p: &Path, previous: Option<&Previous>) -> Done {
             return done;
         }
     }
-    let r = jixiao_pipeline::extract_bytes(&bytes, p, &name);
+    let r = jixiao_pipeline::extract_hashed(&bytes, &sha256, p, &name);
     let (records, error) = match r {
         Ok(rs) => (rs, None),
         Err(e) => (Vec::new(), Some(ErrorEntry::from(&e))),
