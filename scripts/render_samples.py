@@ -13,8 +13,7 @@ Reads golden/text/*.jsonl (the reviewed records) and writes under samples/:
   pdf-chromium/  HTML tables with rowspan/colspan printed by headless Chromium.
   pdf-cid/       reportlab tables in STSong-Light: a non-embedded CID font with the
                  predefined UniGB-UCS2-H CMap and no ToUnicode map.
-  scans/         image-only PDFs: pages rasterised at 200 dpi, slightly rotated, with
-                 noise, no text layer.
+  (scans of all 100 forms in three qualities: scripts/render_scans.py, run after this)
 
 and golden/rendered/<dir>/<file>.json: the record ids of golden/text, in the order the
 forms appear in that file (records are the text golden's, provenance aside).
@@ -616,41 +615,6 @@ def cid_pdfs(recs):
     return {"pdf-cid/selfeval_003_declaration_004_stsong.pdf": [r["record_id"] for r in forms]}
 
 
-def scans(recs, lo_mapping):
-    """Image-only PDFs of the first pages of a LibreOffice PDF: 200 dpi, rotated, noisy."""
-    from PIL import Image, ImageFilter
-    out = os.path.join(SAMPLES, "scans")
-    os.makedirs(out, exist_ok=True)
-    src = os.path.join(SAMPLES, "pdf-lo", "selfeval_001_003_sheets.pdf")
-    mapping = {}
-    rng = random.Random(20261122)
-    for k, first in enumerate([1, 3, 5]):
-        prefix = f"/tmp/scan{k}"
-        subprocess.run(["pdftoppm", "-r", "200", "-gray", "-f", str(first), "-l", str(first), "-png", src, prefix], check=True)
-        png = sorted(glob.glob(prefix + "*.png"))[0]
-        img = Image.open(png).convert("L")
-        img = img.rotate(rng.uniform(-1.2, 1.2), expand=True, fillcolor=255, resample=Image.BICUBIC)
-        px = img.load()
-        w, h = img.size
-        for _ in range(w * h // 150):
-            x, y = rng.randrange(w), rng.randrange(h)
-            px[x, y] = rng.choice((0, 90, 200))
-        img = img.filter(ImageFilter.GaussianBlur(0.6))
-        name = f"scans/selfeval_scan_page{first}.pdf"
-        img.save(os.path.join(SAMPLES, name), "PDF", resolution=200.0)
-        # The sheet-per-form workbook puts form i on its own sheet; find which form is on the page.
-        text = pdftotext(src)
-        pages = text.split("\f")
-        page_text = "".join(pages[first - 1].split())
-        ids = [r for r in lo_mapping["pdf-lo/selfeval_001_003_sheets.pdf"]]
-        by_id = {r["record_id"]: r for r in recs}
-        on_page = [i for i in ids if "".join((by_id[i]["project_name"] or "").split()) in page_text]
-        mapping[name] = on_page
-        for f in glob.glob(prefix + "*.png"):
-            os.remove(f)
-    return mapping
-
-
 def main():
     recs = load_records()
     assert len(recs) == 100, len(recs)
@@ -663,8 +627,7 @@ def main():
     for path, ids in chrome.items():
         check_order(path, pdftotext(os.path.join(SAMPLES, path)), [by_id[i] for i in ids], joined=True)
     cid = cid_pdfs(recs)
-    scan = scans(recs, lo)
-    allmap = {**mapping, **lo, **chrome, **cid, **scan}
+    allmap = {**mapping, **lo, **chrome, **cid}
     for path, ids in allmap.items():
         dest = os.path.join(GOLDEN, "rendered", path + ".json")
         os.makedirs(os.path.dirname(dest), exist_ok=True)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the 100 reviewed sample forms into XLSX, LibreOffice PDF, Chromium PDF,
-# CID-font PDF and scanned PDF under samples/, with their mapping under golden/rendered/.
+# CID-font PDF and scans in three qualities under samples/, with their mapping under golden/rendered/.
 # Installs what it needs from Debian and PyPI; CI does not run it (outputs are committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,8 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
-python3 -c "import openpyxl, reportlab, PIL" 2>/dev/null || python3 -m pip install -q openpyxl reportlab pillow
-rm -rf samples/xlsx samples/pdf-lo samples/pdf-chromium samples/pdf-cid samples/scans golden/rendered
+python3 -c "import openpyxl, reportlab, PIL, numpy, img2pdf" 2>/dev/null || python3 -m pip install -q openpyxl reportlab pillow numpy img2pdf
+rm -rf samples/xlsx samples/pdf-lo samples/pdf-chromium samples/pdf-cid samples/scans-* golden/rendered/{xlsx,pdf-lo,pdf-chromium,pdf-cid,scans-*}
 time python3 scripts/render_samples.py
+time python3 scripts/render_scans.py
 du -sh samples

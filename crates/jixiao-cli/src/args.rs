@@ -1,6 +1,6 @@
 //! Command-line arguments, all in one place.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Turns published budget-performance tables (财政项目支出绩效 自评表 / 跟踪表 /
@@ -49,9 +49,9 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// Files or directories. Directories are searched recursively for .txt, .tsv, .csv,
-    /// .xlsx, .xlsm, .xlsb, .xls, .ods and .pdf files; formats are told apart by content,
-    /// not by name. Scanned PDFs (images without a text layer) are reported as needing
-    /// OCR. Without any PATH, the bundled samples/ directory is used.
+    /// .xlsx, .xlsm, .xlsb, .xls, .ods, .pdf and page images (.png, .jpg, .jpeg, .tif,
+    /// .tiff); formats are told apart by content, not by name. Scanned pages are read by
+    /// OCR (see --ocr). Without any PATH, the bundled samples/ directory is used.
     pub paths: Vec<PathBuf>,
     /// Output directory (created if missing; must be empty or hold a previous dataset).
     /// It is replaced as a whole when the run ends, so an interrupted run leaves the
@@ -74,6 +74,35 @@ pub struct ExtractArgs {
     /// that are gone. The outputs are byte-identical to a full run.
     #[arg(long)]
     pub incremental: bool,
+    /// Which PDF pages are read by OCR: `auto` pages that are images without a text
+    /// layer (scans); `always` every page that is mostly an image, its text layer
+    /// ignored; `never` none (scans become "needs OCR" errors). Records read by OCR have
+    /// `source.format` "pdf-ocr" (or "image-ocr"), a `confidence` on each indicator's
+    /// source, and findings `ocr.low_confidence` for values to check on the page.
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
+}
+
+/// `--ocr` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OcrArg {
+    /// Pages without a text layer.
+    Auto,
+    /// Every page that is mostly an image.
+    Always,
+    /// No OCR.
+    Never,
+}
+
+impl OcrArg {
+    /// The reader's mode.
+    pub fn mode(self) -> jixiao_pdf::OcrMode {
+        match self {
+            OcrArg::Auto => jixiao_pdf::OcrMode::Auto,
+            OcrArg::Always => jixiao_pdf::OcrMode::Always,
+            OcrArg::Never => jixiao_pdf::OcrMode::Never,
+        }
+    }
 }
 
 /// Arguments of `jixiao watch`.

@@ -223,6 +223,7 @@ pub fn tables(records: &[Record], findings: &[Finding]) -> Vec<Table> {
             ("bbox_top", Kind::Float),
             ("bbox_x1", Kind::Float),
             ("bbox_bottom", Kind::Float),
+            ("ocr_confidence", Kind::Float),
             ("source_sheet", Kind::Text),
             ("source_row", Kind::Int),
             ("source_line", Kind::Int),
@@ -286,15 +287,29 @@ pub fn tables(records: &[Record], findings: &[Finding]) -> Vec<Table> {
             ]);
         }
         for (i, ind) in r.indicators.iter().enumerate() {
-            let (page, bbox, sheet, row, line) = match &ind.source {
-                jixiao_record::Origin::Pdf { page, bbox } => {
-                    (Some(i64::from(*page)), Some(*bbox), None, None, None)
-                }
-                jixiao_record::Origin::Sheet { sheet, row } => {
-                    (None, None, Some(sheet.clone()), Some(i64::from(*row)), None)
-                }
+            let (page, bbox, conf, sheet, row, line) = match &ind.source {
+                jixiao_record::Origin::Pdf {
+                    page,
+                    bbox,
+                    confidence,
+                } => (
+                    Some(i64::from(*page)),
+                    Some(*bbox),
+                    *confidence,
+                    None,
+                    None,
+                    None,
+                ),
+                jixiao_record::Origin::Sheet { sheet, row } => (
+                    None,
+                    None,
+                    None,
+                    Some(sheet.clone()),
+                    Some(i64::from(*row)),
+                    None,
+                ),
                 jixiao_record::Origin::Line { line } => {
-                    (None, None, None, None, Some(i64::from(*line)))
+                    (None, None, None, None, None, Some(i64::from(*line)))
                 }
             };
             let b = |k: usize| Cell::Float(bbox.map(|b| f64::from(b[k])));
@@ -317,6 +332,7 @@ pub fn tables(records: &[Record], findings: &[Finding]) -> Vec<Table> {
                 b(1),
                 b(2),
                 b(3),
+                Cell::Float(conf.map(|c| (f64::from(c) * 1000.0).round() / 1000.0)),
                 Cell::Text(sheet),
                 int(row),
                 int(line),

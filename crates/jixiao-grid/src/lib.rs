@@ -37,6 +37,10 @@ pub enum Origin {
         /// corner of the page as displayed (after `/Rotate`), y growing downwards (the
         /// convention of pdfplumber and of most viewers' selection tools).
         bbox: [f32; 4],
+        /// Lowest recognition confidence (0–1) of the row's text when it was read by OCR;
+        /// absent for text layers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confidence: Option<f32>,
     },
 }
 

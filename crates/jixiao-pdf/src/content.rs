@@ -32,6 +32,9 @@ pub struct Glyph {
     /// coordinates `[x0, y0, x1, y1]`). Spreadsheet producers clip each cell's text to
     /// the cell, so the clip tells which cell an overflowing glyph belongs to.
     pub clip: Option<[f32; 4]>,
+    /// Recognition confidence (0–1) when the glyph was read by OCR; `None` for glyphs of
+    /// a text layer.
+    pub confidence: Option<f32>,
 }
 
 impl Glyph {
@@ -71,6 +74,8 @@ pub struct PageContent {
     pub segments: Vec<Segment>,
     /// Area covered by images, in square points (may double-count overlaps).
     pub image_area: f32,
+    /// The image XObjects drawn (at most [`crate::images::MAX_IMAGES_PER_PAGE`]), for OCR.
+    pub images: Vec<crate::images::PlacedImage>,
     /// True when the operation budget ran out before the stream ended.
     pub truncated: bool,
 }
@@ -296,12 +301,19 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn image(&mut self, ctm: &M) {
+    fn image(&mut self, ctm: &M, stream: Option<&lopdf::Stream>) {
         let (x0, y0) = apply(ctm, 0.0, 0.0);
         let (x1, y1) = apply(ctm, 1.0, 1.0);
         let area = ((x1 - x0) * (y1 - y0)).abs();
         if area.is_finite() {
             self.out.image_area += area;
+        }
+        if let Some(s) = stream {
+            if self.out.images.len() < crate::images::MAX_IMAGES_PER_PAGE {
+                self.out
+                    .images
+                    .push(crate::images::PlacedImage::new(self.doc, s, *ctm));
+            }
         }
     }
 
@@ -335,6 +347,7 @@ impl<'a> Interp<'a> {
                     y1,
                     size,
                     clip: gs.clip,
+                    confidence: None,
                 });
             }
             let tx = (g.width * gs.size
@@ -521,7 +534,7 @@ impl<'a> Interp<'a> {
                     };
                     let sub = x.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok());
                     match sub {
-                        Some(b"Image") => self.image(&gs.ctm),
+                        Some(b"Image") => self.image(&gs.ctm, Some(x)),
                         Some(b"Form") if depth < MAX_FORM_DEPTH => {
                             let Ok(data) = x.decompressed_content_with_limit(MAX_CONTENT_BYTES)
                             else {
@@ -547,7 +560,7 @@ impl<'a> Interp<'a> {
                         _ => {}
                     }
                 }
-                "BI" => self.image(&gs.ctm),
+                "BI" => self.image(&gs.ctm, None),
                 _ => {}
             }
         }

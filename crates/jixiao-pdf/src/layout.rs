@@ -45,6 +45,21 @@ pub struct Table {
 }
 
 impl Table {
+    /// The table's cells (merged cells whole) as `[x0, top, x1, bottom]` in points.
+    pub fn cells(&self) -> Vec<[f32; 4]> {
+        self.blocks
+            .iter()
+            .map(|b| {
+                [
+                    self.xs[b.c0],
+                    self.ys[b.r0],
+                    self.xs[b.c1 + 1],
+                    self.ys[b.r1 + 1],
+                ]
+            })
+            .collect()
+    }
+
     fn bbox(&self) -> [f32; 4] {
         [
             self.xs[0],
@@ -827,6 +842,10 @@ pub fn page_rows(
                 })
                 .collect();
             let spans = bs.iter().map(|b| (t.xs[b.c0], t.xs[b.c1 + 1])).collect();
+            let confidence = min_confidence(
+                bs.iter()
+                    .flat_map(|b| b.glyphs.iter().map(|i| &page.glyphs[*i])),
+            );
             rows.push((
                 t.ys[r],
                 r == 0 && t.open_top,
@@ -836,6 +855,7 @@ pub fn page_rows(
                     origin: Origin::Pdf {
                         page: page_no,
                         bbox: round4([x0, t.ys[r], x1, t.ys[r + 1]]),
+                        confidence,
                     },
                 },
                 spans,
@@ -882,6 +902,7 @@ pub fn page_rows(
                 origin: Origin::Pdf {
                     page: page_no,
                     bbox: round4(b),
+                    confidence: min_confidence(line.iter().copied()),
                 },
             },
             spans,
@@ -1031,7 +1052,22 @@ pub fn stitch(pages: Vec<PageRows>) -> Vec<Row> {
     out
 }
 
+/// The lowest OCR confidence among glyphs (`None` when none was recognised).
+fn min_confidence<'g>(glyphs: impl Iterator<Item = &'g Glyph>) -> Option<f32> {
+    glyphs.filter_map(|g| g.confidence).min_by(f32::total_cmp)
+}
+
 fn append_row(a: &mut Row, a_spans: &mut Vec<Span>, b: Row, b_spans: &[Span]) {
+    if let (
+        Origin::Pdf { confidence: ca, .. },
+        Origin::Pdf {
+            confidence: Some(cb),
+            ..
+        },
+    ) = (&mut a.origin, &b.origin)
+    {
+        *ca = Some(ca.map_or(*cb, |c| c.min(*cb)));
+    }
     for (cb, sb) in b.cells.into_iter().zip(b_spans) {
         if cb.is_blank() {
             continue;
@@ -1087,6 +1123,7 @@ mod tests {
             y1: y0 + size,
             size,
             clip: None,
+            confidence: None,
         }
     }
 

@@ -73,8 +73,12 @@ fn assert_same_grid(rotate: i64) {
         assert_eq!(texts(a), texts(b));
         match (&a.origin, &b.origin) {
             (
-                jixiao_grid::Origin::Pdf { page: p, bbox: x },
-                jixiao_grid::Origin::Pdf { page: q, bbox: y },
+                jixiao_grid::Origin::Pdf {
+                    page: p, bbox: x, ..
+                },
+                jixiao_grid::Origin::Pdf {
+                    page: q, bbox: y, ..
+                },
             ) => {
                 assert_eq!(p, q);
                 for (u, v) in x.iter().zip(y) {

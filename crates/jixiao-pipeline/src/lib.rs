@@ -31,6 +31,8 @@ pub enum Format {
     Xls,
     /// An HTML page (often served as `.xls`).
     Html,
+    /// A page image (PNG, JPEG, TIFF): read by OCR.
+    Image,
 }
 
 impl Format {
@@ -43,6 +45,7 @@ impl Format {
             Format::Ods => "ods",
             Format::Xls => "xls",
             Format::Html => "html",
+            Format::Image => "image",
         }
     }
 }
@@ -63,6 +66,13 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
     }
     if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) {
         return Format::Xls;
+    }
+    if head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(&[0xff, 0xd8, 0xff])
+        || head.starts_with(b"II*\0")
+        || head.starts_with(b"MM\0*")
+    {
+        return Format::Image;
     }
     let lower: Vec<u8> = head
         .iter()
@@ -154,6 +164,14 @@ pub enum ExtractError {
         /// Detected format.
         format: &'static str,
     },
+    /// A page image could not be read.
+    #[error("{file}: {reason}")]
+    Image {
+        /// File as given.
+        file: String,
+        /// What failed (decoding, or OCR unavailable).
+        reason: String,
+    },
     /// The file was read but holds no budget-performance form.
     #[error("{file}: no budget-performance form found (no 年度资金总额 / 年度资金申请总额 row)")]
     NoForms {
@@ -205,6 +223,7 @@ impl From<&ExtractError> for ErrorEntry {
             | ExtractError::Workbook { file, .. }
             | ExtractError::Pdf { file, .. }
             | ExtractError::Html { file }
+            | ExtractError::Image { file, .. }
             | ExtractError::Unsupported { file, .. }
             | ExtractError::NoForms { file }
             | ExtractError::Panic { file, .. } => file.clone(),
@@ -223,7 +242,47 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn grid_for(bytes: &[u8], format: Format, file: &str) -> Result<Grid, ExtractError> {
+/// How files are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Which PDF pages go through OCR (image files always do, unless `Never`).
+    pub ocr: jixiao_pdf::OcrMode,
+}
+
+/// The OCR engine, loaded on first use; its error (missing files) is reported by the
+/// files that need it.
+fn ocr_engine() -> Result<&'static dyn jixiao_pdf::PageOcr, &'static str> {
+    jixiao_ocr::Engine::shared().map(|e| e as &dyn jixiao_pdf::PageOcr)
+}
+
+/// An image file carries no page size we trust (DPI tags are often wrong): it is taken
+/// for a page whose longer side is A4's (11.69 in).
+const A4_LONG_IN: f32 = 11.69;
+
+fn image_grid(bytes: &[u8], file: &str, opts: &Options) -> Result<Grid, ExtractError> {
+    let err = |reason: String| ExtractError::Image {
+        file: file.to_string(),
+        reason,
+    };
+    if opts.ocr == jixiao_pdf::OcrMode::Never {
+        return Err(err("a page image needs OCR (--ocr never)".into()));
+    }
+    let raster = jixiao_raster::decode_file(bytes).map_err(|e| err(e.to_string()))?;
+    let scale = raster.width.max(raster.height) as f32 / (A4_LONG_IN * 72.0);
+    let (w, h) = (raster.width as f32 / scale, raster.height as f32 / scale);
+    let engine = ocr_engine()
+        .map_err(|e| err(format!("needs OCR, but the OCR engine is unavailable: {e}")))?;
+    let page = jixiao_raster::Page { raster, scale };
+    let read = engine.read_page(&page, w, h).map_err(err)?;
+    Ok(jixiao_pdf::grid_of_ocr_pages(vec![read]))
+}
+
+fn grid_for(
+    bytes: &[u8],
+    format: Format,
+    file: &str,
+    opts: &Options,
+) -> Result<Grid, ExtractError> {
     match format {
         Format::Text => jixiao_text::read(bytes).map_err(|source| ExtractError::Text {
             file: file.to_string(),
@@ -235,10 +294,19 @@ fn grid_for(bytes: &[u8], format: Format, file: &str) -> Result<Grid, ExtractErr
                 source,
             })
         }
-        Format::Pdf => jixiao_pdf::read(bytes).map_err(|source| ExtractError::Pdf {
-            file: file.to_string(),
-            source,
-        }),
+        Format::Pdf => {
+            let read_opts = jixiao_pdf::ReadOptions {
+                ocr: opts.ocr,
+                engine: (opts.ocr != jixiao_pdf::OcrMode::Never).then(ocr_engine),
+            };
+            jixiao_pdf::read_with(bytes, &read_opts)
+                .map(|r| r.grid)
+                .map_err(|source| ExtractError::Pdf {
+                    file: file.to_string(),
+                    source,
+                })
+        }
+        Format::Image => image_grid(bytes, file, opts),
         Format::Html => Err(ExtractError::Html {
             file: file.to_string(),
         }),
@@ -258,9 +326,20 @@ pub fn extract_hashed(
     path: &Path,
     file: &str,
 ) -> Result<Vec<Record>, ExtractError> {
+    extract_with(bytes, sha, path, file, &Options::default())
+}
+
+/// [`extract_hashed`] with reading options.
+pub fn extract_with(
+    bytes: &[u8],
+    sha: &str,
+    path: &Path,
+    file: &str,
+    opts: &Options,
+) -> Result<Vec<Record>, ExtractError> {
     let format = detect(bytes, path);
     let run = AssertUnwindSafe(|| -> Result<Vec<Record>, ExtractError> {
-        let grid = grid_for(bytes, format, file)?;
+        let grid = grid_for(bytes, format, file, opts)?;
         let forms = jixiao_forms::parse_grid(&grid);
         if forms.is_empty() {
             return Err(ExtractError::NoForms {
@@ -317,10 +396,24 @@ fn source_of(file: &str, sha: &str, format: Format, origins: &[&Origin]) -> Reco
         Some(Origin::Sheet { sheet, row }) => format!("{file}#{sheet}!A{row}"),
         None => file.to_string(),
     };
+    // A form whose rows were read by OCR says so: `pdf-ocr`, `image-ocr`.
+    let ocr = origins.iter().any(|o| {
+        matches!(
+            o,
+            Origin::Pdf {
+                confidence: Some(_),
+                ..
+            }
+        )
+    });
     RecordSource {
         file: file.to_string(),
         sha256: sha.to_string(),
-        format: format.name().to_string(),
+        format: if ocr {
+            format!("{}-ocr", format.name())
+        } else {
+            format.name().to_string()
+        },
         pages,
         link,
         lines: match (lines.first(), lines.last()) {
@@ -332,6 +425,15 @@ fn source_of(file: &str, sha: &str, format: Format, origins: &[&Origin]) -> Reco
 
 /// Reads and parses one file from disk.
 pub fn extract_file(path: &Path, file: &str) -> Result<Vec<Record>, ExtractError> {
+    extract_file_with(path, file, &Options::default())
+}
+
+/// [`extract_file`] with reading options.
+pub fn extract_file_with(
+    path: &Path,
+    file: &str,
+    opts: &Options,
+) -> Result<Vec<Record>, ExtractError> {
     let meta = std::fs::metadata(path).map_err(|source| ExtractError::Io {
         file: file.to_string(),
         source,
@@ -348,5 +450,5 @@ pub fn extract_file(path: &Path, file: &str) -> Result<Vec<Record>, ExtractError
         source,
     })?;
     tracing::debug!(file, bytes = bytes.len(), "read");
-    extract_bytes(&bytes, path, file)
+    extract_with(&bytes, &sha256_hex(&bytes), path, file, opts)
 }

@@ -211,3 +211,49 @@ fn chromium_pdfs_give_the_text_golden_records() {
 fn cid_font_pdf_gives_the_text_golden_records() {
     pdf_parity("pdf-cid");
 }
+
+/// Least share of fields (%) equal to the text golden, per scan quality: the targets set
+/// for OCR (200 dpi grey JPEG; 300 dpi bilevel CCITT G4; 150 dpi colour JPEG with seals
+/// and pages fed sideways).
+const GREY200_FLOOR: f64 = 97.0;
+/// See [`GREY200_FLOOR`].
+const G4300_FLOOR: f64 = 95.0;
+/// See [`GREY200_FLOOR`].
+const COLOUR150_FLOOR: f64 = 93.0;
+
+/// OCR parity of one scan quality: every form found (`compare` asserts the count) and at
+/// least `floor` % of the golden's fields equal.
+fn ocr_parity(dir: &str, floor: f64) {
+    let (equal, total, diffs) = compare(dir);
+    let pct = 100.0 * equal as f64 / total.max(1) as f64;
+    println!("{dir} OCR parity: {equal}/{total} fields equal ({pct:.3} %)");
+    if let Some(out) = std::env::var_os("JIXIAO_PARITY_DIFFS") {
+        let out = Path::new(&out).join(format!("{dir}.diff"));
+        std::fs::write(&out, diffs.join("\n")).expect("write diffs");
+    }
+    assert!(
+        pct >= floor,
+        "{dir}: {pct:.3} % of fields equal, below the floor of {floor} %; first differences:\n{}",
+        diffs
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn grey_200dpi_jpeg_scans_read_by_ocr() {
+    ocr_parity("scans-grey200", GREY200_FLOOR);
+}
+
+#[test]
+fn bilevel_300dpi_ccitt_g4_scans_read_by_ocr() {
+    ocr_parity("scans-g4300", G4300_FLOOR);
+}
+
+#[test]
+fn colour_150dpi_sealed_sideways_scans_read_by_ocr() {
+    ocr_parity("scans-colour150", COLOUR150_FLOOR);
+}

@@ -103,28 +103,131 @@ fn pdf_encrypted_with_an_empty_user_password_is_read() {
 }
 
 #[test]
-fn scans_need_ocr() {
-    for name in [
-        "selfeval_scan_page1.pdf",
-        "selfeval_scan_page3.pdf",
-        "selfeval_scan_page5.pdf",
-    ] {
-        let rel = format!("samples/scans/{name}");
-        let r = extract_bytes(&sample(&rel), Path::new(&rel), &rel);
-        match &r {
-            Err(
-                e @ ExtractError::Pdf {
-                    source: jixiao_pdf::PdfError::NeedsOcr { .. },
-                    ..
-                },
-            ) => {
-                assert!(e.to_string().contains("needs OCR"), "{e}");
-                let entry = jixiao_pipeline::ErrorEntry::from(e);
-                assert_eq!(entry.place.as_deref(), Some("page 1"));
-            }
-            other => panic!("{name}: {other:?}"),
+fn scans_need_ocr_when_it_is_off() {
+    let rel = "samples/scans-g4300/selfeval_001_003_sheets.pdf";
+    let bytes = sample(rel);
+    let opts = jixiao_pipeline::Options {
+        ocr: jixiao_pdf::OcrMode::Never,
+    };
+    let r = jixiao_pipeline::extract_with(
+        &bytes,
+        &jixiao_pipeline::sha256_hex(&bytes),
+        Path::new(rel),
+        rel,
+        &opts,
+    );
+    match &r {
+        Err(
+            e @ ExtractError::Pdf {
+                source: jixiao_pdf::PdfError::NeedsOcr { .. },
+                ..
+            },
+        ) => {
+            assert!(e.to_string().contains("needs OCR"), "{e}");
+            let entry = jixiao_pipeline::ErrorEntry::from(e);
+            assert_eq!(entry.place.as_deref(), Some("page 1"));
+        }
+        other => panic!("{rel}: {other:?}"),
+    }
+}
+
+/// A scan with every page image changed by `f`.
+fn scan_page_with(rel: &str, f: impl Fn(&mut lopdf::Stream)) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(&sample(rel)).expect("scan");
+    let ids: Vec<lopdf::ObjectId> = doc
+        .objects
+        .iter()
+        .filter(|(_, o)| {
+            o.as_stream().is_ok_and(|s| {
+                s.dict.get(b"Subtype").ok().and_then(|n| n.as_name().ok()) == Some(b"Image")
+            })
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for id in ids {
+        if let Ok(lopdf::Object::Stream(s)) = doc.get_object_mut(id) {
+            f(s);
         }
     }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+#[test]
+fn corrupt_page_images_are_error_entries_with_their_page() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "truncated JPEG",
+            scan_page_with("samples/scans-grey200/declaration_004.pdf", |s| {
+                s.content.truncate(600)
+            }),
+        ),
+        (
+            "bad CCITT data",
+            scan_page_with("samples/scans-g4300/declaration_004.pdf", |s| {
+                s.content = vec![0u8; 4096]
+            }),
+        ),
+        (
+            "huge dimensions",
+            scan_page_with("samples/scans-g4300/declaration_004.pdf", |s| {
+                s.dict.set("Width", 1_000_000);
+                s.dict.set("Height", 1_000_000);
+                s.dict.set(
+                    "DecodeParms",
+                    lopdf::dictionary! {"K" => -1, "Columns" => 1_000_000, "Rows" => 1_000_000},
+                );
+            }),
+        ),
+        (
+            "JBIG2",
+            scan_page_with("samples/scans-g4300/declaration_004.pdf", |s| {
+                s.dict
+                    .set("Filter", lopdf::Object::Name(b"JBIG2Decode".to_vec()))
+            }),
+        ),
+    ];
+    for (what, bytes) in cases {
+        let r = extract_bytes(&bytes, Path::new("x.pdf"), "x.pdf");
+        match &r {
+            Err(e @ ExtractError::Pdf { source, .. }) => {
+                assert!(
+                    matches!(source, jixiao_pdf::PdfError::Ocr { page: 1, .. }),
+                    "{what}: {e}"
+                );
+                assert_eq!(
+                    jixiao_pipeline::ErrorEntry::from(e).place.as_deref(),
+                    Some("page 1")
+                );
+                if what == "JBIG2" {
+                    assert!(e.to_string().contains("JBIG2"), "{e}");
+                }
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_page_image_file_is_read_by_ocr() {
+    let rel = "samples/images/selfeval_page1.png";
+    let recs = extract_bytes(&sample(rel), Path::new(rel), rel).expect("read by OCR");
+    assert_eq!(recs.len(), 1);
+    let r = serde_json::to_value(&recs[0]).expect("json");
+    assert_eq!(r["source"]["format"], "image-ocr");
+    assert_eq!(r["project_name"], "对口扶贫支援类");
+    let conf = r["indicators"][0]["source"]["confidence"]
+        .as_f64()
+        .expect("confidence");
+    assert!((0.0..=1.0).contains(&conf));
+    // Broken image files are error entries.
+    let mut png = sample(rel);
+    png.truncate(png.len() / 3);
+    assert!(matches!(
+        extract_bytes(&png, Path::new(rel), rel),
+        Err(ExtractError::Image { .. })
+    ));
 }
 
 #[test]

@@ -29,6 +29,7 @@ pub fn rescore(record: &Record) -> Vec<Finding> {
             declaration(&mut out);
         }
     }
+    ocr_confidence(&mut out);
     // Report in the order of the rule table.
     out.list.sort_by_key(|f| {
         (
@@ -613,5 +614,33 @@ fn declaration(out: &mut Findings) {
                 );
             }
         }
+    }
+}
+
+/// `ocr.low_confidence`: indicator rows whose OCR confidence is below the threshold.
+fn ocr_confidence(out: &mut Findings) {
+    for (i, ind) in out.record.indicators.iter().enumerate() {
+        let jixiao_grid::Origin::Pdf {
+            confidence: Some(c),
+            bbox,
+            ..
+        } = &ind.source
+        else {
+            continue;
+        };
+        if *c >= THRESHOLDS.ocr_review_below {
+            continue;
+        }
+        let name = ind.level3.as_deref().unwrap_or("?");
+        out.push(
+            "ocr.low_confidence",
+            Some(i),
+            Some(format!("{c:.2}")),
+            Some(format!("≥ {:.2}", THRESHOLDS.ocr_review_below)),
+            format!(
+                "“{name}”：OCR 识别置信度 {c:.2}，请对照原件核对本行数值（页面区域 {:.0},{:.0}–{:.0},{:.0}）",
+                bbox[0], bbox[1], bbox[2], bbox[3]
+            ),
+        );
     }
 }

@@ -469,6 +469,31 @@ fn every_rule_is_tested_and_documented() {
 }
 
 #[test]
+fn ocr_low_confidence() {
+    let mut r = clean_self();
+    assert!(!fires(&r, "ocr.low_confidence"));
+    let at = |c: f32| Origin::Pdf {
+        page: 3,
+        bbox: [10.0, 20.0, 300.0, 40.0],
+        confidence: Some(c),
+    };
+    r.indicators[1].source = at(0.97);
+    assert!(
+        !fires(&r, "ocr.low_confidence"),
+        "confident rows are not flagged"
+    );
+    r.indicators[1].source = at(0.62);
+    let f = rescore(&r);
+    let low = f
+        .iter()
+        .find(|f| f.rule == "ocr.low_confidence")
+        .expect("flagged");
+    assert_eq!(low.indicator, Some(1));
+    assert_eq!(low.link, "t.txt#page=3");
+    assert_eq!(low.published.as_deref(), Some("0.62"));
+}
+
+#[test]
 fn findings_link_to_the_indicator_row() {
     let mut r = clean_self();
     r.indicators[0].score = Some(d("31.00"));

@@ -15,9 +15,16 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Extensions read when walking a directory: the formats that have a reader.
-const READ: [&str; 9] = [
-    "txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf",
+const READ: [&str; 14] = [
+    "txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf", "png", "jpg", "jpeg", "tif",
+    "tiff",
 ];
+
+/// The reader version recorded in the manifest: the OCR mode changes what a file gives,
+/// so a dataset written under another mode is not reused.
+fn version(opts: &jixiao_pipeline::Options) -> String {
+    format!("{READER_VERSION}+ocr-{:?}", opts.ocr).to_lowercase()
+}
 
 /// The bundled samples: `./samples` if present, else the workspace's own.
 fn default_samples() -> Result<PathBuf> {
@@ -77,7 +84,7 @@ struct Done {
 
 /// Reads one file (or takes its results from the previous dataset when `previous` holds
 /// them for the same content and reader version).
-fn one(p: &Path, previous: Option<&Previous>) -> Done {
+fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -> Done {
     let name = p.to_string_lossy().replace('\\', "/");
     let bytes = match std::fs::metadata(p) {
         Ok(m) if m.len() > jixiao_pipeline::MAX_FILE_BYTES => Err(ExtractError::TooLarge {
@@ -114,7 +121,7 @@ fn one(p: &Path, previous: Option<&Previous>) -> Done {
             return done;
         }
     }
-    let r = jixiao_pipeline::extract_hashed(&bytes, &sha256, p, &name);
+    let r = jixiao_pipeline::extract_with(&bytes, &sha256, p, &name, opts);
     let (records, error) = match r {
         Ok(rs) => (rs, None),
         Err(e) => (Vec::new(), Some(ErrorEntry::from(&e))),
@@ -141,9 +148,9 @@ struct Previous {
 }
 
 impl Previous {
-    fn load(out: &Path) -> Option<Previous> {
+    fn load(out: &Path, version: &str) -> Option<Previous> {
         let m = Manifest::load(out)?;
-        if m.reader_version != READER_VERSION {
+        if m.reader_version != version {
             tracing::info!(
                 "previous dataset was written by reader {}; reading everything again",
                 m.reader_version
@@ -216,8 +223,11 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
     };
     let files = collect(&roots)?;
     let staging = output::begin(&args.output)?;
+    let opts = jixiao_pipeline::Options {
+        ocr: args.ocr.mode(),
+    };
     let previous = if args.incremental {
-        Previous::load(&args.output)
+        Previous::load(&args.output, &version(&opts))
     } else {
         None
     };
@@ -227,7 +237,7 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
         files
             .par_iter()
             .map(|p| {
-                let d = one(p, previous.as_ref());
+                let d = one(p, previous.as_ref(), &opts);
                 bar.inc(1);
                 d
             })
@@ -237,7 +247,7 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut manifest = Manifest {
-        reader_version: READER_VERSION.to_string(),
+        reader_version: version(&opts),
         files: Vec::with_capacity(done.len()),
     };
     let reused = done.iter().filter(|d| d.reused).count();

@@ -53,6 +53,7 @@ pub fn run(args: &WatchArgs) -> Result<Outcome> {
         no_score: false,
         no_dataset: false,
         incremental: true,
+        ocr: crate::args::OcrArg::Auto,
     })?;
     Ok(if failed > 0 {
         Outcome::Partial

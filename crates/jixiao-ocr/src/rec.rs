@@ -1,0 +1,271 @@
+//! Text-line recognition with the PP-OCRv6 recognition model (CTC over 18 708 characters)
+//! on ONNX Runtime.
+//!
+//! A line crop is scaled to the model's height of 48 pixels, keeping its aspect; crops of
+//! similar width are batched (padding costs compute, so widths are sorted first). The
+//! output is decoded greedily: best class per time step, repeats collapsed, blanks
+//! dropped; a line's confidence is the mean probability of the characters it kept (as
+//! RapidOCR computes it). Sessions are pooled, one per concurrent caller, each on one
+//! intra-op thread: parallelism comes from pages and files, not inside one inference.
+
+use crate::OcrError;
+use jixiao_raster::Raster;
+use ort::session::Session;
+use ort::value::Tensor;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Input height of the recognition model.
+pub const HEIGHT: usize = 48;
+/// Widest crop fed at once (pixels at model height): about 50 CJK characters. Longer
+/// lines are squeezed, which the model tolerates a little.
+const MAX_WIDTH: usize = 2400;
+/// Crops are narrowed by this factor after scaling to the model's height: the model was
+/// trained on long lines squeezed into a fixed width and reads narrowed CJK text as well,
+/// while its cost grows with the width.
+const SQUEEZE: f32 = 0.75;
+/// Most crops per inference call.
+const BATCH: usize = 12;
+/// A batch is cut where the next crop is this much wider than its first one, so
+/// padding stays small.
+const WIDTH_RATIO: f32 = 1.2;
+
+/// One recognised line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The text, as the model spells it (full-width punctuation not yet folded).
+    pub text: String,
+    /// Mean probability of the kept characters (0–1); 0 for an empty reading.
+    pub confidence: f32,
+}
+
+/// The recognition model and its character list, with a pool of sessions.
+pub struct Recogniser {
+    env: &'static ort::environment::Environment,
+    model: Vec<u8>,
+    chars: Vec<String>,
+    pool: Mutex<Vec<Session>>,
+}
+
+fn session(env: &ort::environment::Environment, model: &[u8]) -> Result<Session, OcrError> {
+    let e = |e: ort::Error| OcrError::Engine(e.to_string());
+    Session::builder(env)
+        .map_err(e)?
+        .with_intra_threads(1)
+        .map_err(|x| OcrError::Engine(x.to_string()))?
+        .commit_from_memory(model)
+        .map_err(e)
+}
+
+impl Recogniser {
+    /// Loads the model file; its character list is the model's `character` metadata.
+    pub fn load(
+        env: &'static ort::environment::Environment,
+        path: &Path,
+    ) -> Result<Self, OcrError> {
+        let model = std::fs::read(path).map_err(|e| OcrError::Assets {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let first = session(env, &model)?;
+        let meta = first
+            .metadata()
+            .map_err(|e| OcrError::Engine(e.to_string()))?;
+        let list = meta.custom("character").ok_or_else(|| {
+            OcrError::Engine(format!("{}: no `character` metadata", path.display()))
+        })?;
+        // Class 0 is CTC's blank; the model's list follows, then the space.
+        let mut chars: Vec<String> = vec![String::new()];
+        chars.extend(list.lines().map(str::to_string));
+        chars.push(" ".into());
+        drop(meta);
+        Ok(Recogniser {
+            env,
+            model,
+            chars,
+            pool: Mutex::new(vec![first]),
+        })
+    }
+
+    fn take(&self) -> Result<Session, OcrError> {
+        let pooled = self.pool.lock().ok().and_then(|mut p| p.pop());
+        match pooled {
+            Some(s) => Ok(s),
+            None => session(self.env, &self.model),
+        }
+    }
+
+    fn give(&self, s: Session) {
+        if let Ok(mut p) = self.pool.lock() {
+            p.push(s);
+        }
+    }
+
+    /// Recognises every crop; readings in the order of `crops`.
+    pub fn read(&self, crops: &[Raster]) -> Result<Vec<Reading>, OcrError> {
+        let widths: Vec<usize> = crops.iter().map(scaled_width).collect();
+        let mut order: Vec<usize> = (0..crops.len()).collect();
+        order.sort_by_key(|&i| widths[i]);
+        let mut out = vec![
+            Reading {
+                text: String::new(),
+                confidence: 0.0,
+            };
+            crops.len()
+        ];
+        let mut session = self.take()?;
+        let mut at = 0;
+        let result = (|| {
+            while at < order.len() {
+                let w0 = widths[order[at]].max(1) as f32;
+                let mut end = at + 1;
+                while end < order.len()
+                    && end - at < BATCH
+                    && widths[order[end]] as f32 <= w0 * WIDTH_RATIO
+                {
+                    end += 1;
+                }
+                let batch = &order[at..end];
+                let readings = self.run(&mut session, crops, &widths, batch)?;
+                for (&i, r) in batch.iter().zip(readings) {
+                    out[i] = r;
+                }
+                at = end;
+            }
+            Ok::<(), OcrError>(())
+        })();
+        self.give(session);
+        result.map(|()| out)
+    }
+
+    fn run(
+        &self,
+        session: &mut Session,
+        crops: &[Raster],
+        widths: &[usize],
+        batch: &[usize],
+    ) -> Result<Vec<Reading>, OcrError> {
+        let w = batch.iter().map(|&i| widths[i]).max().unwrap_or(8).max(8);
+        let n = batch.len();
+        let plane = HEIGHT * w;
+        let mut data = vec![0f32; n * 3 * plane];
+        for (k, &i) in batch.iter().enumerate() {
+            let scaled = resize(&crops[i], widths[i], HEIGHT);
+            let base = k * 3 * plane;
+            for y in 0..HEIGHT {
+                for x in 0..widths[i] {
+                    let v = scaled.pixels[y * widths[i] + x] as f32 / 127.5 - 1.0;
+                    for c in 0..3 {
+                        data[base + c * plane + y * w + x] = v;
+                    }
+                }
+            }
+        }
+        let input = Tensor::from_array(([n, 3, HEIGHT, w], data))
+            .map_err(|e| OcrError::Engine(e.to_string()))?;
+        let outputs = session
+            .run(ort::inputs![input])
+            .map_err(|e| OcrError::Engine(e.to_string()))?;
+        let (shape, probs) = outputs[0]
+            .try_extract_tensor::<f32>()
+            .map_err(|e| OcrError::Engine(e.to_string()))?;
+        let (t, classes) = (shape[1] as usize, shape[2] as usize);
+        let mut readings = Vec::with_capacity(n);
+        for k in 0..n {
+            // Time steps beyond this crop's own width saw only padding.
+            let own = (widths[batch[k]] * t).div_ceil(w).min(t);
+            readings.push(self.decode(
+                &probs[k * t * classes..(k + 1) * t * classes],
+                own,
+                classes,
+            ));
+        }
+        Ok(readings)
+    }
+
+    fn decode(&self, probs: &[f32], steps: usize, classes: usize) -> Reading {
+        let mut text = String::new();
+        let (mut sum, mut count) = (0f32, 0usize);
+        let mut prev = 0usize;
+        for s in 0..steps {
+            let row = &probs[s * classes..(s + 1) * classes];
+            let (best, p) =
+                row.iter()
+                    .enumerate()
+                    .fold((0, f32::MIN), |a, (i, &v)| if v > a.1 { (i, v) } else { a });
+            if best != 0 && best != prev {
+                if let Some(c) = self.chars.get(best) {
+                    text.push_str(c);
+                    sum += p;
+                    count += 1;
+                }
+            }
+            prev = best;
+        }
+        Reading {
+            text,
+            confidence: if count == 0 { 0.0 } else { sum / count as f32 },
+        }
+    }
+}
+
+/// Width of a crop scaled to the model's height.
+fn scaled_width(r: &Raster) -> usize {
+    ((r.width as f32 * SQUEEZE * HEIGHT as f32 / r.height.max(1) as f32).round() as usize)
+        .clamp(8, MAX_WIDTH)
+}
+
+/// Bilinear resize (area-averaged when shrinking by more than 2×, which keeps thin
+/// strokes of 300 dpi scans).
+pub fn resize(src: &Raster, w: usize, h: usize) -> Raster {
+    let (sw, sh) = (src.width as f32, src.height as f32);
+    let (fx, fy) = (sw / w as f32, sh / h as f32);
+    let mut pixels = Vec::with_capacity(w * h);
+    if fx > 2.0 || fy > 2.0 {
+        for y in 0..h {
+            let (ya, yb) = (
+                (y as f32 * fy) as usize,
+                (((y + 1) as f32 * fy) as usize).max((y as f32 * fy) as usize + 1),
+            );
+            for x in 0..w {
+                let (xa, xb) = (
+                    (x as f32 * fx) as usize,
+                    (((x + 1) as f32 * fx) as usize).max((x as f32 * fx) as usize + 1),
+                );
+                let (mut s, mut n) = (0u32, 0u32);
+                for yy in ya..yb.min(src.height) {
+                    let row = &src.pixels[yy * src.width..(yy + 1) * src.width];
+                    for &v in &row[xa.min(src.width)..xb.min(src.width)] {
+                        s += v as u32;
+                        n += 1;
+                    }
+                }
+                pixels.push(s.checked_div(n).map_or(255, |v| v as u8));
+            }
+        }
+    } else {
+        for y in 0..h {
+            let sy = ((y as f32 + 0.5) * fy - 0.5).max(0.0);
+            let y0 = (sy as usize).min(src.height - 1);
+            let y1 = (y0 + 1).min(src.height - 1);
+            let wy = sy - y0 as f32;
+            for x in 0..w {
+                let sx = ((x as f32 + 0.5) * fx - 0.5).max(0.0);
+                let x0 = (sx as usize).min(src.width - 1);
+                let x1 = (x0 + 1).min(src.width - 1);
+                let wx = sx - x0 as f32;
+                let p = |xx: usize, yy: usize| src.pixels[yy * src.width + xx] as f32;
+                let v = p(x0, y0) * (1.0 - wx) * (1.0 - wy)
+                    + p(x1, y0) * wx * (1.0 - wy)
+                    + p(x0, y1) * (1.0 - wx) * wy
+                    + p(x1, y1) * wx * wy;
+                pixels.push(v.round().clamp(0.0, 255.0) as u8);
+            }
+        }
+    }
+    Raster {
+        width: w,
+        height: h,
+        pixels,
+    }
+}
