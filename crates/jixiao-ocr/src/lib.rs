@@ -148,8 +148,17 @@ impl Engine {
             scale *= f;
         }
         let thr = prep::ink_threshold(&raster);
-        let raster = prep::deskew(&raster, prep::skew(&raster, thr));
+        let skew = prep::skew(&raster, thr);
+        let raster = prep::deskew(&raster, skew);
         let mut layout = PageLayout::of(raster, scale, thr, width, height);
+        tracing::debug!(
+            skew,
+            thr,
+            segments = layout.segments.len(),
+            cells = layout.cells.len(),
+            lines = layout.jobs.len(),
+            "page prepared"
+        );
         if layout.sideways() {
             layout = PageLayout::of(layout.raster.rotated(1), scale, thr, height, width);
         }
@@ -224,6 +233,10 @@ impl Engine {
                 continue;
             };
             if r.confidence < MIN_KEEP_CONFIDENCE && text.chars().count() <= 2 && !alone {
+                continue;
+            }
+            // Outside the tables a line of nothing but marks (`•`, `.`) is dust.
+            if j.cell.is_none() && !text.chars().any(char::is_alphanumeric) {
                 continue;
             }
             let ln = j.line;

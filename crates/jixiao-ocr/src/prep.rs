@@ -27,7 +27,9 @@ pub fn ink_threshold(r: &Raster) -> u8 {
         .enumerate()
         .map(|(i, c)| i as f64 * *c as f64)
         .sum();
-    let (mut w0, mut sum0, mut best, mut at) = (0u64, 0f64, 0f64, 128u8);
+    // (best between-class variance, first and last threshold reaching it): a bilevel
+    // page has a plateau from black to white, whose middle is the threshold.
+    let (mut w0, mut sum0, mut best, mut first, mut last) = (0u64, 0f64, 0f64, 128usize, 128usize);
     for (t, c) in hist.iter().enumerate() {
         w0 += c;
         if w0 == 0 || w0 == total {
@@ -36,13 +38,16 @@ pub fn ink_threshold(r: &Raster) -> u8 {
         sum0 += t as f64 * *c as f64;
         let (m0, m1) = (sum0 / w0 as f64, (sum - sum0) / (total - w0) as f64);
         let between = w0 as f64 * (total - w0) as f64 * (m0 - m1) * (m0 - m1);
-        if between > best {
+        if between > best * (1.0 + 1e-9) {
             best = between;
-            at = t as u8;
+            first = t;
+            last = t;
+        } else if between >= best * (1.0 - 1e-9) {
+            last = t;
         }
     }
     // Never call mid-grey paper ink, nor take the darkest greys for paper.
-    at.clamp(60, 200)
+    (((first + last) / 2) as u8).clamp(60, 200)
 }
 
 /// Ink pixels of `r` at 1/`step` resolution: (x, y) in the reduced grid.
@@ -195,5 +200,14 @@ mod tests {
         let r = lined(0.0);
         let t = ink_threshold(&r);
         assert!((60..=200).contains(&t));
+        // A bilevel page: the threshold sits mid-way, so grey edges of turned strokes
+        // stay ink.
+        let mut b = Raster::filled(100, 100, 255).expect("raster");
+        b.pixels[..2000].iter_mut().for_each(|p| *p = 0);
+        assert!(
+            (110..=145).contains(&ink_threshold(&b)),
+            "{}",
+            ink_threshold(&b)
+        );
     }
 }
