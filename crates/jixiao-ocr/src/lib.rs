@@ -6,7 +6,8 @@
 //! by run lengths ([`rulings`]) and turned into cells by the PDF reader's own lattice
 //! code, and the text lines inside each cell (and outside the tables) are found by
 //! projection ([`lines`]) and recognised by the PP-OCRv6 recognition model ([`rec`]) on
-//! ONNX Runtime. The result is a [`jixiao_pdf::OcrPage`]: one glyph per text line, clipped
+//! ONNX Runtime; spaces and the width of punctuation are read from the line's blanks
+//! ([`spacing`]). The result is a [`jixiao_pdf::OcrPage`]: one glyph per text line, clipped
 //! to its cell, with its confidence, so `jixiao-pdf` builds rows, merged cells and
 //! page-break stitching exactly as for a digital page.
 //!
@@ -28,6 +29,7 @@ mod page;
 pub mod prep;
 pub mod rec;
 pub mod rulings;
+pub mod spacing;
 mod vocab;
 
 pub use page::MAX_LINES_PER_PAGE;
@@ -229,7 +231,13 @@ impl Engine {
         }
         for (j, r) in l.jobs.iter().zip(readings.into_iter().flatten()) {
             let alone = j.cell.is_some_and(|c| per_cell.get(&c) == Some(&1));
-            let Some(text) = vocabulary(&r.text, alone) else {
+            let spaced = spacing::respace(
+                &r.text,
+                &r.centres,
+                &l.ink_columns(j),
+                j.line.height() as f32,
+            );
+            let Some(text) = vocabulary(&spaced, alone) else {
                 continue;
             };
             if r.confidence < MIN_KEEP_CONFIDENCE && text.chars().count() <= 2 && !alone {

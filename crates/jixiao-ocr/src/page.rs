@@ -40,6 +40,8 @@ pub(crate) struct PageLayout {
     pub(crate) jobs: Vec<LineJob>,
     /// Pixels of ruling lines: left out of crops (paper instead).
     ruling_mask: Vec<bool>,
+    /// The page's ink threshold.
+    thr: u8,
 }
 
 impl PageLayout {
@@ -111,6 +113,7 @@ impl PageLayout {
             cells,
             jobs,
             ruling_mask,
+            thr,
         }
     }
 
@@ -128,8 +131,22 @@ impl PageLayout {
         aspects[aspects.len() / 2] < SIDEWAYS_ASPECT
     }
 
-    /// The grey crop of a line with a margin for the recogniser, kept inside its cell.
-    pub(crate) fn crop(&self, j: &LineJob) -> Raster {
+    /// Which columns of `j`'s crop hold ink on the line's own rows (not the margins,
+    /// where a neighbouring line may reach in): where the blanks between characters are.
+    pub(crate) fn ink_columns(&self, j: &LineJob) -> Vec<bool> {
+        let (x0, _, x1, _) = self.crop_box(j);
+        let l = j.line;
+        (x0..x1)
+            .map(|x| {
+                (l.y0..l.y1).any(|y| {
+                    let at = y * self.raster.width + x;
+                    !self.ruling_mask[at] && self.raster.pixels[at] < self.thr
+                })
+            })
+            .collect()
+    }
+
+    fn crop_box(&self, j: &LineJob) -> (usize, usize, usize, usize) {
         let l = j.line;
         let h = l.height();
         let (padx, pady) = (
@@ -150,6 +167,12 @@ impl PageLayout {
             x1 = x1.min(px(c[2]).saturating_sub(inset)).max(l.x1);
             y1 = y1.min(px(c[3]).saturating_sub(inset)).max(l.y1);
         }
+        (x0, y0, x1, y1)
+    }
+
+    /// The grey crop of a line with a margin for the recogniser, kept inside its cell.
+    pub(crate) fn crop(&self, j: &LineJob) -> Raster {
+        let (x0, y0, x1, y1) = self.crop_box(j);
         let (w, h) = (x1 - x0, y1 - y0);
         let mut pixels = Vec::with_capacity(w * h);
         for y in y0..y1 {

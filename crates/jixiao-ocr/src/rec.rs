@@ -37,6 +37,9 @@ pub struct Reading {
     pub text: String,
     /// Mean probability of the kept characters (0–1); 0 for an empty reading.
     pub confidence: f32,
+    /// Horizontal centre of each character of `text`, in pixels of the crop (from the
+    /// time steps CTC emitted it at: about a third of an em precise).
+    pub centres: Vec<f32>,
 }
 
 /// The recognition model and its character list, with a pool of sessions.
@@ -110,6 +113,7 @@ impl Recogniser {
             Reading {
                 text: String::new(),
                 confidence: 0.0,
+                centres: Vec::new(),
             };
             crops.len()
         ];
@@ -174,37 +178,56 @@ impl Recogniser {
         for k in 0..n {
             // Time steps beyond this crop's own width saw only padding.
             let own = (widths[batch[k]] * t).div_ceil(w).min(t);
+            // Crop pixels per time step.
+            let px = (w as f32 / t as f32) * crops[batch[k]].width as f32 / widths[batch[k]] as f32;
             readings.push(self.decode(
                 &probs[k * t * classes..(k + 1) * t * classes],
                 own,
                 classes,
+                px,
             ));
         }
         Ok(readings)
     }
 
-    fn decode(&self, probs: &[f32], steps: usize, classes: usize) -> Reading {
+    /// Greedy CTC decoding; `px` is crop pixels per time step.
+    fn decode(&self, probs: &[f32], steps: usize, classes: usize, px: f32) -> Reading {
         let mut text = String::new();
+        let mut centres: Vec<f32> = Vec::new();
         let (mut sum, mut count) = (0f32, 0usize);
         let mut prev = 0usize;
+        // First step of the character being emitted, and how many of its letters.
+        let mut run: Option<(usize, usize)> = None;
+        let close = |run: &mut Option<(usize, usize)>, end: usize, centres: &mut Vec<f32>| {
+            if let Some((first, n)) = run.take() {
+                let c = (first + end) as f32 / 2.0 * px;
+                centres.extend(std::iter::repeat_n(c, n));
+            }
+        };
         for s in 0..steps {
             let row = &probs[s * classes..(s + 1) * classes];
             let (best, p) =
                 row.iter()
                     .enumerate()
                     .fold((0, f32::MIN), |a, (i, &v)| if v > a.1 { (i, v) } else { a });
-            if best != 0 && best != prev {
-                if let Some(c) = self.chars.get(best) {
-                    text.push_str(c);
-                    sum += p;
-                    count += 1;
+            if best != prev {
+                close(&mut run, s, &mut centres);
+                if best != 0 {
+                    if let Some(c) = self.chars.get(best) {
+                        text.push_str(c);
+                        run = Some((s, c.chars().count()));
+                        sum += p;
+                        count += 1;
+                    }
                 }
             }
             prev = best;
         }
+        close(&mut run, steps, &mut centres);
         Reading {
             text,
             confidence: if count == 0 { 0.0 } else { sum / count as f32 },
+            centres,
         }
     }
 }

@@ -57,9 +57,9 @@ impl Ink {
 }
 
 /// Shortest horizontal ruling, inches: the narrowest column of these forms is ~0.5 in.
-const MIN_H_LEN_IN: f32 = 0.25;
+pub const MIN_H_LEN_IN: f32 = 0.25;
 /// Shortest vertical ruling, inches: above the tallest stroke of 10–12 pt characters.
-const MIN_V_LEN_IN: f32 = 0.17;
+pub const MIN_V_LEN_IN: f32 = 0.17;
 /// Gaps bridged inside a ruling, inches (~2 px at 300 dpi): broken strokes of bilevel
 /// scans; narrower than the space between two characters.
 const BRIDGE_IN: f32 = 0.008;
