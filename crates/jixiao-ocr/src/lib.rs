@@ -210,14 +210,17 @@ impl Engine {
         known: Vec<(usize, rec::Reading)>,
     ) -> Result<OcrPage, OcrError> {
         let mut readings: Vec<Option<rec::Reading>> = vec![None; l.jobs.len()];
+        // Readings with digits are made again (numbers are read unsqueezed).
         for (i, r) in known {
-            readings[i] = Some(r);
+            if !r.text.chars().any(|c| c.is_ascii_digit()) {
+                readings[i] = Some(r);
+            }
         }
         let todo: Vec<usize> = (0..l.jobs.len())
             .filter(|i| readings[*i].is_none())
             .collect();
         let crops: Vec<Raster> = todo.iter().map(|&i| l.crop(&l.jobs[i])).collect();
-        for (i, r) in todo.into_iter().zip(self.rec.read(&crops)?) {
+        for (i, r) in todo.into_iter().zip(self.rec.read_numbers(&crops)?) {
             readings[i] = Some(r);
         }
         let s = l.scale;

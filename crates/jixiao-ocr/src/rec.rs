@@ -22,8 +22,13 @@ pub const HEIGHT: usize = 48;
 const MAX_WIDTH: usize = 2400;
 /// Crops are narrowed by this factor after scaling to the model's height: the model was
 /// trained on long lines squeezed into a fixed width and reads narrowed CJK text as well,
-/// while its cost grows with the width.
+/// while its cost grows with the width. Not for digits: CTC merges a repeated character
+/// unless a blank step falls between the two, and narrowed `100000.00` loses zeros —
+/// lines read with digits are read again at full width ([`Recogniser::read_numbers`]).
 const SQUEEZE: f32 = 0.75;
+/// Crops up to this width at model height (about eight characters) are read unsqueezed
+/// in the first pass: they hold most numbers and cost little.
+const SHORT_CROP: usize = 400;
 /// Most crops per inference call.
 const BATCH: usize = 12;
 /// A batch is cut where the next crop is this much wider than its first one, so
@@ -106,7 +111,42 @@ impl Recogniser {
 
     /// Recognises every crop; readings in the order of `crops`.
     pub fn read(&self, crops: &[Raster]) -> Result<Vec<Reading>, OcrError> {
-        let widths: Vec<usize> = crops.iter().map(scaled_width).collect();
+        let squeeze = vec![SQUEEZE; crops.len()];
+        self.read_at(crops, &squeeze)
+    }
+
+    /// Reads numbers at the width the model needs to keep repeated digits apart: short
+    /// crops (cells of numbers, labels: cheap) unsqueezed at once; long ones squeezed,
+    /// and read again unsqueezed when their reading holds a digit.
+    pub fn read_numbers(&self, crops: &[Raster]) -> Result<Vec<Reading>, OcrError> {
+        let squeeze: Vec<f32> = crops
+            .iter()
+            .map(|c| {
+                if scaled_width(c, 1.0) <= SHORT_CROP {
+                    1.0
+                } else {
+                    SQUEEZE
+                }
+            })
+            .collect();
+        let mut out = self.read_at(crops, &squeeze)?;
+        let again: Vec<usize> = (0..crops.len())
+            .filter(|&i| squeeze[i] < 1.0 && out[i].text.chars().any(|c| c.is_ascii_digit()))
+            .collect();
+        let crops2: Vec<Raster> = again.iter().map(|&i| crops[i].clone()).collect();
+        let full = vec![1.0; crops2.len()];
+        for (i, r) in again.into_iter().zip(self.read_at(&crops2, &full)?) {
+            out[i] = r;
+        }
+        Ok(out)
+    }
+
+    fn read_at(&self, crops: &[Raster], squeeze: &[f32]) -> Result<Vec<Reading>, OcrError> {
+        let widths: Vec<usize> = crops
+            .iter()
+            .zip(squeeze)
+            .map(|(c, s)| scaled_width(c, *s))
+            .collect();
         let mut order: Vec<usize> = (0..crops.len()).collect();
         order.sort_by_key(|&i| widths[i]);
         let mut out = vec![
@@ -233,8 +273,8 @@ impl Recogniser {
 }
 
 /// Width of a crop scaled to the model's height.
-fn scaled_width(r: &Raster) -> usize {
-    ((r.width as f32 * SQUEEZE * HEIGHT as f32 / r.height.max(1) as f32).round() as usize)
+fn scaled_width(r: &Raster, squeeze: f32) -> usize {
+    ((r.width as f32 * squeeze * HEIGHT as f32 / r.height.max(1) as f32).round() as usize)
         .clamp(8, MAX_WIDTH)
 }
 
