@@ -1,7 +1,9 @@
 //! One source file in, its records (or typed errors) out.
 //!
 //! Owns format detection (magic bytes first, extension second), dispatch to the reader
-//! for that format, hashing for record ids, provenance links, and containment: a reader
+//! for that format (scanned pages and image files through the OCR engine, loaded once per
+//! process: [`Options`] says which pages), hashing for record ids, provenance links (and
+//! `source.format` `pdf-ocr` / `image-ocr` for forms read by OCR), and containment: a reader
 //! or parser that panics on hostile input fails that one file, never the run. It does
 //! not walk directories or write outputs (that is the CLI's job).
 
