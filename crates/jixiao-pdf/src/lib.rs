@@ -225,29 +225,28 @@ fn ocr_page(engine: &dyn PageOcr, p: &PageContent, number: u32) -> Result<PageCo
         jixiao_raster::compose(p.width, p.height, &placements).map_err(|e| err(e.to_string()))?;
     let read = engine.read_page(&raster, p.width, p.height).map_err(err)?;
     Ok(PageContent {
-        width: read.width,
-        height: read.height,
-        glyphs: read.glyphs,
-        segments: read.segments,
         image_area: p.image_area,
-        images: Vec::new(),
-        truncated: false,
+        ..PageContent::from(read)
     })
 }
 
-/// Rows of pages read by OCR from image files (one page each): tables, stitching and
-/// provenance as for a PDF.
-pub fn grid_of_ocr_pages(pages: Vec<OcrPage>) -> Grid {
-    let pages: Vec<PageContent> = pages
-        .into_iter()
-        .map(|p| PageContent {
+impl From<OcrPage> for PageContent {
+    /// The page as OCR read it: its text lines and rulings, no images left to read.
+    fn from(p: OcrPage) -> Self {
+        PageContent {
             width: p.width,
             height: p.height,
             glyphs: p.glyphs,
             segments: p.segments,
             ..PageContent::default()
-        })
-        .collect();
+        }
+    }
+}
+
+/// Rows of pages read by OCR from image files (one page each): tables, stitching and
+/// provenance as for a PDF.
+pub fn grid_of_ocr_pages(pages: Vec<OcrPage>) -> Grid {
+    let pages: Vec<PageContent> = pages.into_iter().map(PageContent::from).collect();
     grid_of_pages(&pages)
 }
 
