@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates the compact Adobe-GB1 tables bundled in crates/jixiao-pdf/data/.
+"""Generates the compact tables of Adobe's CJK character collections (GB1, CNS1, Japan1,
+Korea1) bundled in crates/jixiao-pdf/data/.
 
 Run once (needs Debian's poppler-data); the outputs are committed, so neither builds nor
 tests need poppler-data. The source CMaps are Adobe's, BSD-3-Clause (see data/LICENSE).
@@ -7,7 +8,11 @@ tests need poppler-data. The source CMaps are Adobe's, BSD-3-Clause (see data/LI
 Outputs (all little-endian u16):
   <name>.cidranges: triples (code_lo, code_hi, cid_lo) for each CMap, sorted by code_lo,
                     with consecutive ranges merged.
-  adobe_gb1_ucs2.u16: CID -> Unicode (BMP; 0 when the CID has no single BMP code point).
+  <name>.space:      the CMap's code-space ranges, one "lo hi" pair of hex codes a line.
+  adobe_<collection>_ucs2.u16: CID -> Unicode (BMP; 0 when the CID has no single BMP
+                    code point).
+Only the horizontal CMaps are bundled: a -V CMap maps codes as its -H one does but for a few
+punctuation CIDs, whose text is the same.
 """
 import re, struct, sys, pathlib
 
@@ -15,8 +20,24 @@ SRC = pathlib.Path("/usr/share/poppler")
 OUT = pathlib.Path(__file__).resolve().parent.parent / "crates/jixiao-pdf/data"
 
 
-def ranges(name):
-    text = (SRC / "cMap/Adobe-GB1" / name).read_text(encoding="latin-1")
+CMAPS = {
+    "GB1": ["UniGB-UCS2-H", "GBK-EUC-H", "GB-EUC-H"],
+    "CNS1": ["UniCNS-UCS2-H", "B5pc-H", "ETen-B5-H"],
+    "Japan1": ["UniJIS-UCS2-H", "90ms-RKSJ-H", "EUC-H", "H"],
+    "Korea1": ["UniKS-UCS2-H", "KSC-EUC-H", "KSCms-UHC-H"],
+}
+
+
+def space(coll, name):
+    text = (SRC / "cMap" / f"Adobe-{coll}" / name).read_text(encoding="latin-1")
+    out = []
+    for blk in re.findall(r"begincodespacerange(.*?)endcodespacerange", text, re.S):
+        out += re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", blk)
+    return out
+
+
+def ranges(name, coll="GB1"):
+    text = (SRC / "cMap" / f"Adobe-{coll}" / name).read_text(encoding="latin-1")
     out = []
     for blk in re.findall(r"begincidrange(.*?)endcidrange", text, re.S):
         for lo, hi, cid in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(\d+)", blk):
@@ -38,18 +59,17 @@ def ranges(name):
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    for name in ["UniGB-UCS2-H", "GBK-EUC-H", "GB-EUC-H"]:
-        rs = ranges(name)
-        assert all(max(r) < 65536 for r in rs), name
-        (OUT / f"{name}.cidranges").write_bytes(b"".join(struct.pack("<HHH", *r) for r in rs))
-        print(name, len(rs), "ranges")
-    lines = (SRC / "cidToUnicode/Adobe-GB1").read_text().split()
-    table = []
-    for h in lines:
-        v = int(h, 16) if len(h) <= 4 else 0
-        table.append(v)
-    (OUT / "adobe_gb1_ucs2.u16").write_bytes(struct.pack(f"<{len(table)}H", *table))
-    print("Adobe-GB1 cid->unicode", len(table))
+    for coll, names in CMAPS.items():
+        for name in names:
+            rs = ranges(name, coll)
+            assert all(max(r) < 65536 for r in rs), name
+            (OUT / f"{name}.cidranges").write_bytes(b"".join(struct.pack("<HHH", *r) for r in rs))
+            (OUT / f"{name}.space").write_text("".join(f"{lo} {hi}\n" for lo, hi in space(coll, name)))
+            print(name, len(rs), "ranges")
+        lines = (SRC / "cidToUnicode" / f"Adobe-{coll}").read_text().split()
+        table = [int(h, 16) if len(h) <= 4 else 0 for h in lines]
+        (OUT / f"adobe_{coll.lower()}_ucs2.u16").write_bytes(struct.pack(f"<{len(table)}H", *table))
+        print(f"Adobe-{coll} cid->unicode", len(table))
 
 
 if __name__ == "__main__":

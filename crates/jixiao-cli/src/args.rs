@@ -81,6 +81,11 @@ pub struct ExtractArgs {
     /// source, and findings `ocr.low_confidence` for values to check on the page.
     #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
     pub ocr: OcrArg,
+    /// Password for encrypted PDFs (tried after the empty user password, which opens
+    /// the owner-only protection common on government sites). Also read from the
+    /// environment variable JIXIAO_PDF_PASSWORD, which keeps it out of the process list.
+    #[arg(long, env = "JIXIAO_PDF_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
 }
 
 /// `--ocr` values.

@@ -29,6 +29,7 @@ fn extracts_the_bundled_samples_with_no_path() {
     // With OCR off the twelve scans need OCR: error entries, so the run reports exit
     // status 1 (OCR of the scans is tested by the parity tests of jixiao-pipeline; the
     // page image under samples/images/ is read regardless: --ocr never refuses it too).
+    // So do the four TrueType PDFs without ToUnicode, whose text is only in the glyphs.
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -36,17 +37,20 @@ fn extracts_the_bundled_samples_with_no_path() {
         String::from_utf8_lossy(&o.stderr)
     );
     // The 100 forms from the text exports, the same 100 from the workbooks, from the
-    // LibreOffice PDFs and from the Chromium PDFs, and 15 from the CID-font PDF.
+    // LibreOffice PDFs, the Chromium PDFs and the Ghostscript PDFs (glyph names, no
+    // ToUnicode), and 15 from the CID-font PDF.
     let recs = lines(&out.path().join("records.jsonl"));
-    assert_eq!(recs.len(), 415);
+    assert_eq!(recs.len(), 515);
     let errs = lines(&out.path().join("errors.jsonl"));
-    assert_eq!(errs.len(), 13, "{errs:?}");
+    assert_eq!(errs.len(), 17, "{errs:?}");
     assert!(errs.iter().all(|e| e["message"]
         .as_str()
         .is_some_and(|m| m.contains("needs OCR"))
         && e["file"]
             .as_str()
-            .is_some_and(|f| f.contains("samples/scans-") || f.contains("samples/images/"))));
+            .is_some_and(|f| f.contains("samples/scans-")
+                || f.contains("samples/images/")
+                || f.contains("samples/pdf-ttf/"))));
     let pdf = recs
         .iter()
         .find(|r| r["source"]["format"] == "pdf")
@@ -55,7 +59,7 @@ fn extracts_the_bundled_samples_with_no_path() {
     assert!(link.contains(".pdf#page="), "{link}");
     assert!(pdf["indicators"][0]["source"]["bbox"].is_array(), "{pdf}");
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("415 forms"), "{stderr}");
+    assert!(stderr.contains("515 forms"), "{stderr}");
 }
 
 #[test]

@@ -19,6 +19,7 @@ fn main() {
     });
     let engine = jixiao_ocr::Engine::shared().map(|e| e as &dyn jixiao_pdf::PageOcr);
     let opts = jixiao_pdf::ReadOptions {
+        password: None,
         ocr: jixiao_pdf::OcrMode::Auto,
         engine: Some(engine),
     };

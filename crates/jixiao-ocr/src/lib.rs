@@ -280,4 +280,15 @@ impl jixiao_pdf::PageOcr for Engine {
     ) -> Result<OcrPage, String> {
         Engine::read_page(self, page, width, height).map_err(|e| e.to_string())
     }
+
+    fn read_strips(
+        &self,
+        strips: &[jixiao_raster::Raster],
+    ) -> Result<Vec<jixiao_pdf::StripReading>, String> {
+        let readings = self.rec.read_exact(strips).map_err(|e| e.to_string())?;
+        Ok(readings
+            .iter()
+            .map(|r| jixiao_pdf::recover::strip_reading(&r.text, &r.centres, r.confidence))
+            .collect())
+    }
 }

@@ -115,6 +115,11 @@ impl Recogniser {
         self.read_at(crops, &squeeze)
     }
 
+    /// Reads every crop at full width (no squeeze): for strips of separate glyphs.
+    pub fn read_exact(&self, crops: &[Raster]) -> Result<Vec<Reading>, OcrError> {
+        self.read_at(crops, &vec![1.0; crops.len()])
+    }
+
     /// Reads numbers at the width the model needs to keep repeated digits apart: short
     /// crops (cells of numbers, labels: cheap) unsqueezed at once; long ones squeezed,
     /// and read again unsqueezed when their reading holds a digit.

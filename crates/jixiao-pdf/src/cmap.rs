@@ -1,5 +1,6 @@
-//! Character maps: embedded `ToUnicode` and encoding CMaps, and the predefined Adobe-GB1
-//! CMaps bundled from Adobe's resources (`data/`, BSD-3-Clause).
+//! Character maps: embedded `ToUnicode` and encoding CMaps, and predefined CMaps of the
+//! Adobe CJK collections (GB1, CNS1, Japan1, Korea1) bundled from Adobe's resources
+//! (`data/`, BSD-3-Clause).
 //!
 //! A CMap cuts a byte string into codes (by its code-space ranges) and maps each code to a
 //! CID (encoding CMaps) or to Unicode text (`ToUnicode`). The parser reads the PostScript
@@ -340,37 +341,193 @@ fn is_delim(b: u8) -> bool {
     b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b)
 }
 
-/// A predefined (named) CMap of the Adobe-GB1 collection.
+/// An Adobe CJK character collection (the `Ordering` of a CID font).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    /// Adobe-GB1 (simplified Chinese).
+    Gb1,
+    /// Adobe-CNS1 (traditional Chinese).
+    Cns1,
+    /// Adobe-Japan1.
+    Japan1,
+    /// Adobe-Korea1.
+    Korea1,
+}
+
+static GB1_UCS2: &[u8] = include_bytes!("../data/adobe_gb1_ucs2.u16");
+static CNS1_UCS2: &[u8] = include_bytes!("../data/adobe_cns1_ucs2.u16");
+static JAPAN1_UCS2: &[u8] = include_bytes!("../data/adobe_japan1_ucs2.u16");
+static KOREA1_UCS2: &[u8] = include_bytes!("../data/adobe_korea1_ucs2.u16");
+
+impl Collection {
+    /// The collection of a `CIDSystemInfo` `Ordering`.
+    pub fn by_ordering(ordering: &[u8]) -> Option<Collection> {
+        match ordering {
+            b"GB1" => Some(Collection::Gb1),
+            b"CNS1" => Some(Collection::Cns1),
+            b"Japan1" => Some(Collection::Japan1),
+            b"Korea1" => Some(Collection::Korea1),
+            _ => None,
+        }
+    }
+
+    /// Unicode of a CID (from Adobe's `Adobe-*-UCS2` tables).
+    pub fn unicode(self, cid: u32) -> Option<char> {
+        let table = match self {
+            Collection::Gb1 => GB1_UCS2,
+            Collection::Cns1 => CNS1_UCS2,
+            Collection::Japan1 => JAPAN1_UCS2,
+            Collection::Korea1 => KOREA1_UCS2,
+        };
+        let i = cid as usize;
+        if 2 * i + 1 >= table.len() {
+            return None;
+        }
+        match u16_at(table, i) {
+            0 => None,
+            u => char::from_u32(u),
+        }
+    }
+}
+
+/// How the codes of a predefined CMap spell their text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Codes {
+    /// UTF-16 code units (`Uni*-UCS2`, `Uni*-UTF16`).
+    Utf16,
+    /// Bytes of a legacy encoding (GBK, Big5, Shift-JIS, EUC-JP, EUC-KR / UHC).
+    Legacy(&'static encoding_rs::Encoding),
+    /// JIS X 0208 row-cell pairs (`H`, `V`): EUC-JP with the high bits cleared.
+    Jis,
+}
+
+/// A bundled predefined CMap: code → CID ranges and code space.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Named {
+    /// The CMap's name (horizontal form).
+    pub name: &'static str,
+    /// Its character collection.
+    pub collection: Collection,
+    ranges: &'static [u8],
+    space: &'static str,
+    codes: Codes,
+}
+
+macro_rules! named {
+    ($id:ident, $name:literal, $coll:ident, $codes:expr) => {
+        static $id: Named = Named {
+            name: $name,
+            collection: Collection::$coll,
+            ranges: include_bytes!(concat!("../data/", $name, ".cidranges")),
+            space: include_str!(concat!("../data/", $name, ".space")),
+            codes: $codes,
+        };
+    };
+}
+
+named!(UNIGB_UCS2, "UniGB-UCS2-H", Gb1, Codes::Utf16);
+named!(GBK_EUC, "GBK-EUC-H", Gb1, Codes::Legacy(encoding_rs::GBK));
+named!(GB_EUC, "GB-EUC-H", Gb1, Codes::Legacy(encoding_rs::GBK));
+named!(UNICNS_UCS2, "UniCNS-UCS2-H", Cns1, Codes::Utf16);
+named!(B5PC, "B5pc-H", Cns1, Codes::Legacy(encoding_rs::BIG5));
+named!(ETEN_B5, "ETen-B5-H", Cns1, Codes::Legacy(encoding_rs::BIG5));
+named!(UNIJIS_UCS2, "UniJIS-UCS2-H", Japan1, Codes::Utf16);
+named!(
+    RKSJ,
+    "90ms-RKSJ-H",
+    Japan1,
+    Codes::Legacy(encoding_rs::SHIFT_JIS)
+);
+named!(EUC_JP, "EUC-H", Japan1, Codes::Legacy(encoding_rs::EUC_JP));
+named!(JIS, "H", Japan1, Codes::Jis);
+named!(UNIKS_UCS2, "UniKS-UCS2-H", Korea1, Codes::Utf16);
+named!(
+    KSC_EUC,
+    "KSC-EUC-H",
+    Korea1,
+    Codes::Legacy(encoding_rs::EUC_KR)
+);
+named!(
+    KSC_UHC,
+    "KSCms-UHC-H",
+    Korea1,
+    Codes::Legacy(encoding_rs::EUC_KR)
+);
+
+/// A predefined (named) CMap: `Identity-H/V`, or one of the bundled CMaps of the Adobe
+/// CJK collections (`UniGB-UCS2-H`, `GBK-EUC-H`, `UniJIS-UTF16-V`, `90ms-RKSJ-H`, `H`,
+/// `B5pc-H`, `KSCms-UHC-H`, …; a `-V` CMap is read as its `-H` one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Predefined {
     /// `Identity-H` / `Identity-V`: two-byte codes equal to CIDs.
     Identity,
-    /// `UniGB-UCS2-*` / `UniGB-UTF16-*`: codes are UTF-16 code units.
-    UniGbUtf16,
-    /// `GBK-EUC-*`, `GBK2K-*`, `GBKp-EUC-*`: GBK byte codes.
-    GbkEuc,
-    /// `GB-EUC-*`, `GBpc-EUC-*`, `GBT-EUC-*`: GB 2312 byte codes.
-    GbEuc,
+    /// A bundled CMap.
+    Named(&'static Named),
 }
 
 impl Predefined {
+    /// `UniGB-UCS2-H`.
+    pub const UNIGB_UCS2: Predefined = Predefined::Named(&UNIGB_UCS2);
+    /// `GBK-EUC-H`.
+    pub const GBK_EUC: Predefined = Predefined::Named(&GBK_EUC);
+
     /// The predefined CMap named `name`, when this reader knows it.
     pub fn by_name(name: &str) -> Option<Predefined> {
-        let base = name.trim_end_matches("-H").trim_end_matches("-V");
-        match base {
-            "Identity" => Some(Predefined::Identity),
-            "UniGB-UCS2" | "UniGB-UTF16" => Some(Predefined::UniGbUtf16),
-            "GBK-EUC" | "GBKp-EUC" | "GBK2K" => Some(Predefined::GbkEuc),
-            "GB-EUC" | "GBpc-EUC" | "GBT-EUC" | "GBTpc-EUC" => Some(Predefined::GbEuc),
-            _ => None,
+        if name == "H" || name == "V" {
+            return Some(Predefined::Named(&JIS));
+        }
+        let base = name
+            .strip_suffix("-H")
+            .or_else(|| name.strip_suffix("-V"))?;
+        let base = base.strip_suffix("-HW").unwrap_or(base);
+        let n: &'static Named = match base {
+            "Identity" => return Some(Predefined::Identity),
+            "UniGB-UCS2" | "UniGB-UTF16" => &UNIGB_UCS2,
+            "GBK-EUC" | "GBKp-EUC" | "GBK2K" => &GBK_EUC,
+            "GB-EUC" | "GBpc-EUC" | "GBT-EUC" | "GBTpc-EUC" => &GB_EUC,
+            "UniCNS-UCS2" | "UniCNS-UTF16" => &UNICNS_UCS2,
+            "B5pc" | "B5" | "HKscs-B5" | "ETHK-B5" => &B5PC,
+            "ETen-B5" | "ETenms-B5" => &ETEN_B5,
+            "UniJIS-UCS2" | "UniJIS-UTF16" | "UniJISPro-UCS2" => &UNIJIS_UCS2,
+            "90ms-RKSJ" | "90msp-RKSJ" | "RKSJ" | "90pv-RKSJ" | "83pv-RKSJ" => &RKSJ,
+            "EUC" => &EUC_JP,
+            "UniKS-UCS2" | "UniKS-UTF16" => &UNIKS_UCS2,
+            "KSC-EUC" | "KSCpc-EUC" => &KSC_EUC,
+            "KSCms-UHC" => &KSC_UHC,
+            _ => return None,
+        };
+        Some(Predefined::Named(n))
+    }
+
+    /// The collection of the CMap's CIDs (`None` for Identity).
+    pub fn collection(self) -> Option<Collection> {
+        match self {
+            Predefined::Identity => None,
+            Predefined::Named(n) => Some(n.collection),
         }
     }
 
     /// Code space of the CMap.
     pub fn space(self) -> CodeSpace {
         match self {
-            Predefined::Identity | Predefined::UniGbUtf16 => CodeSpace::fixed(2),
-            Predefined::GbkEuc | Predefined::GbEuc => CodeSpace::euc(),
+            Predefined::Identity => CodeSpace::fixed(2),
+            Predefined::Named(n) => {
+                let hex = |h: &str| -> Vec<u8> {
+                    (0..h.len() / 2)
+                        .filter_map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).ok())
+                        .collect()
+                };
+                let ranges = n
+                    .space
+                    .lines()
+                    .filter_map(|l| {
+                        let (lo, hi) = l.split_once(' ')?;
+                        let (lo, hi) = (hex(lo), hex(hi));
+                        (lo.len() == hi.len() && !lo.is_empty()).then_some((lo.len(), lo, hi))
+                    })
+                    .collect();
+                CodeSpace { ranges }
+            }
         }
     }
 
@@ -378,17 +535,45 @@ impl Predefined {
     pub fn cid(self, code: u32) -> Option<u32> {
         match self {
             Predefined::Identity => Some(code),
-            Predefined::UniGbUtf16 => lookup_u16_ranges(UNIGB_UCS2, code),
-            Predefined::GbkEuc => lookup_u16_ranges(GBK_EUC, code),
-            Predefined::GbEuc => lookup_u16_ranges(GB_EUC, code),
+            Predefined::Named(n) => lookup_u16_ranges(n.ranges, code),
+        }
+    }
+
+    /// The text a code of `len` bytes spells by the CMap's own encoding (`None` for
+    /// Identity, and for codes the encoding does not define).
+    pub fn text(self, code: u32, len: usize) -> Option<String> {
+        let Predefined::Named(n) = self else {
+            return None;
+        };
+        let bytes: Vec<u8> = (0..len).rev().map(|i| (code >> (8 * i)) as u8).collect();
+        match n.codes {
+            Codes::Utf16 => {
+                let units: Vec<u16> = bytes
+                    .chunks(2)
+                    .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                    .collect();
+                String::from_utf16(&units).ok()
+            }
+            Codes::Legacy(enc) => {
+                let (t, _, bad) = enc.decode(&bytes);
+                (!bad).then(|| t.into_owned())
+            }
+            Codes::Jis => {
+                if len != 2 {
+                    return None;
+                }
+                let euc: Vec<u8> = bytes.iter().map(|b| b | 0x80).collect();
+                let (t, _, bad) = encoding_rs::EUC_JP.decode(&euc);
+                (!bad).then(|| t.into_owned())
+            }
         }
     }
 }
 
-static UNIGB_UCS2: &[u8] = include_bytes!("../data/UniGB-UCS2-H.cidranges");
-static GBK_EUC: &[u8] = include_bytes!("../data/GBK-EUC-H.cidranges");
-static GB_EUC: &[u8] = include_bytes!("../data/GB-EUC-H.cidranges");
-static GB1_UCS2: &[u8] = include_bytes!("../data/adobe_gb1_ucs2.u16");
+/// Unicode of an Adobe-GB1 CID.
+pub fn gb1_unicode(cid: u32) -> Option<char> {
+    Collection::Gb1.unicode(cid)
+}
 
 fn u16_at(table: &[u8], i: usize) -> u32 {
     u32::from(u16::from_le_bytes([table[2 * i], table[2 * i + 1]]))
@@ -415,19 +600,6 @@ fn lookup_u16_ranges(table: &[u8], code: u32) -> Option<u32> {
     (code >= a && code <= b).then(|| cid + (code - a))
 }
 
-/// Unicode of an Adobe-GB1 CID (from Adobe's `Adobe-GB1-UCS2` table).
-pub fn gb1_unicode(cid: u32) -> Option<char> {
-    let i = cid as usize;
-    if 2 * i + 1 >= GB1_UCS2.len() {
-        return None;
-    }
-    let u = u16_at(GB1_UCS2, i);
-    if u == 0 {
-        return None;
-    }
-    char::from_u32(u)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,26 +622,41 @@ mod tests {
     #[test]
     fn predefined_gb1_tables() {
         // ASCII in UniGB-UCS2-H: CIDs 1.. (half-width Latin).
-        assert_eq!(Predefined::UniGbUtf16.cid(0x20), Some(1));
-        assert_eq!(Predefined::UniGbUtf16.cid(0x41), Some(34));
-        let cid = Predefined::UniGbUtf16
+        assert_eq!(Predefined::UNIGB_UCS2.cid(0x20), Some(1));
+        assert_eq!(Predefined::UNIGB_UCS2.cid(0x41), Some(34));
+        let cid = Predefined::UNIGB_UCS2
             .cid('财' as u32)
             .expect("财 has a CID");
         assert_eq!(gb1_unicode(cid), Some('财'));
         // GBK code of 中 is D6D0.
-        let cid = Predefined::GbkEuc.cid(0xd6d0).expect("中 in GBK-EUC-H");
+        let cid = Predefined::GBK_EUC.cid(0xd6d0).expect("中 in GBK-EUC-H");
         assert_eq!(gb1_unicode(cid), Some('中'));
         assert_eq!(
             Predefined::by_name("UniGB-UCS2-H"),
-            Some(Predefined::UniGbUtf16)
+            Some(Predefined::UNIGB_UCS2)
         );
         assert_eq!(Predefined::by_name("Adobe-Japan1-6"), None);
+        // Japanese: 90ms-RKSJ (Shift-JIS) and the JIS row-cell H / V CMaps.
+        let rksj = Predefined::by_name("90ms-RKSJ-V").expect("RKSJ");
+        assert_eq!(rksj.collection(), Some(Collection::Japan1));
+        assert_eq!(rksj.space().next_code(&[0x82, 0xa0]), (0x82a0, 2));
+        assert_eq!(rksj.text(0x82a0, 2).as_deref(), Some("あ"));
+        let cid = rksj.cid(0x82a0).expect("あ has a CID");
+        assert_eq!(Collection::Japan1.unicode(cid), Some('あ'));
+        let jis = Predefined::by_name("H").expect("H");
+        assert_eq!(jis.text(0x2422, 2).as_deref(), Some("あ"));
         assert_eq!(
-            Predefined::GbkEuc.space().next_code(&[0x41, 0xd6, 0xd0]),
+            Predefined::by_name("UniJIS-UTF16-H")
+                .and_then(|p| p.text(0x3042, 2))
+                .as_deref(),
+            Some("あ")
+        );
+        assert_eq!(
+            Predefined::GBK_EUC.space().next_code(&[0x41, 0xd6, 0xd0]),
             (0x41, 1)
         );
         assert_eq!(
-            Predefined::GbkEuc.space().next_code(&[0xd6, 0xd0]),
+            Predefined::GBK_EUC.space().next_code(&[0xd6, 0xd0]),
             (0xd6d0, 2)
         );
     }

@@ -8,6 +8,7 @@
 //! position.
 
 use crate::font::Font;
+use crate::obj::{num, resolve};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
@@ -78,6 +79,26 @@ pub struct PageContent {
     pub images: Vec<crate::images::PlacedImage>,
     /// True when the operation budget ran out before the stream ended.
     pub truncated: bool,
+    /// Why a content stream of the page could not be decoded (the page is read without
+    /// it).
+    pub content_error: Option<String>,
+    /// Glyphs of `glyphs` whose font gave no text but can draw them (their text is empty
+    /// until [`crate::recover`] fills it in).
+    pub unknown: Vec<UnknownGlyph>,
+}
+
+/// A glyph without text: where it is in [`PageContent::glyphs`] and which glyph of which
+/// font it is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnknownGlyph {
+    /// Index into the page's glyphs.
+    pub index: usize,
+    /// The font's index in the document's [`Fonts`].
+    pub font: u32,
+    /// The glyph in the font (see [`crate::font::ShownGlyph::glyph`]).
+    pub glyph: u32,
+    /// Its advance, in ems.
+    pub advance: f32,
 }
 
 /// Most operations interpreted per page (form XObjects included); bounds time on
@@ -104,18 +125,6 @@ fn mul(a: &M, b: &M) -> M {
 
 fn apply(m: &M, x: f32, y: f32) -> (f32, f32) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
-}
-
-fn resolve<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
-    doc.dereference(o).map_or(o, |(_, o)| o)
-}
-
-fn num(o: &Object) -> Option<f32> {
-    match o {
-        Object::Integer(i) => Some(*i as f32),
-        Object::Real(r) if r.is_finite() => Some(*r),
-        _ => None,
-    }
 }
 
 fn nums<const N: usize>(ops: &[Object]) -> Option<[f32; N]> {
@@ -156,10 +165,25 @@ struct GState {
     clip: Option<[f32; 4]>,
 }
 
-/// Font cache shared by the pages of one document.
+/// Font cache shared by the pages of one document; every font read has a slot.
 #[derive(Default)]
 pub struct Fonts {
     by_id: HashMap<ObjectId, Rc<Font>>,
+    slots: Vec<Rc<Font>>,
+}
+
+impl Fonts {
+    /// The font in `slot`.
+    pub fn slot(&self, slot: u32) -> Option<&Font> {
+        self.slots.get(slot as usize).map(|f| f.as_ref())
+    }
+
+    fn add(&mut self, mut f: Font) -> Rc<Font> {
+        f.slot = self.slots.len() as u32;
+        let f = Rc::new(f);
+        self.slots.push(f.clone());
+        f
+    }
 }
 
 /// A subpath: display-space points, closed, has curves.
@@ -174,6 +198,8 @@ struct Interp<'a> {
     path: Vec<SubPath>,
     /// A `W`/`W*` is pending: the next painting operator sets the clip.
     clip_pending: bool,
+    /// Form XObjects being drawn (by address), so that one drawing itself is caught.
+    forms: Vec<usize>,
 }
 
 fn is_white(vals: &[f32]) -> bool {
@@ -203,13 +229,107 @@ impl<'a> Interp<'a> {
             let Object::Dictionary(d) = resolve(self.doc, entry) else {
                 continue;
             };
-            let f = Rc::new(Font::from_dict(self.doc, d));
+            let f = self.fonts.add(Font::from_dict(self.doc, d));
             if let Some(id) = id {
                 self.fonts.by_id.insert(id, f.clone());
             }
             return Some(f);
         }
         None
+    }
+
+    /// Draws the normal appearance of every visible annotation (filled-in form fields keep
+    /// their values only there), mapped onto its `Rect` as PDF 32000 12.5.5 says.
+    fn annotations(&mut self, page: &'a Dictionary, res: &[&'a Dictionary], gs: &GState) {
+        let doc = self.doc;
+        let Some(Object::Array(annots)) = page.get(b"Annots").ok().map(|o| resolve(doc, o)) else {
+            return;
+        };
+        for a in annots {
+            let Object::Dictionary(a) = resolve(doc, a) else {
+                continue;
+            };
+            let sub = crate::obj::name(doc, a, b"Subtype").unwrap_or(b"");
+            if matches!(sub, b"Popup" | b"Link") {
+                continue;
+            }
+            if crate::obj::get(doc, a, b"F")
+                .and_then(|o| o.as_i64().ok())
+                .is_some_and(|f| f & ANNOT_HIDDEN != 0)
+            {
+                continue;
+            }
+            let Some(Object::Dictionary(ap)) = crate::obj::get(doc, a, b"AP") else {
+                continue;
+            };
+            let x = match crate::obj::get(doc, ap, b"N") {
+                Some(Object::Stream(x)) => x,
+                Some(Object::Dictionary(states)) => {
+                    let Some(state) = crate::obj::name(doc, a, b"AS") else {
+                        continue;
+                    };
+                    match crate::obj::get(doc, states, state) {
+                        Some(Object::Stream(x)) => x,
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            let rect = match crate::obj::get(doc, a, b"Rect") {
+                Some(Object::Array(r)) => nums::<4>(r),
+                _ => None,
+            };
+            let Some([rx0, ry0, rx1, ry1]) = rect else {
+                continue;
+            };
+            let bbox = match crate::obj::get(doc, &x.dict, b"BBox") {
+                Some(Object::Array(b)) => nums::<4>(b),
+                _ => None,
+            };
+            let Some(bbox) = bbox else { continue };
+            let m = match crate::obj::get(doc, &x.dict, b"Matrix") {
+                Some(Object::Array(m)) => nums::<6>(m).unwrap_or(ID),
+                _ => ID,
+            };
+            // The form's bounding box through its matrix, fitted onto the rectangle.
+            let corners = [
+                apply(&m, bbox[0], bbox[1]),
+                apply(&m, bbox[2], bbox[1]),
+                apply(&m, bbox[0], bbox[3]),
+                apply(&m, bbox[2], bbox[3]),
+            ];
+            let (bx0, by0, bx1, by1) = corners.iter().fold(
+                (f32::MAX, f32::MAX, f32::MIN, f32::MIN),
+                |(a, b, c, d), (x, y)| (a.min(*x), b.min(*y), c.max(*x), d.max(*y)),
+            );
+            if bx1 - bx0 <= 0.0 || by1 - by0 <= 0.0 {
+                continue;
+            }
+            let (sx, sy) = (
+                (rx1.max(rx0) - rx0.min(rx1)) / (bx1 - bx0),
+                (ry1.max(ry0) - ry0.min(ry1)) / (by1 - by0),
+            );
+            let fit = [
+                sx,
+                0.0,
+                0.0,
+                sy,
+                rx0.min(rx1) - bx0 * sx,
+                ry0.min(ry1) - by0 * sy,
+            ];
+            let Ok(data) = crate::obj::decoded(doc, x, MAX_CONTENT_BYTES) else {
+                continue;
+            };
+            let mut inner = gs.clone();
+            inner.ctm = mul(&mul(&m, &fit), &gs.ctm);
+            let mut res2: Vec<&'a Dictionary> = Vec::new();
+            if let Some(Object::Dictionary(r)) = crate::obj::get(doc, &x.dict, b"Resources") {
+                res2.push(r);
+            }
+            res2.extend_from_slice(res);
+            self.path.clear();
+            self.run(&data, &res2, inner, 1);
+        }
     }
 
     fn xobject(&self, res: &[&'a Dictionary], name: &[u8]) -> Option<&'a lopdf::Stream> {
@@ -338,7 +458,17 @@ impl<'a> Interp<'a> {
                 y1 = y1.max(y);
             }
             let size = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-            if !g.text.is_empty() && x0.is_finite() && y0.is_finite() && x1.is_finite() {
+            let unknown = g.text.is_empty() && font.has_outlines();
+            if (!g.text.is_empty() || unknown) && x0.is_finite() && y0.is_finite() && x1.is_finite()
+            {
+                if unknown {
+                    self.out.unknown.push(UnknownGlyph {
+                        index: self.out.glyphs.len(),
+                        font: font.slot,
+                        glyph: g.glyph,
+                        advance: g.width,
+                    });
+                }
                 self.out.glyphs.push(Glyph {
                     text: g.text,
                     x0,
@@ -536,7 +666,12 @@ impl<'a> Interp<'a> {
                     match sub {
                         Some(b"Image") => self.image(&gs.ctm, Some(x)),
                         Some(b"Form") if depth < MAX_FORM_DEPTH => {
-                            let Ok(data) = x.decompressed_content_with_limit(MAX_CONTENT_BYTES)
+                            let key = x as *const lopdf::Stream as usize;
+                            if self.forms.contains(&key) {
+                                tracing::warn!("form XObject draws itself; cycle cut");
+                                continue;
+                            }
+                            let Ok(data) = crate::obj::decoded(self.doc, x, MAX_CONTENT_BYTES)
                             else {
                                 continue;
                             };
@@ -554,7 +689,9 @@ impl<'a> Interp<'a> {
                             }
                             res2.extend_from_slice(res);
                             let saved = std::mem::take(&mut self.path);
+                            self.forms.push(key);
                             self.run(&data, &res2, inner, depth + 1);
+                            self.forms.pop();
                             self.path = saved;
                         }
                         _ => {}
@@ -582,7 +719,35 @@ fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<
     None
 }
 
-/// Reads one page.
+/// The page's content streams decoded and joined (a newline between streams: operators
+/// never span two), and why one failed to decode.
+fn page_streams(doc: &Document, page: &Dictionary) -> (Vec<u8>, Option<String>) {
+    let streams: Vec<&lopdf::Stream> = match page.get(b"Contents").map(|o| resolve(doc, o)) {
+        Ok(Object::Stream(s)) => vec![s],
+        Ok(Object::Array(a)) => a
+            .iter()
+            .filter_map(|o| match resolve(doc, o) {
+                Object::Stream(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut data = Vec::new();
+    let mut error = None;
+    for s in streams {
+        match crate::obj::decoded(doc, s, MAX_CONTENT_BYTES.saturating_sub(data.len())) {
+            Ok(d) => {
+                data.extend_from_slice(&d);
+                data.push(b'\n');
+            }
+            Err(e) => error = Some(format!("content stream not decoded: {e}")),
+        }
+    }
+    (data, error)
+}
+
+/// Reads one page: its content stream, then the appearances of its annotations.
 pub fn page_content(doc: &Document, page_id: ObjectId, fonts: &mut Fonts) -> PageContent {
     let Ok(page) = doc.get_dictionary(page_id) else {
         return PageContent::default();
@@ -613,17 +778,17 @@ pub fn page_content(doc: &Document, page_id: ObjectId, fonts: &mut Fonts) -> Pag
     if let Some(Object::Dictionary(r)) = inherited(doc, page, b"Resources") {
         res.push(r);
     }
-    let data = doc
-        .get_page_content_with_limit(page_id, MAX_CONTENT_BYTES)
-        .unwrap_or_default();
+    let (data, content_error) = page_streams(doc, page);
     let mut it = Interp {
         doc,
         fonts,
         out: PageContent {
             width,
             height,
+            content_error,
             ..PageContent::default()
         },
+        forms: Vec::new(),
         ops: 0,
         path: Vec::new(),
         clip_pending: false,
@@ -641,9 +806,13 @@ pub fn page_content(doc: &Document, page_id: ObjectId, fonts: &mut Fonts) -> Pag
         rise: 0.0,
         clip: None,
     };
-    it.run(&data, &res, gs, 0);
+    it.run(&data, &res, gs.clone(), 0);
+    it.annotations(page, &res, &gs);
     it.out
 }
+
+/// Annotation flags (PDF 32000 12.5.3): hidden, no-view.
+const ANNOT_HIDDEN: i64 = 1 << 1 | 1 << 5;
 
 #[cfg(test)]
 mod tests {

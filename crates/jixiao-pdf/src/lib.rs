@@ -15,9 +15,12 @@
 pub mod cmap;
 pub mod compat;
 pub mod content;
+mod encrypt;
 pub mod font;
 pub mod images;
 pub mod layout;
+mod obj;
+pub mod recover;
 
 use content::{Fonts, Glyph, PageContent, Segment};
 use jixiao_grid::Grid;
@@ -38,7 +41,7 @@ pub enum PdfError {
         reason: String,
     },
     /// The file is encrypted with a password we do not have.
-    #[error("the PDF is password-protected; save an unprotected copy")]
+    #[error("the PDF is password-protected: pass its password with --password (or JIXIAO_PDF_PASSWORD), or save an unprotected copy")]
     Encrypted,
     /// The file has no pages.
     #[error("the PDF has no pages")]
@@ -73,6 +76,27 @@ pub enum PdfError {
         /// Why the engine could not start.
         reason: String,
     },
+    /// A page's content stream could not be decoded and no page has any text.
+    #[error("page {page}: {reason}")]
+    Content {
+        /// 1-based page.
+        page: u32,
+        /// What failed.
+        reason: String,
+    },
+    /// Most of the text is drawn in fonts that map no glyph to Unicode (Type 3 fonts,
+    /// subsets without `ToUnicode`), and OCR to read the glyphs is off or unavailable.
+    #[error("needs OCR: {lost} of {all} glyphs are in fonts without a Unicode map (their text is only in the outlines), first on page {first}{}", reason.as_ref().map(|r| format!("; the OCR engine is unavailable: {r}")).unwrap_or_else(|| "; run with --ocr auto".into()))]
+    GlyphsNeedOcr {
+        /// Glyphs without text.
+        lost: usize,
+        /// All glyphs shown.
+        all: usize,
+        /// First page with such a glyph (1-based).
+        first: u32,
+        /// Why the engine could not start (`None`: OCR is off).
+        reason: Option<String>,
+    },
     /// A page image could not be decoded or recognised.
     #[error("page {page}: {reason}")]
     Ocr {
@@ -87,10 +111,10 @@ impl PdfError {
     /// The page an error refers to, when there is one.
     pub fn page(&self) -> Option<u32> {
         match self {
-            PdfError::NeedsOcr { first, .. } | PdfError::OcrUnavailable { first, .. } => {
-                Some(*first)
-            }
-            PdfError::Ocr { page, .. } => Some(*page),
+            PdfError::NeedsOcr { first, .. }
+            | PdfError::OcrUnavailable { first, .. }
+            | PdfError::GlyphsNeedOcr { first, .. } => Some(*first),
+            PdfError::Ocr { page, .. } | PdfError::Content { page, .. } => Some(*page),
             _ => None,
         }
     }
@@ -98,25 +122,62 @@ impl PdfError {
 
 /// Loads a document, mapping lopdf's errors to [`PdfError`].
 pub fn load(bytes: &[u8]) -> Result<Document, PdfError> {
+    load_with_password(bytes, None)
+}
+
+/// Loads a document, encrypted ones with the empty user password (the standard security
+/// handler, every revision: RC4 40/128, AES-128, AES-256 R5/R6) or else with `password`.
+pub fn load_with_password(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
     let opts = LoadOptions {
         max_decompressed_size: Some(MAX_STREAM_BYTES),
+        password: password.map(str::to_string),
         ..LoadOptions::default()
     };
-    let doc = Document::load_mem_with_options(bytes, opts).map_err(|e| match e {
+    let map = |e: lopdf::Error| match e {
         lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => PdfError::Encrypted,
         e => PdfError::Malformed {
             reason: e.to_string(),
         },
-    })?;
-    if doc.is_encrypted() {
-        return Err(PdfError::Encrypted);
+    };
+    let doc = Document::load_mem_with_options(bytes, opts.clone());
+    // An encrypted file that no password opened loads without its objects (or fails with
+    // a wrong password): mended (see `encrypt`) and tried again.
+    let failed = match &doc {
+        Ok(d) => d.trailer.has(b"Encrypt") && !d.was_encrypted(),
+        Err(lopdf::Error::InvalidPassword) => true,
+        Err(_) => false,
+    };
+    if !failed {
+        return doc.map_err(map);
     }
-    Ok(doc)
+    let trailer = match &doc {
+        Ok(d) => Some(d.trailer.clone()),
+        Err(_) => lopdf::Document::load_mem_with_options(
+            bytes,
+            LoadOptions {
+                max_decompressed_size: Some(MAX_STREAM_BYTES),
+                ..LoadOptions::default()
+            },
+        )
+        .ok()
+        .map(|d| d.trailer),
+    };
+    if let Some(mended) = trailer.and_then(|t| encrypt::mend(bytes, &t)) {
+        if let Ok(d) = Document::load_mem_with_options(&mended, opts) {
+            if d.was_encrypted() {
+                return Ok(d);
+            }
+        }
+    }
+    Err(PdfError::Encrypted)
 }
 
-/// Reads every page's glyphs, lines and image areas, in page order.
-pub fn pages(bytes: &[u8]) -> Result<Vec<PageContent>, PdfError> {
-    let doc = load(bytes)?;
+/// Every page's content (unknown glyphs still in it) and the document's fonts.
+fn pages_and_fonts(
+    bytes: &[u8],
+    password: Option<&str>,
+) -> Result<(Vec<PageContent>, Fonts), PdfError> {
+    let doc = load_with_password(bytes, password)?;
     let ids = doc.get_pages();
     if ids.is_empty() {
         return Err(PdfError::NoPages);
@@ -128,10 +189,19 @@ pub fn pages(bytes: &[u8]) -> Result<Vec<PageContent>, PdfError> {
         });
     }
     let mut fonts = Fonts::default();
-    Ok(ids
+    let pages = ids
         .values()
         .map(|id| content::page_content(&doc, *id, &mut fonts))
-        .collect())
+        .collect();
+    Ok((pages, fonts))
+}
+
+/// Reads every page's glyphs, lines and image areas, in page order. Glyphs whose font
+/// gives no text are dropped (see [`read_with`] for their recovery).
+pub fn pages(bytes: &[u8]) -> Result<Vec<PageContent>, PdfError> {
+    let (mut pages, fonts) = pages_and_fonts(bytes, None)?;
+    recover::recover(&mut pages, &fonts, None).unwrap_or_default();
+    Ok(pages)
 }
 
 /// True when a page shows images but no text.
@@ -177,6 +247,22 @@ pub trait PageOcr: Sync {
         width: f32,
         height: f32,
     ) -> Result<OcrPage, String>;
+
+    /// Reads strips of glyphs drawn apart (see [`recover`]), one reading per strip.
+    /// Engines that read pages only keep this default.
+    fn read_strips(&self, strips: &[jixiao_raster::Raster]) -> Result<Vec<StripReading>, String> {
+        let _ = strips;
+        Err("this engine does not read glyphs".into())
+    }
+}
+
+/// What an engine read in a strip of glyphs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StripReading {
+    /// Each character read, with the x of its centre in the strip (pixels).
+    pub chars: Vec<(String, f32)>,
+    /// Confidence of the reading (0–1).
+    pub confidence: f32,
 }
 
 /// How [`read_with`] treats pages without a text layer.
@@ -187,6 +273,8 @@ pub struct ReadOptions<'a> {
     /// The engine; `Err` holds why it could not be started (reported on files that
     /// need it), `Ok(None)` is [`OcrMode::Never`]'s behaviour.
     pub engine: Option<Result<&'a dyn PageOcr, &'a str>>,
+    /// Password for encrypted PDFs, tried after the empty user password.
+    pub password: Option<&'a str>,
 }
 
 /// A PDF read into rows, and which pages were read by OCR.
@@ -196,6 +284,8 @@ pub struct PdfRead {
     pub grid: Grid,
     /// 1-based pages whose text came from OCR.
     pub ocr_pages: Vec<u32>,
+    /// Glyphs of the text layer whose text was recovered from their outlines.
+    pub recovery: recover::Recovery,
 }
 
 /// True when a page shows images over a quarter of its area.
@@ -273,7 +363,57 @@ fn grid_of_pages(pages: &[PageContent]) -> Grid {
 /// (in parallel), according to `opts.ocr`.
 pub fn read_with(bytes: &[u8], opts: &ReadOptions) -> Result<PdfRead, PdfError> {
     use rayon::prelude::*;
-    let mut pages = pages(bytes)?;
+    let (mut pages, fonts) = pages_and_fonts(bytes, opts.password)?;
+    // Content streams that do not decode: an error when nothing else gives text.
+    if let Some((i, reason)) = pages
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| p.content_error.clone().map(|e| (i, e)))
+    {
+        if pages
+            .iter()
+            .all(|p| p.glyphs.is_empty() && p.images.is_empty())
+        {
+            return Err(PdfError::Content {
+                page: i as u32 + 1,
+                reason,
+            });
+        }
+        tracing::warn!(page = i + 1, reason, "content stream skipped");
+    }
+    // Glyphs without text: recognised from their outlines unless OCR is off.
+    let lost: usize = pages.iter().map(|p| p.unknown.len()).sum();
+    let unknown = lost > 0;
+    let (glyph_engine, reason) = match (opts.ocr, opts.engine) {
+        (OcrMode::Never, _) | (_, None) => (None, None),
+        (_, Some(Ok(e))) => (Some(e), None),
+        (_, Some(Err(reason))) => (None, Some(reason.to_string())),
+    };
+    if unknown && glyph_engine.is_none() {
+        let all: usize = pages.iter().map(|p| p.glyphs.len()).sum();
+        let first = pages
+            .iter()
+            .position(|p| !p.unknown.is_empty())
+            .unwrap_or(0) as u32
+            + 1;
+        // Mostly unreadable: an error that says why, not a document without forms.
+        if 2 * lost > all {
+            return Err(PdfError::GlyphsNeedOcr {
+                lost,
+                all,
+                first,
+                reason,
+            });
+        }
+        tracing::warn!(lost, all, first, "glyphs without text left out (needs OCR)");
+    }
+    let recovery = match recover::recover(&mut pages, &fonts, glyph_engine.filter(|_| unknown)) {
+        Ok(r) => r,
+        Err(reason) => {
+            tracing::warn!(reason, "glyphs without text left out: the engine failed");
+            recover::recover(&mut pages, &fonts, None).unwrap_or_default()
+        }
+    };
     let wanted: Vec<usize> = (0..pages.len())
         .filter(|i| match opts.ocr {
             OcrMode::Never => false,
@@ -323,13 +463,24 @@ pub fn read_with(bytes: &[u8], opts: &ReadOptions) -> Result<PdfRead, PdfError> 
     Ok(PdfRead {
         grid: grid_of_pages(&pages),
         ocr_pages,
+        recovery,
     })
 }
 
 /// Plain text of every page (lines top to bottom, cells left to right), for checks
 /// against other extractors.
 pub fn page_texts(bytes: &[u8]) -> Result<Vec<String>, PdfError> {
-    Ok(pages(bytes)?
+    page_texts_with_password(bytes, None)
+}
+
+/// [`page_texts`] of an encrypted PDF opened with `password` (after the empty one).
+pub fn page_texts_with_password(
+    bytes: &[u8],
+    password: Option<&str>,
+) -> Result<Vec<String>, PdfError> {
+    let (mut pages, fonts) = pages_and_fonts(bytes, password)?;
+    recover::recover(&mut pages, &fonts, None).unwrap_or_default();
+    Ok(pages
         .iter()
         .map(|p| {
             p.glyphs

@@ -245,10 +245,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// How files are read.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     /// Which PDF pages go through OCR (image files always do, unless `Never`).
     pub ocr: jixiao_pdf::OcrMode,
+    /// Password for encrypted PDFs, tried after the empty one.
+    pub password: Option<String>,
 }
 
 /// The OCR engine, loaded on first use; its error (missing files) is reported by the
@@ -300,6 +302,7 @@ fn grid_for(
             let read_opts = jixiao_pdf::ReadOptions {
                 ocr: opts.ocr,
                 engine: (opts.ocr != jixiao_pdf::OcrMode::Never).then(ocr_engine),
+                password: opts.password.as_deref(),
             };
             jixiao_pdf::read_with(bytes, &read_opts)
                 .map(|r| r.grid)

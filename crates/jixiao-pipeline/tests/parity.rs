@@ -55,6 +55,12 @@ fn leaves(v: &Value, path: String, out: &mut Vec<(String, Value)>) {
 
 /// Compares every rendered file of `dir`; returns (equal fields, all fields, differences).
 fn compare(dir: &str) -> (usize, usize, Vec<String>) {
+    compare_with(dir, &|b| b)
+}
+
+/// [`compare`], each file's bytes first passed through `derive` (a rendering made from
+/// the committed one in memory).
+fn compare_with(dir: &str, derive: &dyn Fn(Vec<u8>) -> Vec<u8>) -> (usize, usize, Vec<String>) {
     let gold = golden();
     let (mut equal, mut total, mut diffs) = (0, 0, Vec::new());
     let mut maps: Vec<PathBuf> = std::fs::read_dir(root().join("golden/rendered").join(dir))
@@ -67,7 +73,7 @@ fn compare(dir: &str) -> (usize, usize, Vec<String>) {
             serde_json::from_str(&std::fs::read_to_string(&m).expect("map")).expect("json");
         let file = map["file"].as_str().expect("file");
         let path = root().join(file);
-        let bytes = std::fs::read(&path).expect("sample");
+        let bytes = derive(std::fs::read(&path).expect("sample"));
         let recs = jixiao_pipeline::extract_bytes(&bytes, &path, file).expect("extract");
         let ids: Vec<&str> = map["records"]
             .as_array()
@@ -224,9 +230,13 @@ const COLOUR150_FLOOR: f64 = 93.0;
 /// OCR parity of one scan quality: every form found (`compare` asserts the count) and at
 /// least `floor` % of the golden's fields equal.
 fn ocr_parity(dir: &str, floor: f64) {
-    let (equal, total, diffs) = compare(dir);
+    floor_parity(dir, floor, compare(dir));
+}
+
+/// Asserts that at least `floor` % of the fields of a comparison are equal.
+fn floor_parity(dir: &str, floor: f64, (equal, total, diffs): (usize, usize, Vec<String>)) {
     let pct = 100.0 * equal as f64 / total.max(1) as f64;
-    println!("{dir} OCR parity: {equal}/{total} fields equal ({pct:.3} %)");
+    println!("{dir} parity: {equal}/{total} fields equal ({pct:.3} %)");
     if let Some(out) = std::env::var_os("JIXIAO_PARITY_DIFFS") {
         let out = Path::new(&out).join(format!("{dir}.diff"));
         std::fs::write(&out, diffs.join("\n")).expect("write diffs");
@@ -256,4 +266,53 @@ fn bilevel_300dpi_ccitt_g4_scans_read_by_ocr() {
 #[test]
 fn colour_150dpi_sealed_sideways_scans_read_by_ocr() {
     ocr_parity("scans-colour150", COLOUR150_FLOOR);
+}
+
+/// Least share of fields (%) equal to the text golden for PDFs whose fonts have no
+/// `ToUnicode`: the targets set for embedded TrueType and CFF fonts, and for Type 3 fonts
+/// (whose text is only in their outlines).
+const NO_TO_UNICODE_FLOOR: f64 = 99.5;
+/// See [`NO_TO_UNICODE_FLOOR`].
+const TYPE3_FLOOR: f64 = 95.0;
+
+/// The PDF with every `/ToUnicode` entry removed, as some producers write them.
+fn without_to_unicode(bytes: Vec<u8>) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(&bytes).expect("sample PDF");
+    let mut removed = 0;
+    for o in doc.objects.values_mut() {
+        let d = match o {
+            lopdf::Object::Dictionary(d) => d,
+            lopdf::Object::Stream(s) => &mut s.dict,
+            _ => continue,
+        };
+        if d.remove(b"ToUnicode").is_some() {
+            removed += 1;
+        }
+    }
+    assert!(removed > 0, "the sample had no ToUnicode to remove");
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+#[test]
+fn ghostscript_distilled_pdfs_without_to_unicode_read_by_glyph_names() {
+    floor_parity("pdf-gs", NO_TO_UNICODE_FLOOR, compare("pdf-gs"));
+}
+
+#[test]
+fn truetype_subsets_without_to_unicode_read_from_outlines() {
+    floor_parity("pdf-ttf", NO_TO_UNICODE_FLOOR, compare("pdf-ttf"));
+}
+
+#[test]
+fn libreoffice_type1_fonts_without_to_unicode_read_by_glyph_names() {
+    let r = compare_with("pdf-lo", &without_to_unicode);
+    floor_parity("pdf-lo without ToUnicode", NO_TO_UNICODE_FLOOR, r);
+}
+
+#[test]
+fn chromium_type3_fonts_without_to_unicode_read_from_outlines() {
+    let r = compare_with("pdf-chromium", &without_to_unicode);
+    floor_parity("pdf-chromium without ToUnicode", TYPE3_FLOOR, r);
 }

@@ -108,6 +108,7 @@ fn scans_need_ocr_when_it_is_off() {
     let bytes = sample(rel);
     let opts = jixiao_pipeline::Options {
         ocr: jixiao_pdf::OcrMode::Never,
+        ..Default::default()
     };
     let r = jixiao_pipeline::extract_with(
         &bytes,

@@ -225,6 +225,7 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
     let staging = output::begin(&args.output)?;
     let opts = jixiao_pipeline::Options {
         ocr: args.ocr.mode(),
+        password: args.password.clone(),
     };
     let previous = if args.incremental {
         Previous::load(&args.output, &version(&opts))

@@ -54,6 +54,7 @@ pub fn run(args: &WatchArgs) -> Result<Outcome> {
         no_dataset: false,
         incremental: true,
         ocr: crate::args::OcrArg::Auto,
+        password: std::env::var("JIXIAO_PDF_PASSWORD").ok(),
     })?;
     Ok(if failed > 0 {
         Outcome::Partial
