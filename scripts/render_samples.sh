@@ -15,7 +15,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 python3 -c "import openpyxl, reportlab, PIL, numpy, img2pdf" 2>/dev/null || python3 -m pip install -q openpyxl reportlab pillow numpy img2pdf
-rm -rf samples/xlsx samples/pdf-lo samples/pdf-chromium samples/pdf-cid samples/scans-* golden/rendered/{xlsx,pdf-lo,pdf-chromium,pdf-cid,scans-*}
+rm -rf samples/xlsx samples/pdf-lo samples/pdf-chromium samples/pdf-cid samples/scans-* samples/pdf-gs samples/pdf-ttf golden/rendered/{xlsx,pdf-lo,pdf-chromium,pdf-cid,scans-*,pdf-gs,pdf-ttf}
 time python3 scripts/render_samples.py
 time python3 scripts/render_scans.py
+command -v gs >/dev/null || { apt-get install -y -qq --no-install-recommends ghostscript fonts-droid-fallback; }
+python3 -c "import pypdf" 2>/dev/null || python3 -m pip install -q pypdf
+time python3 scripts/render_fonts.py
 du -sh samples

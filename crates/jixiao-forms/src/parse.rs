@@ -1946,6 +1946,7 @@ pub(crate) fn parse_form(
             pages: Vec::new(),
             link: String::new(),
             lines: None,
+            text_recovery: None,
         },
     };
     ParsedForm {

@@ -281,12 +281,38 @@ fn image_grid(bytes: &[u8], file: &str, opts: &Options) -> Result<Grid, ExtractE
     Ok(jixiao_pdf::grid_of_ocr_pages(vec![read]))
 }
 
+/// The file's grid, and for PDFs the share of glyphs recovered from outlines (when any).
 fn grid_for(
     bytes: &[u8],
     format: Format,
     file: &str,
     opts: &Options,
-) -> Result<Grid, ExtractError> {
+) -> Result<(Grid, Option<f32>), ExtractError> {
+    if format == Format::Pdf {
+        return pdf_grid(bytes, file, opts);
+    }
+    grid_of(bytes, format, file, opts).map(|g| (g, None))
+}
+
+/// A PDF's grid and the share of its glyphs recovered from outlines (when any).
+fn pdf_grid(bytes: &[u8], file: &str, opts: &Options) -> Result<(Grid, Option<f32>), ExtractError> {
+    let read_opts = jixiao_pdf::ReadOptions {
+        ocr: opts.ocr,
+        engine: (opts.ocr != jixiao_pdf::OcrMode::Never).then(ocr_engine),
+        password: opts.password.as_deref(),
+    };
+    jixiao_pdf::read_with(bytes, &read_opts)
+        .map(|r| {
+            let share = (r.recovery.recovered > 0).then(|| r.recovery.share());
+            (r.grid, share)
+        })
+        .map_err(|source| ExtractError::Pdf {
+            file: file.to_string(),
+            source,
+        })
+}
+
+fn grid_of(bytes: &[u8], format: Format, file: &str, opts: &Options) -> Result<Grid, ExtractError> {
     match format {
         Format::Text => jixiao_text::read(bytes).map_err(|source| ExtractError::Text {
             file: file.to_string(),
@@ -298,19 +324,7 @@ fn grid_for(
                 source,
             })
         }
-        Format::Pdf => {
-            let read_opts = jixiao_pdf::ReadOptions {
-                ocr: opts.ocr,
-                engine: (opts.ocr != jixiao_pdf::OcrMode::Never).then(ocr_engine),
-                password: opts.password.as_deref(),
-            };
-            jixiao_pdf::read_with(bytes, &read_opts)
-                .map(|r| r.grid)
-                .map_err(|source| ExtractError::Pdf {
-                    file: file.to_string(),
-                    source,
-                })
-        }
+        Format::Pdf => pdf_grid(bytes, file, opts).map(|(g, _)| g),
         Format::Image => image_grid(bytes, file, opts),
         Format::Html => Err(ExtractError::Html {
             file: file.to_string(),
@@ -344,7 +358,7 @@ pub fn extract_with(
 ) -> Result<Vec<Record>, ExtractError> {
     let format = detect(bytes, path);
     let run = AssertUnwindSafe(|| -> Result<Vec<Record>, ExtractError> {
-        let grid = grid_for(bytes, format, file, opts)?;
+        let (grid, text_recovery) = grid_for(bytes, format, file, opts)?;
         let forms = jixiao_forms::parse_grid(&grid);
         if forms.is_empty() {
             return Err(ExtractError::NoForms {
@@ -364,6 +378,7 @@ pub fn extract_with(
                     .map(|row| &row.origin)
                     .collect();
                 r.source = source_of(file, sha, format, &origins);
+                r.source.text_recovery = text_recovery;
                 r
             })
             .collect())
@@ -425,6 +440,7 @@ fn source_of(file: &str, sha: &str, format: Format, origins: &[&Origin]) -> Reco
             (Some(a), Some(b)) => Some([*a, *b]),
             _ => None,
         },
+        text_recovery: None,
     }
 }
 

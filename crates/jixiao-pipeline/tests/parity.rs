@@ -301,6 +301,29 @@ fn ghostscript_distilled_pdfs_without_to_unicode_read_by_glyph_names() {
 }
 
 #[test]
+fn recovered_text_is_marked_in_the_records() {
+    let file = "samples/pdf-ttf/monitoring_002.pdf";
+    let path = root().join(file);
+    let recs = jixiao_pipeline::extract_bytes(&std::fs::read(&path).expect("pdf"), &path, file)
+        .expect("extract");
+    assert!(!recs.is_empty());
+    for r in &recs {
+        // Nearly every glyph of this file is drawn in a font without a Unicode map.
+        let share = r.source.text_recovery.expect("text_recovery");
+        assert!(share > 0.9 && share <= 1.0, "{share}");
+        assert_eq!(r.source.format, "pdf-ocr");
+        let ind = serde_json::to_value(&r.indicators[0]).expect("json");
+        assert!(ind["source"]["confidence"].as_f64().is_some(), "{ind}");
+    }
+    // A PDF whose fonts map every glyph says nothing of recovery.
+    let file = "samples/pdf-lo/monitoring_002.pdf";
+    let path = root().join(file);
+    let recs = jixiao_pipeline::extract_bytes(&std::fs::read(&path).expect("pdf"), &path, file)
+        .expect("extract");
+    assert!(recs.iter().all(|r| r.source.text_recovery.is_none()));
+}
+
+#[test]
 fn truetype_subsets_without_to_unicode_read_from_outlines() {
     floor_parity("pdf-ttf", NO_TO_UNICODE_FLOOR, compare("pdf-ttf"));
 }

@@ -96,6 +96,42 @@ fn password_protected_pdf_is_an_error_entry() {
 }
 
 #[test]
+fn password_option_opens_a_protected_pdf() {
+    // password.pdf holds one form-like page (made with pypdf: user password "secret").
+    let bytes = data("password.pdf");
+    let sha = jixiao_pipeline::sha256_hex(&bytes);
+    let opts = |pw: &str| jixiao_pipeline::Options {
+        password: Some(pw.to_string()),
+        ..Default::default()
+    };
+    let wrong =
+        jixiao_pipeline::extract_with(&bytes, &sha, Path::new("p.pdf"), "p.pdf", &opts("x"));
+    assert!(
+        matches!(
+            wrong,
+            Err(ExtractError::Pdf {
+                source: jixiao_pdf::PdfError::Encrypted,
+                ..
+            })
+        ),
+        "{wrong:?}"
+    );
+    // With the password the file opens: whatever it yields, it is no longer "protected".
+    let right =
+        jixiao_pipeline::extract_with(&bytes, &sha, Path::new("p.pdf"), "p.pdf", &opts("secret"));
+    assert!(
+        !matches!(
+            right,
+            Err(ExtractError::Pdf {
+                source: jixiao_pdf::PdfError::Encrypted,
+                ..
+            })
+        ),
+        "{right:?}"
+    );
+}
+
+#[test]
 fn pdf_encrypted_with_an_empty_user_password_is_read() {
     // Owner password only (RC4-128): readers open it without asking.
     let texts = jixiao_pdf::page_texts(&data("owner_only.pdf")).expect("decrypted");

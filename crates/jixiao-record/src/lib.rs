@@ -147,6 +147,11 @@ pub struct RecordSource {
     /// First and last line of the form (text exports), 1-based.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lines: Option<[u32; 2]>,
+    /// PDFs whose fonts map glyphs to no Unicode (Type 3 fonts, subsets without
+    /// `ToUnicode`): the share (0–1) of the file's text-layer glyphs whose text was
+    /// recognised from their outlines by OCR. Absent when no glyph needed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_recovery: Option<f32>,
 }
 
 /// One form instance.

@@ -144,6 +144,7 @@ fn clean_self() -> Record {
             pages: vec![],
             link: "t.txt#L1".into(),
             lines: None,
+            text_recovery: None,
         },
     }
 }
