@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 static AGL: &str = include_str!("../../data/agl.txt");
+static ENCODINGS: &str = include_str!("../../data/encodings.txt");
 
 /// The base encodings a simple font can name (or imply).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +14,40 @@ pub enum BaseEncoding {
     WinAnsi,
     /// MacRomanEncoding.
     MacRoman,
+    /// MacExpertEncoding (old-style figures, small capitals, fractions).
+    MacExpert,
+    /// The built-in encoding of the standard Symbol font.
+    Symbol,
+}
+
+/// Glyph names of an encoding table from `data/encodings.txt`, by code.
+fn table(which: &str) -> &'static [Option<&'static str>; 256] {
+    static T: OnceLock<Vec<(String, Box<[Option<&'static str>; 256]>)>> = OnceLock::new();
+    let all = T.get_or_init(|| {
+        let mut out: Vec<(String, Box<[Option<&'static str>; 256]>)> = Vec::new();
+        for l in ENCODINGS.lines().filter(|l| !l.starts_with('#')) {
+            let mut it = l.split(' ');
+            let (Some(enc), Some(code), Some(name)) = (it.next(), it.next(), it.next()) else {
+                continue;
+            };
+            let Ok(code) = code.parse::<u8>() else {
+                continue;
+            };
+            let i = match out.iter().position(|(e, _)| e == enc) {
+                Some(i) => i,
+                None => {
+                    out.push((enc.to_string(), Box::new([None; 256])));
+                    out.len() - 1
+                }
+            };
+            out[i].1[usize::from(code)] = Some(name);
+        }
+        out
+    });
+    static EMPTY: [Option<&str>; 256] = [None; 256];
+    all.iter()
+        .find(|(e, _)| e == which)
+        .map_or(&EMPTY, |(_, t)| t)
 }
 
 impl BaseEncoding {
@@ -22,12 +57,21 @@ impl BaseEncoding {
             b"StandardEncoding" => Some(BaseEncoding::Standard),
             b"WinAnsiEncoding" => Some(BaseEncoding::WinAnsi),
             b"MacRomanEncoding" => Some(BaseEncoding::MacRoman),
+            b"MacExpertEncoding" => Some(BaseEncoding::MacExpert),
             _ => None,
         }
     }
 
     /// The character of `code`.
     pub fn char(self, code: u8) -> Option<char> {
+        let named = match self {
+            BaseEncoding::Symbol => Some("Symbol"),
+            BaseEncoding::MacExpert => Some("MacExpert"),
+            _ => None,
+        };
+        if let Some(t) = named {
+            return table(t)[usize::from(code)].and_then(glyph_unicode);
+        }
         let u = match (self, code) {
             (BaseEncoding::Standard, 39) => 0x2019,
             (BaseEncoding::Standard, 96) => 0x2018,
@@ -179,5 +223,9 @@ mod tests {
         assert_eq!(BaseEncoding::Standard.char(0xe1), Some('Æ'));
         assert_eq!(BaseEncoding::Standard.char(39), Some('\u{2019}'));
         assert_eq!(BaseEncoding::WinAnsi.char(7), None);
+        assert_eq!(BaseEncoding::Symbol.char(179), Some('≥'));
+        assert_eq!(BaseEncoding::Symbol.char(163), Some('≤'));
+        assert_eq!(BaseEncoding::Symbol.char(b'a'), Some('α'));
+        assert_eq!(BaseEncoding::MacExpert.char(0x28), Some('⁽'));
     }
 }

@@ -65,7 +65,16 @@ pub(super) fn encoding(
     // cmap does (symbolic TrueType), else WinAnsi stands in (the base encodings agree on
     // ASCII).
     let named = base.is_some();
-    let base = base.unwrap_or(BaseEncoding::WinAnsi);
+    // The standard Symbol font has an encoding of its own.
+    let symbol = {
+        let b = font_name.rsplit('+').next().unwrap_or(&font_name);
+        b == "Symbol" || b.starts_with("Symbol,") || b.starts_with("SymbolMT")
+    };
+    let base = base.unwrap_or(if symbol && !builtin {
+        BaseEncoding::Symbol
+    } else {
+        BaseEncoding::WinAnsi
+    });
     let glyphs = program.as_ref().map(Program::unicode_of_glyphs);
     let text: Vec<String> = (0..=255u8)
         .map(|code| {
