@@ -2,8 +2,8 @@
 //! glyphs carry no names): each distinct glyph is drawn once from its outline and read by
 //! the OCR engine, so a document costs a few hundred glyph recognitions, not page OCR.
 //!
-//! Glyphs are drawn in strips of [`PER_STRIP`], each in its own em box (baseline and
-//! size kept, so `.` sits low and `一` is wide) with [`GAP_EM`] of white between them; the
+//! Glyphs are drawn in strips (`PER_STRIP` a strip), each in its own em box (baseline and
+//! size kept, so `.` sits low and `一` is wide) with white between them (`GAP_EM`); the
 //! engine reads a strip as a line, and each character it emits goes to the glyph under its
 //! centre. A glyph that gets no character or several is read again on its own. The
 //! reading then meets the glyph's advance: a CJK font gives full-width punctuation a full

@@ -7,10 +7,11 @@
 //! the embedded program's own `cmap`. What is still unknown is left empty, and the glyph
 //! keeps its code so that a later stage can recover it from its outline.
 //!
-//! - [`simple`]: Type 1, TrueType and Type 3 fonts (one-byte codes).
-//! - [`composite`]: Type 0 fonts (CMaps, CID fonts).
+//! - `simple`: Type 1, TrueType and Type 3 fonts (one-byte codes).
+//! - `composite`: Type 0 fonts (CMaps, CID fonts).
 //! - [`names`]: glyph names and base encodings; [`order`]: known glyph orders;
-//!   [`program`]: embedded font programs; [`metrics`]: standard 14 widths.
+//!   `program`: embedded font programs; [`outline`]: glyph outlines; `metrics`: standard
+//!   14 widths.
 
 mod composite;
 mod metrics;

@@ -20,11 +20,14 @@ pub enum BaseEncoding {
     Symbol,
 }
 
+/// Glyph names by code.
+type Names = [Option<&'static str>; 256];
+
 /// Glyph names of an encoding table from `data/encodings.txt`, by code.
-fn table(which: &str) -> &'static [Option<&'static str>; 256] {
-    static T: OnceLock<Vec<(String, Box<[Option<&'static str>; 256]>)>> = OnceLock::new();
+fn table(which: &str) -> &'static Names {
+    static T: OnceLock<Vec<(String, Box<Names>)>> = OnceLock::new();
     let all = T.get_or_init(|| {
-        let mut out: Vec<(String, Box<[Option<&'static str>; 256]>)> = Vec::new();
+        let mut out: Vec<(String, Box<Names>)> = Vec::new();
         for l in ENCODINGS.lines().filter(|l| !l.starts_with('#')) {
             let mut it = l.split(' ');
             let (Some(enc), Some(code), Some(name)) = (it.next(), it.next(), it.next()) else {
@@ -44,7 +47,7 @@ fn table(which: &str) -> &'static [Option<&'static str>; 256] {
         }
         out
     });
-    static EMPTY: [Option<&str>; 256] = [None; 256];
+    static EMPTY: Names = [None; 256];
     all.iter()
         .find(|(e, _)| e == which)
         .map_or(&EMPTY, |(_, t)| t)
