@@ -3,14 +3,15 @@
 PDF projects (pdfminer.six, pdfplumber, camelot; fetch them with the search tool's `fetch`,
 they are not committed):
 
-    python3 scripts/recall_corpora.py DIR [DIR ...]
+    python3 scripts/recall_corpora.py [--passwords P1,P2] DIR [DIR ...]
 
 Every *.pdf under the DIRs is read by `pdftotext -enc UTF-8` and by the `pdftext` example of
 jixiao-pdf (release build; each with a 60 s timeout). Both texts are compared as multisets of
 non-space characters after NFKC folding (producers name one glyph by several code points),
 control and format characters and U+FFFD left out (see `chars`); recall = matched /
 pdftotext's characters. Files where pdftotext finds no text are counted
-apart. Prints the distribution, the files under 99 % with their fonts (pdffonts), panics
+apart. Encrypted files are tried with each of `--passwords` (pdfminer.six's samples use
+`foo` and `usersecret`) when they do not open without one. Prints the distribution, the files under 99 % with their fonts (pdffonts), panics
 (exit code 101), timeouts and errors.
 """
 import collections, pathlib, subprocess, sys, unicodedata
@@ -43,12 +44,26 @@ def run(cmd):
 def main():
     subprocess.run(["cargo", "build", "-q", "--release", "-p", "jixiao-pdf", "--example", "pdftext"],
                    cwd=ROOT, check=True)
-    files = sorted(p for d in sys.argv[1:] for p in pathlib.Path(d).rglob("*") if p.suffix.lower() == ".pdf")
+    args = sys.argv[1:]
+    passwords = []
+    if args[:1] == ["--passwords"]:
+        passwords, args = args[1].split(","), args[2:]
+    files = sorted(p for d in args for p in pathlib.Path(d).rglob("*") if p.suffix.lower() == ".pdf")
     rows, empty, panics, timeouts, errors = [], [], [], [], []
     for f in files:
         rc_ref, ref, _ = run(["pdftotext", "-enc", "UTF-8", str(f), "-"])
+        for pw in passwords if rc_ref != 0 else []:
+            rc_ref, ref, _ = run(["pdftotext", "-enc", "UTF-8", "-upw", pw, str(f), "-"])
+            if rc_ref != 0:
+                rc_ref, ref, _ = run(["pdftotext", "-enc", "UTF-8", "-opw", pw, str(f), "-"])
+            if rc_ref == 0:
+                break
         want = chars(ref) if rc_ref == 0 else collections.Counter()
         rc, got, err = run([str(EXE), str(f)])
+        for pw in passwords if rc not in (0, "timeout", 101) else []:
+            rc, got, err = run([str(EXE), str(f), pw])
+            if rc == 0:
+                break
         if rc == "timeout":
             timeouts.append(f)
         elif rc == 101:
@@ -76,6 +91,8 @@ def main():
         print(f"  PANIC {f}: {e}")
     for f in timeouts:
         print(f"  TIMEOUT {f}")
+    for f, e in errors:
+        print(f"  ERROR {f}: {e}")
     print("files under 99 %:")
     for rec, total, f, err in rows:
         if rec >= 0.99:
