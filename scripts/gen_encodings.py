@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Generates crates/jixiao-pdf/data/encodings.txt: the Symbol and MacExpert encodings of
-PDF 32000-1 Annex D (code -> glyph name), as Ghostscript spells them in its
-Resource/Init/gs_sym_e.ps and gs_mex_e.ps (Debian's ghostscript). Run once; committed.
+"""Generates crates/jixiao-pdf/data/encodings.txt: the Symbol, ZapfDingbats and MacExpert
+encodings of PDF 32000-1 Annex D (code -> glyph name): Symbol and MacExpert as Ghostscript
+spells them in its Resource/Init/gs_sym_e.ps and gs_mex_e.ps (Debian's ghostscript);
+ZapfDingbats, whose glyph names (a1 … a191) no glyph list maps, as `uniXXXX` names from
+pypdf's table of its characters (pypdf, BSD-3-Clause). Run once; committed.
 
 Format: `<encoding> <code> <glyph name>` a line, codes without a glyph left out.
 """
@@ -10,7 +12,7 @@ import glob, pathlib, re
 from fontTools.encodings.StandardEncoding import StandardEncoding
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "crates/jixiao-pdf/data/encodings.txt"
-SOURCES = {"Symbol": "gs_sym_e.ps", "MacExpert": "gs_mex_e.ps"}
+SOURCES = {"Symbol": "gs_sym_e.ps", "MacExpert": "gs_mex_e.ps"}  # and ZapfDingbats, below
 
 
 def names(path):
@@ -39,6 +41,10 @@ def main():
         ns = names(path)
         assert len(ns) == 256, (enc, len(ns))
         lines += [f"{enc} {c} {n}" for c, n in enumerate(ns) if n != ".notdef"]
+    from pypdf._codecs.zapfding import _zapfding_encoding
+
+    lines += [f"ZapfDingbats {c} uni{ord(ch):04X}" for c, ch in enumerate(_zapfding_encoding)
+              if c >= 32 and ch not in ("\u0000", "\ufffd") and len(ch) == 1 and ord(ch) > 32]
     OUT.write_text("\n".join(lines) + "\n")
     print(len(lines) - 1, "entries")
 

@@ -18,6 +18,8 @@ pub enum BaseEncoding {
     MacExpert,
     /// The built-in encoding of the standard Symbol font.
     Symbol,
+    /// The built-in encoding of the standard ZapfDingbats font.
+    ZapfDingbats,
 }
 
 /// Glyph names by code.
@@ -70,6 +72,7 @@ impl BaseEncoding {
         let named = match self {
             BaseEncoding::Symbol => Some("Symbol"),
             BaseEncoding::MacExpert => Some("MacExpert"),
+            BaseEncoding::ZapfDingbats => Some("ZapfDingbats"),
             _ => None,
         };
         if let Some(t) = named {
@@ -230,5 +233,6 @@ mod tests {
         assert_eq!(BaseEncoding::Symbol.char(163), Some('≤'));
         assert_eq!(BaseEncoding::Symbol.char(b'a'), Some('α'));
         assert_eq!(BaseEncoding::MacExpert.char(0x28), Some('⁽'));
+        assert_eq!(BaseEncoding::ZapfDingbats.char(0x21), Some('✁'));
     }
 }

@@ -70,10 +70,15 @@ pub(super) fn encoding(
         let b = font_name.rsplit('+').next().unwrap_or(&font_name);
         b == "Symbol" || b.starts_with("Symbol,") || b.starts_with("SymbolMT")
     };
-    let base = base.unwrap_or(if symbol && !builtin {
-        BaseEncoding::Symbol
-    } else {
-        BaseEncoding::WinAnsi
+    let dingbats = font_name
+        .rsplit('+')
+        .next()
+        .unwrap_or(&font_name)
+        .starts_with("ZapfDingbats");
+    let base = base.unwrap_or(match (symbol, dingbats, builtin) {
+        (true, _, false) => BaseEncoding::Symbol,
+        (_, true, false) => BaseEncoding::ZapfDingbats,
+        _ => BaseEncoding::WinAnsi,
     });
     let glyphs = program.as_ref().map(Program::unicode_of_glyphs);
     let text: Vec<String> = (0..=255u8)
