@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v soffice >/dev/null || need+=(libreoffice-calc-nogui)
+[ -e /usr/lib/libreoffice/program/libswlo.so ] || need+=(libreoffice-writer-nogui)
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 [ -d /usr/share/poppler/cMap ] || need+=(poppler-data)
@@ -15,10 +16,11 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 python3 -c "import openpyxl, reportlab, PIL, numpy, img2pdf" 2>/dev/null || python3 -m pip install -q openpyxl reportlab pillow numpy img2pdf
-rm -rf samples/xlsx samples/pdf-lo samples/pdf-chromium samples/pdf-cid samples/scans-* samples/pdf-gs samples/pdf-ttf golden/rendered/{xlsx,pdf-lo,pdf-chromium,pdf-cid,scans-*,pdf-gs,pdf-ttf}
+rm -rf samples/xlsx samples/pdf-lo samples/pdf-chromium samples/pdf-cid samples/scans-* samples/pdf-gs samples/pdf-ttf samples/html samples/docx golden/rendered/{xlsx,pdf-lo,pdf-chromium,pdf-cid,scans-*,pdf-gs,pdf-ttf,html,docx}
 time python3 scripts/render_samples.py
 time python3 scripts/render_scans.py
 command -v gs >/dev/null || { apt-get install -y -qq --no-install-recommends ghostscript fonts-droid-fallback; }
 python3 -c "import pypdf" 2>/dev/null || python3 -m pip install -q pypdf
 time python3 scripts/render_fonts.py
+time python3 scripts/render_markup.py
 du -sh samples

@@ -31,8 +31,10 @@ pub enum Format {
     Ods,
     /// Legacy binary workbook (OLE compound file).
     Xls,
-    /// An HTML page (often served as `.xls`).
+    /// An HTML page (also when served as `.xls`): its tables.
     Html,
+    /// A Word document (.docx): its tables and paragraphs.
+    Docx,
     /// A page image (PNG, JPEG, TIFF): read by OCR.
     Image,
 }
@@ -47,6 +49,7 @@ impl Format {
             Format::Ods => "ods",
             Format::Xls => "xls",
             Format::Html => "html",
+            Format::Docx => "docx",
             Format::Image => "image",
         }
     }
@@ -63,6 +66,14 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         let ods = b"application/vnd.oasis.opendocument.spreadsheet";
         if head.windows(ods.len()).any(|w| w == ods) {
             return Format::Ods;
+        }
+        // A Word package names its body in the central directory (at the end).
+        let tail = &bytes[bytes.len().saturating_sub(64 * 1024)..];
+        let word = b"word/document.xml";
+        if tail.windows(word.len()).any(|w| w == word)
+            || head.windows(word.len()).any(|w| w == word)
+        {
+            return Format::Docx;
         }
         return Format::Xlsx;
     }
@@ -152,11 +163,13 @@ pub enum ExtractError {
         /// Reader error.
         source: jixiao_pdf::PdfError,
     },
-    /// An HTML page (often served with a .xls name), not a workbook or text export.
-    #[error("{file}: an HTML page, not a workbook (government sites often serve HTML tables as .xls); save it as .xlsx or export the table as text")]
-    Html {
+    /// An HTML page or Word document could not be read.
+    #[error("{file}: {source}")]
+    Markup {
         /// File as given.
         file: String,
+        /// Reader error.
+        source: jixiao_markup::MarkupError,
     },
     /// No reader for this format yet.
     #[error("{file}: {format} files are not supported yet")]
@@ -224,7 +237,7 @@ impl From<&ExtractError> for ErrorEntry {
             | ExtractError::Text { file, .. }
             | ExtractError::Workbook { file, .. }
             | ExtractError::Pdf { file, .. }
-            | ExtractError::Html { file }
+            | ExtractError::Markup { file, .. }
             | ExtractError::Image { file, .. }
             | ExtractError::Unsupported { file, .. }
             | ExtractError::NoForms { file }
@@ -326,8 +339,13 @@ fn grid_of(bytes: &[u8], format: Format, file: &str, opts: &Options) -> Result<G
         }
         Format::Pdf => pdf_grid(bytes, file, opts).map(|(g, _)| g),
         Format::Image => image_grid(bytes, file, opts),
-        Format::Html => Err(ExtractError::Html {
+        Format::Html => jixiao_markup::read_html(bytes).map_err(|source| ExtractError::Markup {
             file: file.to_string(),
+            source,
+        }),
+        Format::Docx => jixiao_markup::read_docx(bytes).map_err(|source| ExtractError::Markup {
+            file: file.to_string(),
+            source,
         }),
     }
 }

@@ -159,7 +159,7 @@ fn known(dir: &str) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-/// Compares one PDF rendering and prints its accuracy. Fails on any difference not in
+/// Compares one rendering (PDF or other) and prints its accuracy. Fails on any difference not in
 /// `golden/rendered/KNOWN_MISMATCHES.tsv` and on any listed one that no longer occurs.
 fn pdf_parity(dir: &str) {
     let (equal, total, diffs) = compare(dir);
@@ -338,4 +338,16 @@ fn libreoffice_type1_fonts_without_to_unicode_read_by_glyph_names() {
 fn chromium_type3_fonts_without_to_unicode_read_from_outlines() {
     let r = compare_with("pdf-chromium", &without_to_unicode);
     floor_parity("pdf-chromium without ToUnicode", TYPE3_FLOOR, r);
+}
+
+/// HTML pages (UTF-8 as printed to the Chromium PDFs, and GBK inside a site's page) and
+/// their Word conversions: exact, as no known mismatch is listed for them.
+#[test]
+fn html_pages_give_the_text_golden_records() {
+    pdf_parity("html");
+}
+
+#[test]
+fn word_documents_give_the_text_golden_records() {
+    pdf_parity("docx");
 }
