@@ -5,7 +5,10 @@ the other ways agencies publish), with mappings to the text goldens under golden
   html/  the HTML pages the Chromium PDFs are printed from (UTF-8, rowspan/colspan), and
          the same tables as a government site serves them: GBK (`charset=gb2312`), inside
          the site's header, navigation and footer, `&nbsp;` in empty cells;
-  docx/  those pages converted to Word by LibreOffice (`gridSpan` / `vMerge` merges).
+  docx/  those pages converted to Word by LibreOffice (`gridSpan` / `vMerge` merges);
+  zip/   attachments.zip, a bundle as agencies post them: a Word and an HTML sample in
+         folders with Chinese names, a cover note without forms, and a nested zip holding a
+         text export (the parity test reads each member alone to compare).
 
 Needs LibreOffice (Debian); reuses scripts/render_samples.py's HTML of a form.
 Run by scripts/render_samples.sh; CI does not run it (outputs are committed).
@@ -53,6 +56,22 @@ def gov_page(tables):
 </div><div class="footer">主办单位：区人民政府办公室　　ICP备案号：沪ICP备00000000号</div></body></html>"""
 
 
+def bundle():
+    import io, zipfile
+
+    out = ROOT / "samples/zip"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(ROOT / "samples/text/001_7f02990d5c4f7ac6.txt", "001_7f02990d5c4f7ac6.txt")
+    with zipfile.ZipFile(out / "attachments.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(ROOT / "samples/docx/selfeval_001_003.docx", "自评表/selfeval_001_003.docx")
+        z.write(ROOT / "samples/html/monitoring_002.html", "跟踪表/monitoring_002.html")
+        z.writestr("说明.txt", "附件为本单位2024年度项目支出绩效自评表及跟踪表。\n")
+        z.writestr("更多/text.zip", inner.getvalue())
+
+
 def main():
     recs = rs.load_records()
     for d in ("html", "docx"):
@@ -79,7 +98,8 @@ def main():
         page = gov_page([rs.html_form(r) for r in forms])
         (ROOT / "samples/html" / f"gov_{name}.html").write_bytes(page.encode("gbk"))
         mapping("html", f"gov_{name}.html", [r["record_id"] for r in forms])
-    for d in ("html", "docx"):
+    bundle()
+    for d in ("html", "docx", "zip"):
         for p in sorted((ROOT / "samples" / d).iterdir()):
             print(p.relative_to(ROOT), p.stat().st_size)
 

@@ -39,9 +39,9 @@ fn extracts_the_bundled_samples_with_no_path() {
     // The 100 forms from the text exports, the same 100 from the workbooks, from the
     // LibreOffice PDFs, the Chromium PDFs, the Ghostscript PDFs (glyph names, no
     // ToUnicode), the Word documents and the HTML pages (118: a site's page repeats 18),
-    // and 15 from the CID-font PDF.
+    // 15 from the CID-font PDF, and 60 from the zip bundle (18 + 33 + 9 of its members).
     let recs = lines(&out.path().join("records.jsonl"));
-    assert_eq!(recs.len(), 733);
+    assert_eq!(recs.len(), 793);
     let errs = lines(&out.path().join("errors.jsonl"));
     assert_eq!(errs.len(), 17, "{errs:?}");
     assert!(errs.iter().all(|e| e["message"]
@@ -60,7 +60,7 @@ fn extracts_the_bundled_samples_with_no_path() {
     assert!(link.contains(".pdf#page="), "{link}");
     assert!(pdf["indicators"][0]["source"]["bbox"].is_array(), "{pdf}");
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("733 forms"), "{stderr}");
+    assert!(stderr.contains("793 forms"), "{stderr}");
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! or parser that panics on hostile input fails that one file, never the run. It does
 //! not walk directories or write outputs (that is the CLI's job).
 
+pub mod bundle;
 use jixiao_grid::{Grid, Origin};
 use jixiao_record::{Record, RecordSource};
 use serde::Serialize;
@@ -35,6 +36,8 @@ pub enum Format {
     Html,
     /// A Word document (.docx): its tables and paragraphs.
     Docx,
+    /// A zip bundle of attachments: its members, read as files.
+    Zip,
     /// A page image (PNG, JPEG, TIFF): read by OCR.
     Image,
 }
@@ -50,6 +53,7 @@ impl Format {
             Format::Xls => "xls",
             Format::Html => "html",
             Format::Docx => "docx",
+            Format::Zip => "zip",
             Format::Image => "image",
         }
     }
@@ -74,6 +78,17 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
             || head.windows(word.len()).any(|w| w == word)
         {
             return Format::Docx;
+        }
+        // Not a workbook package either (and not named as one): a bundle of files.
+        let book = |w: &[u8]| w == b"xl/";
+        let named_book = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "xlsx" | "xlsm" | "xlsb" | "xls"
+            )
+        });
+        if !named_book && !tail.windows(3).any(book) && !head.windows(3).any(book) {
+            return Format::Zip;
         }
         return Format::Xlsx;
     }
@@ -163,6 +178,14 @@ pub enum ExtractError {
         /// Reader error.
         source: jixiao_pdf::PdfError,
     },
+    /// A zip bundle refused: a member escaping it, past a bound, or not a readable zip.
+    #[error("{file}: bundle refused: {reason}")]
+    Bundle {
+        /// File as given.
+        file: String,
+        /// Why.
+        reason: String,
+    },
     /// An HTML page or Word document could not be read.
     #[error("{file}: {source}")]
     Markup {
@@ -238,6 +261,7 @@ impl From<&ExtractError> for ErrorEntry {
             | ExtractError::Workbook { file, .. }
             | ExtractError::Pdf { file, .. }
             | ExtractError::Markup { file, .. }
+            | ExtractError::Bundle { file, .. }
             | ExtractError::Image { file, .. }
             | ExtractError::Unsupported { file, .. }
             | ExtractError::NoForms { file }
@@ -343,6 +367,10 @@ fn grid_of(bytes: &[u8], format: Format, file: &str, opts: &Options) -> Result<G
             file: file.to_string(),
             source,
         }),
+        Format::Zip => Err(ExtractError::Bundle {
+            file: file.to_string(),
+            reason: "a bundle is read member by member".into(),
+        }),
         Format::Docx => jixiao_markup::read_docx(bytes).map_err(|source| ExtractError::Markup {
             file: file.to_string(),
             source,
@@ -374,8 +402,23 @@ pub fn extract_with(
     file: &str,
     opts: &Options,
 ) -> Result<Vec<Record>, ExtractError> {
+    extract_nested(bytes, sha, path, file, opts, 0)
+}
+
+/// [`extract_with`] for a file `depth` bundles deep.
+fn extract_nested(
+    bytes: &[u8],
+    sha: &str,
+    path: &Path,
+    file: &str,
+    opts: &Options,
+    depth: usize,
+) -> Result<Vec<Record>, ExtractError> {
     let format = detect(bytes, path);
     let run = AssertUnwindSafe(|| -> Result<Vec<Record>, ExtractError> {
+        if format == Format::Zip {
+            return bundle::extract(bytes, file, opts, depth, &bundle::LIMITS);
+        }
         let (grid, text_recovery) = grid_for(bytes, format, file, opts)?;
         let forms = jixiao_forms::parse_grid(&grid);
         if forms.is_empty() {

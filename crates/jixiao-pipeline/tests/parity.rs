@@ -351,3 +351,49 @@ fn html_pages_give_the_text_golden_records() {
 fn word_documents_give_the_text_golden_records() {
     pdf_parity("docx");
 }
+
+/// A zip bundle gives the records of its members read alone (a Word document, an HTML
+/// page, and a text export inside a nested zip; the cover note has no form), each with
+/// provenance into the bundle.
+#[test]
+fn zip_bundle_gives_the_records_of_its_members() {
+    let file = "samples/zip/attachments.zip";
+    let path = root().join(file);
+    let got = jixiao_pipeline::extract_bytes(&std::fs::read(&path).expect("zip"), &path, file)
+        .expect("bundle");
+    let mut want = Vec::new();
+    for (member, sample) in [
+        (
+            "更多/text.zip!/001_7f02990d5c4f7ac6.txt",
+            "samples/text/001_7f02990d5c4f7ac6.txt",
+        ),
+        (
+            "自评表/selfeval_001_003.docx",
+            "samples/docx/selfeval_001_003.docx",
+        ),
+        (
+            "跟踪表/monitoring_002.html",
+            "samples/html/monitoring_002.html",
+        ),
+    ] {
+        let p = root().join(sample);
+        let recs = jixiao_pipeline::extract_bytes(&std::fs::read(&p).expect("member"), &p, sample)
+            .expect("member alone");
+        want.extend(recs.into_iter().map(|r| (format!("{file}!/{member}"), r)));
+    }
+    assert_eq!(got.len(), want.len());
+    for (g, (label, w)) in got.iter().zip(&want) {
+        assert_eq!(g.record_id, w.record_id);
+        assert_eq!(g.source.file, *label);
+        assert!(
+            g.source.link.starts_with(&format!("{label}#")),
+            "{}",
+            g.source.link
+        );
+        let (gv, wv) = (
+            content(serde_json::to_value(g).expect("json")),
+            content(serde_json::to_value(w).expect("json")),
+        );
+        assert_eq!(gv, wv, "{}", g.record_id);
+    }
+}

@@ -405,3 +405,56 @@ fn html_and_csv_saved_as_xls_are_detected_by_content() {
     assert_eq!(recs.len(), 9);
     assert_eq!(recs[0].project_name.as_deref(), Some("对口扶贫支援类"));
 }
+
+fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut out);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (n, d) in members {
+        z.start_file(*n, opts).expect("start");
+        z.write_all(d).expect("write");
+    }
+    z.finish().expect("finish");
+    out.into_inner()
+}
+
+#[test]
+fn bundles_with_escaping_members_or_bombs_are_error_entries() {
+    let good = seed("001_7f02990d5c4f7ac6.txt");
+    let evil = zip_of(&[
+        ("a.txt", &good),
+        ("../../etc/cron.d/x", b"* * * * * root sh"),
+    ]);
+    let r = extract_bytes(&evil, Path::new("evil.zip"), "evil.zip");
+    match &r {
+        Err(e @ ExtractError::Bundle { .. }) => {
+            let entry = jixiao_pipeline::ErrorEntry::from(e);
+            assert_eq!(entry.file, "evil.zip");
+            assert!(
+                entry.message.contains("leave the bundle"),
+                "{}",
+                entry.message
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // 1,100 MiB of zeros in eleven members: past the 1 GiB bound of all members.
+    let zeros = vec![0u8; 100 << 20];
+    let members: Vec<(String, &[u8])> = (0..11)
+        .map(|i| (format!("z{i}.bin"), zeros.as_slice()))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = members.iter().map(|(n, d)| (n.as_str(), *d)).collect();
+    let bomb = zip_of(&refs);
+    assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+    let r = extract_bytes(&bomb, Path::new("bomb.zip"), "bomb.zip");
+    assert!(
+        matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("in all")),
+        "{r:?}"
+    );
+    // A good bundle reads its member.
+    let ok = zip_of(&[("自评表.txt", &good)]);
+    let recs = extract_bytes(&ok, Path::new("ok.zip"), "ok.zip").expect("bundle");
+    assert!(recs.iter().all(|r| r.source.file == "ok.zip!/自评表.txt"));
+}

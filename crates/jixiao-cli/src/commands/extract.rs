@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Extensions read when walking a directory: the formats that have a reader.
-const READ: [&str; 17] = [
-    "txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf", "html", "htm", "docx", "png",
+const READ: [&str; 18] = [
+    "txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf", "html", "htm", "docx", "zip", "png",
     "jpg", "jpeg", "tif", "tiff",
 ];
 

@@ -1,0 +1,216 @@
+//! Zip bundles of attachments: every member read as a file of its own (provenance
+//! `bundle.zip!/member.pdf`, the member's own hash in its records' ids, so a member gives
+//! the records it gives alone), bundles nested at most [`Limits::depth`] deep. Bounded in
+//! members, bytes per member and bytes in all; a member whose name leaves the bundle
+//! (`../x`, `/etc/x`, `C:\x`) makes the whole bundle refused.
+
+use crate::{extract_nested, sha256_hex, ExtractError, Options};
+use jixiao_record::Record;
+use std::io::Read;
+use std::path::Path;
+
+/// Bounds on one bundle.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Most members read.
+    pub members: usize,
+    /// Largest member, inflated (bytes).
+    pub member_bytes: u64,
+    /// Most bytes inflated from all members (the bomb bound).
+    pub total_bytes: u64,
+    /// Bundles inside bundles, at most.
+    pub depth: usize,
+}
+
+/// The bounds `jixiao` reads bundles with: 10 000 members, 256 MiB a member, 1 GiB in
+/// all, two levels.
+pub const LIMITS: Limits = Limits {
+    members: 10_000,
+    member_bytes: 256 * 1024 * 1024,
+    total_bytes: 1024 * 1024 * 1024,
+    depth: 2,
+};
+
+/// A member's name as stored: UTF-8 when flagged or valid, else GBK (Windows zips of
+/// Chinese file names).
+fn member_name(raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GBK.decode(raw).0.into_owned(),
+    }
+}
+
+/// True when a member name stays inside the bundle.
+fn safe(name: &str) -> bool {
+    let n = name.replace('\\', "/");
+    let absolute = n.starts_with('/') || (n.len() > 1 && n.as_bytes()[1] == b':');
+    let up = n.split('/').any(|c| c == "..");
+    !(absolute || up)
+}
+
+/// Reads every member of a bundle; `depth` is this bundle's nesting (0 for a file).
+pub(crate) fn extract(
+    bytes: &[u8],
+    file: &str,
+    opts: &Options,
+    depth: usize,
+    limits: &Limits,
+) -> Result<Vec<Record>, ExtractError> {
+    let refuse = |reason: String| ExtractError::Bundle {
+        file: file.to_string(),
+        reason,
+    };
+    if depth >= limits.depth {
+        return Err(refuse(format!(
+            "a bundle nested {} deep (limit {})",
+            depth + 1,
+            limits.depth
+        )));
+    }
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| refuse(e.to_string()))?;
+    if zip.len() > limits.members {
+        return Err(refuse(format!(
+            "{} members (limit {})",
+            zip.len(),
+            limits.members
+        )));
+    }
+    // Names first: one escaping name refuses the bundle before anything is inflated.
+    let mut members: Vec<(usize, String)> = Vec::new();
+    for i in 0..zip.len() {
+        let m = zip.by_index_raw(i).map_err(|e| refuse(e.to_string()))?;
+        if m.is_dir() {
+            continue;
+        }
+        let name = member_name(m.name_raw());
+        if !safe(&name) {
+            return Err(refuse(format!("member {name} would leave the bundle")));
+        }
+        members.push((i, name));
+    }
+    members.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut total = 0u64;
+    let mut records = Vec::new();
+    let mut first_error: Option<ExtractError> = None;
+    for (i, name) in members {
+        let mut m = zip.by_index(i).map_err(|e| refuse(e.to_string()))?;
+        let mut data = Vec::new();
+        (&mut m)
+            .take(limits.member_bytes + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| refuse(format!("member {name}: {e}")))?;
+        if data.len() as u64 > limits.member_bytes {
+            return Err(refuse(format!(
+                "member {name} inflates past {} bytes",
+                limits.member_bytes
+            )));
+        }
+        total += data.len() as u64;
+        if total > limits.total_bytes {
+            return Err(refuse(format!(
+                "members inflate past {} bytes in all",
+                limits.total_bytes
+            )));
+        }
+        let label = format!("{file}!/{name}");
+        match extract_nested(
+            &data,
+            &sha256_hex(&data),
+            Path::new(&name),
+            &label,
+            opts,
+            depth + 1,
+        ) {
+            Ok(r) => records.extend(r),
+            // A member without forms (a cover letter) is no error of the bundle's.
+            Err(ExtractError::NoForms { .. }) => {}
+            Err(e) => {
+                tracing::warn!(member = %label, error = %e, "bundle member not read");
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if records.is_empty() {
+        return Err(first_error.unwrap_or(ExtractError::NoForms {
+            file: file.to_string(),
+        }));
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn bundle(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (n, d) in members {
+            z.start_file(*n, opts).expect("start");
+            z.write_all(d).expect("write");
+        }
+        z.finish().expect("finish");
+        out.into_inner()
+    }
+
+    #[test]
+    fn names_that_leave_the_bundle_refuse_it() {
+        for bad in [
+            "../evil.txt",
+            "a/../../x",
+            "/etc/passwd",
+            "C:\\x.pdf",
+            "..\\x",
+        ] {
+            assert!(!safe(bad), "{bad}");
+        }
+        assert!(safe("绩效/自评表.pdf"));
+        let b = bundle(&[("ok.txt", b"x"), ("../evil.txt", b"y")]);
+        let r = extract(&b, "b.zip", &Options::default(), 0, &LIMITS);
+        assert!(
+            matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("../evil.txt")),
+            "{r:?}"
+        );
+        assert_eq!(
+            member_name(&encoding_rs::GBK.encode("自评表.pdf").0),
+            "自评表.pdf"
+        );
+    }
+
+    #[test]
+    fn bombs_are_refused_by_the_bounds() {
+        let zeros = vec![0u8; 4 << 20];
+        let b = bundle(&[("a.bin", &zeros), ("b.bin", &zeros)]);
+        assert!(b.len() < 64 << 10, "{}", b.len());
+        let small = Limits {
+            member_bytes: 1 << 20,
+            ..LIMITS
+        };
+        let r = extract(&b, "b.zip", &Options::default(), 0, &small);
+        assert!(
+            matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("inflates")),
+            "{r:?}"
+        );
+        let total = Limits {
+            total_bytes: 6 << 20,
+            ..LIMITS
+        };
+        let r = extract(&b, "b.zip", &Options::default(), 0, &total);
+        assert!(
+            matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("in all")),
+            "{r:?}"
+        );
+        // Nesting past the limit.
+        let inner = bundle(&[("x.txt", b"x")]);
+        let outer = bundle(&[("in.zip", &inner)]);
+        let r = extract(&outer, "o.zip", &Options::default(), 1, &LIMITS);
+        assert!(
+            matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("nested")),
+            "{r:?}"
+        );
+    }
+}
