@@ -38,6 +38,8 @@ pub enum Format {
     Docx,
     /// A zip bundle of attachments: its members, read as files.
     Zip,
+    /// A legacy Word document (OLE `WordDocument` stream): no reader.
+    Doc,
     /// A page image (PNG, JPEG, TIFF): read by OCR.
     Image,
 }
@@ -54,6 +56,7 @@ impl Format {
             Format::Html => "html",
             Format::Docx => "docx",
             Format::Zip => "zip",
+            Format::Doc => "doc",
             Format::Image => "image",
         }
     }
@@ -93,6 +96,14 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         return Format::Xlsx;
     }
     if head.starts_with(&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) {
+        // The compound file's directory names its streams in UTF-16: Word's body stream.
+        let word: Vec<u8> = "WordDocument"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(word.len()).any(|w| w == word.as_slice()) {
+            return Format::Doc;
+        }
         return Format::Xls;
     }
     if head.starts_with(b"\x89PNG\r\n\x1a\n")
@@ -366,6 +377,10 @@ fn grid_of(bytes: &[u8], format: Format, file: &str, opts: &Options) -> Result<G
         Format::Html => jixiao_markup::read_html(bytes).map_err(|source| ExtractError::Markup {
             file: file.to_string(),
             source,
+        }),
+        Format::Doc => Err(ExtractError::Unsupported {
+            file: file.to_string(),
+            format: "legacy Word .doc (save it as .docx, which is read)",
         }),
         Format::Zip => Err(ExtractError::Bundle {
             file: file.to_string(),

@@ -458,3 +458,19 @@ fn bundles_with_escaping_members_or_bombs_are_error_entries() {
     let recs = extract_bytes(&ok, Path::new("ok.zip"), "ok.zip").expect("bundle");
     assert!(recs.iter().all(|r| r.source.file == "ok.zip!/自评表.txt"));
 }
+
+#[test]
+fn legacy_word_documents_are_named_in_their_error() {
+    // An OLE compound file header, and the directory entry of a WordDocument stream.
+    let mut doc = vec![0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+    doc.resize(512, 0);
+    doc.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+    doc.resize(2048, 0);
+    let r = extract_bytes(&doc, Path::new("a.doc"), "a.doc");
+    match &r {
+        Err(e @ ExtractError::Unsupported { .. }) => {
+            assert!(e.to_string().contains(".docx"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Extensions read when walking a directory: the formats that have a reader.
-const READ: [&str; 18] = [
-    "txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf", "html", "htm", "docx", "zip",
-    "png", "jpg", "jpeg", "tif", "tiff",
+const READ: [&str; 19] = [
+    "txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf", "html", "htm", "docx", "doc",
+    "zip", "png", "jpg", "jpeg", "tif", "tiff",
 ];
 
 /// The reader version recorded in the manifest: the OCR mode changes what a file gives,
