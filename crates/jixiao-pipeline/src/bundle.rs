@@ -55,6 +55,7 @@ pub(crate) fn extract(
     opts: &Options,
     depth: usize,
     limits: &Limits,
+    errors: &mut Vec<ExtractError>,
 ) -> Result<Vec<Record>, ExtractError> {
     let refuse = |reason: String| ExtractError::Bundle {
         file: file.to_string(),
@@ -92,7 +93,7 @@ pub(crate) fn extract(
     members.sort_by(|a, b| a.1.cmp(&b.1));
     let mut total = 0u64;
     let mut records = Vec::new();
-    let mut first_error: Option<ExtractError> = None;
+    let mut failed = Vec::new();
     for (i, name) in members {
         let mut m = zip.by_index(i).map_err(|e| refuse(e.to_string()))?;
         let mut data = Vec::new();
@@ -121,21 +122,20 @@ pub(crate) fn extract(
             &label,
             opts,
             depth + 1,
+            &mut failed,
         ) {
             Ok(r) => records.extend(r),
             // A member without forms (a cover letter) is no error of the bundle's.
             Err(ExtractError::NoForms { .. }) => {}
-            Err(e) => {
-                tracing::warn!(member = %label, error = %e, "bundle member not read");
-                first_error.get_or_insert(e);
-            }
+            Err(e) => failed.push(e),
         }
     }
-    if records.is_empty() {
-        return Err(first_error.unwrap_or(ExtractError::NoForms {
+    if records.is_empty() && failed.is_empty() {
+        return Err(ExtractError::NoForms {
             file: file.to_string(),
-        }));
+        });
     }
+    errors.append(&mut failed);
     Ok(records)
 }
 
@@ -170,7 +170,14 @@ mod tests {
         }
         assert!(safe("绩效/自评表.pdf"));
         let b = bundle(&[("ok.txt", b"x"), ("../evil.txt", b"y")]);
-        let r = extract(&b, "b.zip", &Options::default(), 0, &LIMITS);
+        let r = extract(
+            &b,
+            "b.zip",
+            &Options::default(),
+            0,
+            &LIMITS,
+            &mut Vec::new(),
+        );
         assert!(
             matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("../evil.txt")),
             "{r:?}"
@@ -190,7 +197,7 @@ mod tests {
             member_bytes: 1 << 20,
             ..LIMITS
         };
-        let r = extract(&b, "b.zip", &Options::default(), 0, &small);
+        let r = extract(&b, "b.zip", &Options::default(), 0, &small, &mut Vec::new());
         assert!(
             matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("inflates")),
             "{r:?}"
@@ -199,7 +206,7 @@ mod tests {
             total_bytes: 6 << 20,
             ..LIMITS
         };
-        let r = extract(&b, "b.zip", &Options::default(), 0, &total);
+        let r = extract(&b, "b.zip", &Options::default(), 0, &total, &mut Vec::new());
         assert!(
             matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("in all")),
             "{r:?}"
@@ -207,7 +214,14 @@ mod tests {
         // Nesting past the limit.
         let inner = bundle(&[("x.txt", b"x")]);
         let outer = bundle(&[("in.zip", &inner)]);
-        let r = extract(&outer, "o.zip", &Options::default(), 1, &LIMITS);
+        let r = extract(
+            &outer,
+            "o.zip",
+            &Options::default(),
+            1,
+            &LIMITS,
+            &mut Vec::new(),
+        );
         assert!(
             matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("nested")),
             "{r:?}"

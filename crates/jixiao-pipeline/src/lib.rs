@@ -417,10 +417,38 @@ pub fn extract_with(
     file: &str,
     opts: &Options,
 ) -> Result<Vec<Record>, ExtractError> {
-    extract_nested(bytes, sha, path, file, opts, 0)
+    let (records, mut errors) = extract_all(bytes, sha, path, file, opts);
+    if records.is_empty() && !errors.is_empty() {
+        return Err(errors.swap_remove(0));
+    }
+    for e in &errors {
+        tracing::warn!(error = %e, "bundle member not read");
+    }
+    Ok(records)
 }
 
-/// [`extract_with`] for a file `depth` bundles deep.
+/// Every record of a file, and every error: a file gives records or one error, a bundle
+/// the records of its members and an error for each member that failed (a member
+/// without forms is none, unless no member gave any).
+pub fn extract_all(
+    bytes: &[u8],
+    sha: &str,
+    path: &Path,
+    file: &str,
+    opts: &Options,
+) -> (Vec<Record>, Vec<ExtractError>) {
+    let mut errors = Vec::new();
+    match extract_nested(bytes, sha, path, file, opts, 0, &mut errors) {
+        Ok(r) => (r, errors),
+        Err(e) => {
+            errors.insert(0, e);
+            (Vec::new(), errors)
+        }
+    }
+}
+
+/// [`extract_with`] for a file `depth` bundles deep; bundle members' errors go to
+/// `errors`.
 fn extract_nested(
     bytes: &[u8],
     sha: &str,
@@ -428,11 +456,12 @@ fn extract_nested(
     file: &str,
     opts: &Options,
     depth: usize,
+    errors: &mut Vec<ExtractError>,
 ) -> Result<Vec<Record>, ExtractError> {
     let format = detect(bytes, path);
     let run = AssertUnwindSafe(|| -> Result<Vec<Record>, ExtractError> {
         if format == Format::Zip {
-            return bundle::extract(bytes, file, opts, depth, &bundle::LIMITS);
+            return bundle::extract(bytes, file, opts, depth, &bundle::LIMITS, errors);
         }
         let (grid, text_recovery) = grid_for(bytes, format, file, opts)?;
         let forms = jixiao_forms::parse_grid(&grid);

@@ -457,6 +457,25 @@ fn bundles_with_escaping_members_or_bombs_are_error_entries() {
     let ok = zip_of(&[("自评表.txt", &good)]);
     let recs = extract_bytes(&ok, Path::new("ok.zip"), "ok.zip").expect("bundle");
     assert!(recs.iter().all(|r| r.source.file == "ok.zip!/自评表.txt"));
+    // A member that fails is an error of its own beside the good member's records; a
+    // member without forms is none.
+    let mixed = zip_of(&[
+        ("a.txt", &good),
+        ("b.pdf", b"%PDF-1.4 broken"),
+        ("readme.txt", "附件说明".as_bytes()),
+    ]);
+    let sha = jixiao_pipeline::sha256_hex(&mixed);
+    let (recs, errs) = jixiao_pipeline::extract_all(
+        &mixed,
+        &sha,
+        Path::new("m.zip"),
+        "m.zip",
+        &jixiao_pipeline::Options::default(),
+    );
+    assert!(!recs.is_empty());
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let entry = jixiao_pipeline::ErrorEntry::from(&errs[0]);
+    assert_eq!(entry.file, "m.zip!/b.pdf");
 }
 
 #[test]

@@ -78,8 +78,15 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 struct Done {
     entry: FileEntry,
     records: Vec<Record>,
-    error: Option<ErrorEntry>,
+    /// The file's error, or (bundles) one per member that failed.
+    errors: Vec<ErrorEntry>,
     reused: bool,
+}
+
+/// The input file a record or error entry names: a bundle member's
+/// (`bundle.zip!/member.pdf`) is the bundle.
+fn input_of(file: &str) -> &str {
+    file.split("!/").next().unwrap_or(file)
 }
 
 /// Reads one file (or takes its results from the previous dataset when `previous` holds
@@ -109,7 +116,7 @@ fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -
                     records: 0,
                 },
                 records: Vec::new(),
-                error: Some(ErrorEntry::from(&e)),
+                errors: vec![ErrorEntry::from(&e)],
                 reused: false,
             }
         }
@@ -121,21 +128,23 @@ fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -
             return done;
         }
     }
-    let r = jixiao_pipeline::extract_with(&bytes, &sha256, p, &name, opts);
-    let (records, error) = match r {
-        Ok(rs) => (rs, None),
-        Err(e) => (Vec::new(), Some(ErrorEntry::from(&e))),
-    };
+    let (records, errors) = jixiao_pipeline::extract_all(&bytes, &sha256, p, &name, opts);
+    let errors: Vec<ErrorEntry> = errors.iter().map(ErrorEntry::from).collect();
     Done {
         entry: FileEntry {
             path: name,
             sha256,
             size,
-            status: if error.is_some() { "error" } else { "ok" }.into(),
+            status: if records.is_empty() && !errors.is_empty() {
+                "error"
+            } else {
+                "ok"
+            }
+            .into(),
             records: records.len(),
         },
         records,
-        error,
+        errors,
         reused: false,
     }
 }
@@ -144,7 +153,7 @@ fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -
 struct Previous {
     files: HashMap<String, FileEntry>,
     records: HashMap<String, Vec<Record>>,
-    errors: HashMap<String, ErrorEntry>,
+    errors: HashMap<String, Vec<ErrorEntry>>,
 }
 
 impl Previous {
@@ -163,15 +172,21 @@ impl Previous {
             .lines()
         {
             let r: Record = serde_json::from_str(line).ok()?;
-            records.entry(r.source.file.clone()).or_default().push(r);
+            records
+                .entry(input_of(&r.source.file).to_string())
+                .or_default()
+                .push(r);
         }
-        let mut errors = HashMap::new();
+        let mut errors: HashMap<String, Vec<ErrorEntry>> = HashMap::new();
         for line in std::fs::read_to_string(out.join("errors.jsonl"))
             .ok()?
             .lines()
         {
             let e: ErrorEntry = serde_json::from_str(line).ok()?;
-            errors.insert(e.file.clone(), e);
+            errors
+                .entry(input_of(&e.file).to_string())
+                .or_default()
+                .push(e);
         }
         Some(Previous {
             files: m.files.into_iter().map(|f| (f.path.clone(), f)).collect(),
@@ -186,15 +201,17 @@ impl Previous {
             return None;
         }
         let records = self.records.get(path).cloned().unwrap_or_default();
-        let error = self.errors.get(path).cloned();
+        let errors = self.errors.get(path).cloned().unwrap_or_default();
         // The dataset must hold what the manifest says, else read the file again.
-        if records.len() != f.records || (f.status == "error") != error.is_some() {
+        if records.len() != f.records
+            || (f.status == "error") != (records.is_empty() && !errors.is_empty())
+        {
             return None;
         }
         Some(Done {
             entry: f.clone(),
             records,
-            error,
+            errors,
             reused: true,
         })
     }
@@ -254,7 +271,7 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
     let reused = done.iter().filter(|d| d.reused).count();
     for d in done {
         records.extend(d.records);
-        errors.extend(d.error);
+        errors.extend(d.errors);
         manifest.files.push(d.entry);
     }
     let findings = if args.no_score {
