@@ -193,7 +193,7 @@ pub const RULES: &[Rule] = &[
         id: "ocr.low_confidence",
         severity: Severity::Review,
         forms: ALL,
-        checks: "an indicator row read by OCR was recognised with confidence below the review threshold (check its values on the page: link and bbox)",
+        checks: "an indicator row read by OCR (a scanned page, or glyphs of a font without a Unicode map recognised from their outlines) was recognised with confidence below the review threshold (check its values on the page: link and bbox)",
         source: "jixiao OCR (the recogniser's own probability; numbers are never corrected)",
     },
 ];
