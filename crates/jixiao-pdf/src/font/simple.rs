@@ -80,14 +80,27 @@ pub(super) fn encoding(
         (_, true, false) => BaseEncoding::ZapfDingbats,
         _ => BaseEncoding::WinAnsi,
     });
+    let first = get(doc, d, b"FirstChar")
+        .and_then(num)
+        .unwrap_or(0.0)
+        .max(0.0) as u32;
+    let widths: Vec<f32> = match get(doc, d, b"Widths") {
+        Some(Object::Array(w)) => w
+            .iter()
+            .map(|o| num(resolve(doc, o)).unwrap_or(0.0))
+            .collect(),
+        _ => Vec::new(),
+    };
     let glyphs = program.as_ref().map(Program::unicode_of_glyphs);
-    let text: Vec<String> = (0..=255u8)
+    let mut from_order = [false; 256];
+    let mut text: Vec<String> = (0..=255u8)
         .map(|code| {
             if let Some(n) = &names[usize::from(code)] {
                 if let Some(t) = glyph_text(n) {
                     return t;
                 }
                 if let (Some(o), Some(cid)) = (order, cid_of_name(n)) {
+                    from_order[usize::from(code)] = true;
                     return o.unicode(cid).map(String::from).unwrap_or_default();
                 }
                 return String::new();
@@ -111,21 +124,21 @@ pub(super) fn encoding(
             base.char(code).map(String::from).unwrap_or_default()
         })
         .collect();
+    // A glyph order taken from the font's name is checked against the font's widths:
+    // another version of the family, or a font only named like it, would map glyph ids
+    // to the wrong characters without a word.
+    if !order_agrees(&text, &from_order, &widths, first) {
+        tracing::warn!(font = %font_name, "glyph names do not follow the glyph order its name implies; glyphs left for their outlines");
+        for (t, o) in text.iter_mut().zip(from_order) {
+            if o {
+                t.clear();
+            }
+        }
+    }
     let text: Box<[String; 256]> = text
         .into_boxed_slice()
         .try_into()
         .unwrap_or_else(|_| Box::new(std::array::from_fn(|_| String::new())));
-    let first = get(doc, d, b"FirstChar")
-        .and_then(num)
-        .unwrap_or(0.0)
-        .max(0.0) as u32;
-    let widths: Vec<f32> = match get(doc, d, b"Widths") {
-        Some(Object::Array(w)) => w
-            .iter()
-            .map(|o| num(resolve(doc, o)).unwrap_or(0.0))
-            .collect(),
-        _ => Vec::new(),
-    };
     let missing = match get(doc, d, b"FontDescriptor") {
         Some(Object::Dictionary(fd)) => get(doc, fd, b"MissingWidth").and_then(num),
         _ => None,
@@ -153,6 +166,95 @@ pub(super) fn encoding(
         },
         outlines,
     )
+}
+
+/// Advance (glyph-space units of 1000) from which a glyph is full-width.
+const FULL_WIDTH: f32 = 900.0;
+/// Share of checkable glyphs whose width must fit their character for a glyph order to be
+/// trusted.
+const ORDER_AGREEMENT: f32 = 0.8;
+/// Fewest checkable glyphs for the check to say anything.
+const ORDER_SAMPLE: usize = 8;
+
+/// True for characters CJK fonts draw a full em wide: ideographs, kana, hangul,
+/// full-width forms and CJK punctuation.
+fn wide(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0xFF01..=0xFF60 | 0x20000..=0x3134F)
+}
+
+/// Whether the characters a glyph order gave agree with the glyphs' widths: ideographs
+/// and full-width forms a full em wide, Latin letters and digits narrower. True when
+/// too few glyphs can be checked (no `/Widths`, or few letters and ideographs).
+fn order_agrees(text: &[String], from_order: &[bool; 256], widths: &[f32], first: u32) -> bool {
+    let (mut n, mut ok) = (0usize, 0usize);
+    for (code, t) in text.iter().enumerate() {
+        if !from_order[code] {
+            continue;
+        }
+        let mut cs = t.chars();
+        let (Some(c), None) = (cs.next(), cs.next()) else {
+            continue;
+        };
+        let Some(w) = (code as u32)
+            .checked_sub(first)
+            .and_then(|i| widths.get(i as usize))
+        else {
+            continue;
+        };
+        let narrow = c.is_ascii_alphanumeric();
+        if !(wide(c) || narrow) || *w <= 0.0 {
+            continue;
+        }
+        n += 1;
+        if wide(c) == (*w >= FULL_WIDTH) {
+            ok += 1;
+        }
+    }
+    n < ORDER_SAMPLE || ok as f32 >= ORDER_AGREEMENT * n as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_orders_are_checked_against_widths() {
+        let mut text = vec![String::new(); 256];
+        let mut from = [false; 256];
+        let mut widths = vec![0.0; 256];
+        for (i, (t, w)) in [
+            ("财", 1000.0),
+            ("政", 1000.0),
+            ("项", 1000.0),
+            ("目", 1000.0),
+            ("1", 556.0),
+            ("2", 556.0),
+            ("A", 667.0),
+            ("b", 556.0),
+            ("资", 1000.0),
+        ]
+        .iter()
+        .enumerate()
+        {
+            text[i + 1] = t.to_string();
+            from[i + 1] = true;
+            widths[i] = *w;
+        }
+        assert!(order_agrees(&text, &from, &widths, 1));
+        // The same glyphs under another order: ideographs where the widths are narrow.
+        let shuffled: Vec<String> = ["", "1", "2", "A", "b", "财", "政", "项", "目", "x"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(std::iter::repeat_n(String::new(), 246))
+            .collect();
+        assert!(!order_agrees(&shuffled, &from, &widths, 1));
+        // Too few glyphs to say.
+        let mut few = [false; 256];
+        few[1] = true;
+        assert!(order_agrees(&shuffled, &few, &widths, 1));
+    }
 }
 
 /// Largest Type 3 glyph procedure decoded.
