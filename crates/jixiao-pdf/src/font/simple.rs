@@ -215,48 +215,6 @@ fn order_agrees(text: &[String], from_order: &[bool; 256], widths: &[f32], first
     n < ORDER_SAMPLE || ok as f32 >= ORDER_AGREEMENT * n as f32
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn glyph_orders_are_checked_against_widths() {
-        let mut text = vec![String::new(); 256];
-        let mut from = [false; 256];
-        let mut widths = vec![0.0; 256];
-        for (i, (t, w)) in [
-            ("财", 1000.0),
-            ("政", 1000.0),
-            ("项", 1000.0),
-            ("目", 1000.0),
-            ("1", 556.0),
-            ("2", 556.0),
-            ("A", 667.0),
-            ("b", 556.0),
-            ("资", 1000.0),
-        ]
-        .iter()
-        .enumerate()
-        {
-            text[i + 1] = t.to_string();
-            from[i + 1] = true;
-            widths[i] = *w;
-        }
-        assert!(order_agrees(&text, &from, &widths, 1));
-        // The same glyphs under another order: ideographs where the widths are narrow.
-        let shuffled: Vec<String> = ["", "1", "2", "A", "b", "财", "政", "项", "目", "x"]
-            .iter()
-            .map(|s| s.to_string())
-            .chain(std::iter::repeat_n(String::new(), 246))
-            .collect();
-        assert!(!order_agrees(&shuffled, &from, &widths, 1));
-        // Too few glyphs to say.
-        let mut few = [false; 256];
-        few[1] = true;
-        assert!(order_agrees(&shuffled, &few, &widths, 1));
-    }
-}
-
 /// Largest Type 3 glyph procedure decoded.
 const MAX_PROC: usize = 1024 * 1024;
 
@@ -365,5 +323,47 @@ impl Font {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_orders_are_checked_against_widths() {
+        let mut text = vec![String::new(); 256];
+        let mut from = [false; 256];
+        let mut widths = vec![0.0; 256];
+        for (i, (t, w)) in [
+            ("财", 1000.0),
+            ("政", 1000.0),
+            ("项", 1000.0),
+            ("目", 1000.0),
+            ("1", 556.0),
+            ("2", 556.0),
+            ("A", 667.0),
+            ("b", 556.0),
+            ("资", 1000.0),
+        ]
+        .iter()
+        .enumerate()
+        {
+            text[i + 1] = t.to_string();
+            from[i + 1] = true;
+            widths[i] = *w;
+        }
+        assert!(order_agrees(&text, &from, &widths, 1));
+        // The same glyphs under another order: ideographs where the widths are narrow.
+        let shuffled: Vec<String> = ["", "1", "2", "A", "b", "财", "政", "项", "目", "x"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(std::iter::repeat_n(String::new(), 246))
+            .collect();
+        assert!(!order_agrees(&shuffled, &from, &widths, 1));
+        // Too few glyphs to say.
+        let mut few = [false; 256];
+        few[1] = true;
+        assert!(order_agrees(&shuffled, &few, &widths, 1));
     }
 }
