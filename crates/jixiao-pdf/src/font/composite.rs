@@ -57,7 +57,7 @@ pub(super) fn encoding(
             identity = ordering == b"Identity";
         }
         if !has_to_unicode && collection.is_none() {
-            (cid_text, order, outlines) = program_text(doc, d, dd, identity);
+            (cid_text, order, outlines) = program_text(doc, d, dd, identity, &widths);
         }
     }
     widths.sort_by_key(|w| w.0);
@@ -122,6 +122,7 @@ fn program_text(
     font: &Dictionary,
     dd: &Dictionary,
     identity: bool,
+    widths: &[(u32, u32, f32)],
 ) -> (HashMap<u32, char>, Option<GlyphOrder>, Option<Outlines>) {
     let mut out = HashMap::new();
     let program = Program::of_font(doc, dd);
@@ -156,7 +157,14 @@ fn program_text(
                 .iter()
                 .find_map(|n| GlyphOrder::of_font_name(n))
         })
-        .flatten();
+        .flatten()
+        .filter(|o| {
+            let ok = order_fits_widths(*o, widths);
+            if !ok {
+                tracing::warn!("CIDs do not follow the glyph order the font's name implies; glyphs left for their outlines");
+            }
+            ok
+        });
     // CFF without a known order: CIDs to glyph ids through the charset, for drawing.
     let outlines = match (order, program) {
         (None, Some(program @ Program::Cff(_))) => {
@@ -179,6 +187,28 @@ fn program_text(
         _ => None,
     };
     (out, order, outlines)
+}
+
+/// Whether a glyph order agrees with a CID font's `W` widths (see
+/// `simple::order_agrees`): ideographs a full em, letters and digits narrower.
+fn order_fits_widths(order: GlyphOrder, widths: &[(u32, u32, f32)]) -> bool {
+    let (mut n, mut ok) = (0usize, 0usize);
+    for &(lo, hi, w) in widths {
+        for cid in lo..=hi.min(lo.saturating_add(64)) {
+            let Some(c) = order.unicode(cid) else {
+                continue;
+            };
+            let wide = super::simple::wide(c);
+            if !(wide || c.is_ascii_alphanumeric()) || w <= 0.0 {
+                continue;
+            }
+            n += 1;
+            if wide == (w >= super::simple::FULL_WIDTH) {
+                ok += 1;
+            }
+        }
+    }
+    n < super::simple::ORDER_SAMPLE || ok as f32 >= super::simple::ORDER_AGREEMENT * n as f32
 }
 
 impl Font {
@@ -244,5 +274,28 @@ impl Font {
             });
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cid_widths_check_the_glyph_order() {
+        // Noto Sans CJK ids: 财政项目支出 full width, 0–3 and A–D narrow.
+        let wide = [38985, 19923, 44152, 27864, 19898, 11124];
+        let narrow = [17, 18, 19, 20, 34, 35, 36, 37];
+        let mut w: Vec<(u32, u32, f32)> = wide.iter().map(|c| (*c, *c, 1000.0)).collect();
+        w.extend(narrow.iter().map(|c| (*c, *c, 556.0)));
+        w.sort_by_key(|x| x.0);
+        assert!(order_fits_widths(GlyphOrder::NotoSansCjk, &w));
+        // Widths swapped, as another order's glyphs would have them.
+        let swapped: Vec<(u32, u32, f32)> = w
+            .iter()
+            .map(|&(a, b, x)| (a, b, if x > 900.0 { 556.0 } else { 1000.0 }))
+            .collect();
+        assert!(!order_fits_widths(GlyphOrder::NotoSansCjk, &swapped));
+        assert!(order_fits_widths(GlyphOrder::NotoSansCjk, &[]));
     }
 }

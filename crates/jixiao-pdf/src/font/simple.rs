@@ -169,16 +169,16 @@ pub(super) fn encoding(
 }
 
 /// Advance (glyph-space units of 1000) from which a glyph is full-width.
-const FULL_WIDTH: f32 = 900.0;
+pub(super) const FULL_WIDTH: f32 = 900.0;
 /// Share of checkable glyphs whose width must fit their character for a glyph order to be
 /// trusted.
-const ORDER_AGREEMENT: f32 = 0.8;
+pub(super) const ORDER_AGREEMENT: f32 = 0.8;
 /// Fewest checkable glyphs for the check to say anything.
-const ORDER_SAMPLE: usize = 8;
+pub(super) const ORDER_SAMPLE: usize = 8;
 
 /// True for characters CJK fonts draw a full em wide: ideographs, kana, hangul,
 /// full-width forms and CJK punctuation.
-fn wide(c: char) -> bool {
+pub(super) fn wide(c: char) -> bool {
     matches!(c as u32,
         0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
         | 0xF900..=0xFAFF | 0xFF01..=0xFF60 | 0x20000..=0x3134F)
