@@ -545,6 +545,11 @@ impl Predefined {
         let Predefined::Named(n) = self else {
             return None;
         };
+        // Two-byte UTF-16 codes outside the surrogates are the scalar itself (the common
+        // case: no allocation but the result's).
+        if n.codes == Codes::Utf16 && len == 2 {
+            return char::from_u32(code).map(String::from);
+        }
         let bytes: Vec<u8> = (0..len).rev().map(|i| (code >> (8 * i)) as u8).collect();
         match n.codes {
             Codes::Utf16 => {

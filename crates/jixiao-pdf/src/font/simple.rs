@@ -9,6 +9,7 @@ use super::program::Program;
 use super::{base_font, Encoding, Font, ShownGlyph};
 use crate::obj::{get, name, num, resolve};
 use lopdf::{Dictionary, Document, Object};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Builds the encoding of a simple font. `has_to_unicode`: the font has a `ToUnicode` CMap,
@@ -32,14 +33,16 @@ pub(super) fn encoding(
     let order = GlyphOrder::of_font_name(&font_name);
     // Code → glyph name: the program's built-in encoding unless a base encoding is named,
     // then the Differences.
-    let mut names: Vec<Option<String>> = vec![None; 256];
+    // Borrowed from the document where they can be (a font's 256 names are read for every
+    // font, most of them with a ToUnicode that makes them moot).
+    let mut names: Vec<Option<Cow<'_, str>>> = vec![None; 256];
     let program = (!has_to_unicode)
         .then(|| Program::of_font(doc, d))
         .flatten();
     if !named_base {
         if let Some(builtin) = program.as_ref().and_then(Program::builtin_names) {
             for (c, n) in builtin {
-                names[usize::from(c)] = Some(n);
+                names[usize::from(c)] = Some(Cow::Owned(n));
             }
         }
     }
@@ -52,7 +55,7 @@ pub(super) fn encoding(
                     Object::Integer(c) => code = (*c).clamp(0, 255) as usize,
                     Object::Name(n) => {
                         if code < 256 {
-                            names[code] = Some(String::from_utf8_lossy(n).into_owned());
+                            names[code] = Some(String::from_utf8_lossy(n));
                         }
                         code += 1;
                     }
@@ -93,10 +96,17 @@ pub(super) fn encoding(
     };
     let glyphs = program.as_ref().map(Program::unicode_of_glyphs);
     let mut from_order = [false; 256];
+    // Producers repeat names (Chromium's Type 3 fonts name most codes `/g0`): each
+    // distinct name is looked up once.
+    let mut looked_up: HashMap<&str, Option<String>> = HashMap::new();
     let mut text: Vec<String> = (0..=255u8)
         .map(|code| {
             if let Some(n) = &names[usize::from(code)] {
-                if let Some(t) = glyph_text(n) {
+                let found = looked_up
+                    .entry(n.as_ref())
+                    .or_insert_with(|| glyph_text(n))
+                    .clone();
+                if let Some(t) = found {
                     return t;
                 }
                 if let (Some(o), Some(cid)) = (order, cid_of_name(n)) {
@@ -222,7 +232,7 @@ const MAX_PROC: usize = 1024 * 1024;
 fn type3_outlines(
     doc: &Document,
     d: &Dictionary,
-    names: &[Option<String>],
+    names: &[Option<Cow<'_, str>>],
     text: &[String; 256],
 ) -> Option<Outlines> {
     let Some(Object::Dictionary(cp)) = get(doc, d, b"CharProcs") else {
@@ -253,7 +263,7 @@ fn type3_outlines(
 /// The glyph ids, in the embedded program, of the codes without text.
 fn program_outlines(
     p: Program,
-    names: &[Option<String>],
+    names: &[Option<Cow<'_, str>>],
     text: &[String; 256],
 ) -> Option<Outlines> {
     let cff = match &p {
