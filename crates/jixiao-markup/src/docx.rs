@@ -4,8 +4,8 @@
 //! their text to that cell.
 
 use crate::table::{lay_out, SpanCell};
-use crate::{table_name, tidy, MarkupError, BODY, MAX_BYTES, MAX_ROWS};
-use jixiao_grid::{Cell, Grid, Origin, Row};
+use crate::{body_rows, table_name, tidy, MarkupError, MAX_BYTES, MAX_ROWS};
+use jixiao_grid::{Grid, Origin, Row};
 use quick_xml::events::{BytesStart, Event};
 use std::io::Read;
 
@@ -203,16 +203,7 @@ fn parse(xml: &[u8]) -> Result<Grid, MarkupError> {
                 "p" => match cell.as_mut() {
                     Some(c) => c.text.push('\n'),
                     None if depth == 0 => {
-                        for l in tidy(&std::mem::take(&mut para)).lines() {
-                            paragraphs += 1;
-                            out.push(Row {
-                                cells: vec![Cell::new(l, 0.0)],
-                                origin: Origin::Sheet {
-                                    sheet: BODY.to_string(),
-                                    row: paragraphs,
-                                },
-                            });
-                        }
+                        body_rows(&std::mem::take(&mut para), &mut paragraphs, &mut out);
                     }
                     None => para.push('\n'),
                 },
@@ -264,17 +255,7 @@ mod tests {
                     <w:tc><w:p><w:r><w:t>9</w:t></w:r></w:p></w:tc></w:tr>
             </w:tbl></w:body></w:document>"#;
         let g = parse(xml.as_bytes()).expect("parse");
-        let texts: Vec<String> = g
-            .rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| c.text.clone())
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect();
+        let texts = crate::row_texts(&g);
         assert_eq!(
             texts,
             [

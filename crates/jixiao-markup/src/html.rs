@@ -4,7 +4,7 @@
 //! `http-equiv`, else UTF-8 when the bytes are valid UTF-8, else GB18030 (GBK's superset).
 
 use crate::table::{lay_out, SpanCell};
-use crate::{table_name, tidy, MarkupError, BODY, MAX_BYTES, MAX_ROWS};
+use crate::{body_rows, table_name, tidy, MarkupError, MAX_BYTES, MAX_ROWS};
 use ego_tree::NodeRef;
 use jixiao_grid::{Grid, Origin, Row};
 use scraper::{Html, Node};
@@ -136,17 +136,8 @@ fn span(e: &scraper::node::Element, attr: &str) -> u32 {
 
 impl Walker {
     fn flush(&mut self) {
-        let t = tidy(&std::mem::take(&mut self.line));
-        for l in t.lines() {
-            self.paragraphs += 1;
-            self.rows.push(Row {
-                cells: vec![jixiao_grid::Cell::new(l, 0.0)],
-                origin: Origin::Sheet {
-                    sheet: BODY.to_string(),
-                    row: self.paragraphs,
-                },
-            });
-        }
+        let t = std::mem::take(&mut self.line);
+        body_rows(&t, &mut self.paragraphs, &mut self.rows);
     }
 
     fn table(&mut self, t: NodeRef<'_, Node>) {
@@ -245,17 +236,7 @@ mod tests {
             <tr><td>质量<br>指标</td></tr></table><script>var a=1;</script></body></html>";
         let (gbk, _, _) = encoding_rs::GBK.encode(page);
         let g = read_html(&gbk).expect("read");
-        let texts: Vec<String> = g
-            .rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| c.text.clone())
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect();
+        let texts = crate::row_texts(&g);
         assert_eq!(
             texts,
             [

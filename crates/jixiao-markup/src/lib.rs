@@ -51,6 +51,36 @@ fn table_name(n: usize) -> String {
     format!("表{n}")
 }
 
+/// Appends the lines of text outside tables as one-cell rows named [`BODY`] and their
+/// ordinal (`paragraphs` counts them over the document).
+fn body_rows(text: &str, paragraphs: &mut u32, out: &mut Vec<jixiao_grid::Row>) {
+    for l in tidy(text).lines() {
+        *paragraphs += 1;
+        out.push(jixiao_grid::Row {
+            cells: vec![jixiao_grid::Cell::new(l, 0.0)],
+            origin: jixiao_grid::Origin::Sheet {
+                sheet: BODY.to_string(),
+                row: *paragraphs,
+            },
+        });
+    }
+}
+
+/// Each row's cell texts joined by `|`, for the readers' tests.
+#[cfg(test)]
+fn row_texts(g: &jixiao_grid::Grid) -> Vec<String> {
+    g.rows
+        .iter()
+        .map(|r| {
+            r.cells
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
 /// Text of a cell or paragraph as markup gives it: runs of spaces (and the non-breaking
 /// spaces of empty cells) collapsed, lines trimmed, blank lines dropped.
 fn tidy(s: &str) -> String {
