@@ -8,9 +8,14 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "jixiao", version, about, long_about = None)]
 pub struct Cli {
-    /// More logging on stderr (-v info, -vv debug); JIXIAO_LOG overrides.
+    /// More on stderr: -v one line per file (reader, pages/sheets/lines, forms, findings,
+    /// time, share read by OCR or recovered from glyph outlines) and what the readers log;
+    /// -vv debug logs. JIXIAO_LOG (e.g. `jixiao_pdf=debug`) sets the log filter.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// Only errors on stderr: no progress bar, no per-file lines, no summary line.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -26,8 +31,10 @@ pub enum Command {
     /// OUTDIR is replaced as a whole at the end, so an interrupted run leaves the
     /// previous dataset intact.
     ///
-    /// Exit status: 0 when every file was read, 1 when some files failed (their errors
-    /// are in errors.jsonl), 2 on a usage error or when the outputs cannot be written.
+    /// Exit status: 0 when every file was read, 1 when some files failed or a form was
+    /// seen but not read (a 项目名称 row or indicator table without its funds block; the
+    /// errors are in errors.jsonl, with their place), 2 on a usage error or when the
+    /// outputs cannot be written. `jixiao explain FILE` shows why a file gave what it gave.
     Extract(ExtractArgs),
     /// For the nightly job: download new or changed documents from the given URLs
     /// (conditional requests; index pages are followed one level, within their
@@ -37,6 +44,16 @@ pub enum Command {
     /// 0 when everything was fetched and read, 1 when some URL failed (404, timeout,
     /// size cap) or some file could not be read, 2 on a usage error.
     Watch(WatchArgs),
+    /// Show how one file was read: the cell grid the reader made (rows, cells with their
+    /// column, spans and provenance), then the parser's view — where each form begins
+    /// and ends and why, the row and cell of every header and funds field, how each
+    /// indicator row was aligned to the table header (which cell went to which field,
+    /// at what cost) and every row or cell dropped, with the reason; last, forms seen but
+    /// not read (a 项目名称 row or an indicator table without a funds block).
+    ///
+    /// Exit status: 0 when the file gave forms, 1 when it was read but gave none, 2 when
+    /// it cannot be read.
+    Explain(ExplainArgs),
     /// Re-score existing records: read RECORDS (a records.jsonl) and write
     /// OUTDIR/findings.jsonl.
     ///
@@ -84,6 +101,42 @@ pub struct ExtractArgs {
     /// Password for encrypted PDFs (tried after the empty user password, which opens
     /// the owner-only protection common on government sites). Also read from the
     /// environment variable JIXIAO_PDF_PASSWORD, which keeps it out of the process list.
+    #[arg(long, env = "JIXIAO_PDF_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Also write a summary of the run as JSON to FILE (`-` for stdout): per file its
+    /// reader, pages/sheets/lines, forms, findings, errors, seconds and OCR share, plus
+    /// the totals — for cron jobs and dashboards.
+    #[arg(long, value_name = "FILE")]
+    pub summary_json: Option<PathBuf>,
+}
+
+/// Arguments of `jixiao explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The file to explain (one document; unzip a bundle first).
+    pub file: PathBuf,
+    /// Only the rows of this PDF page (1-based).
+    #[arg(long, value_name = "N", conflicts_with_all = ["sheet", "lines"])]
+    pub page: Option<u32>,
+    /// Only the rows of this worksheet (by name, as the workbook shows it).
+    #[arg(long, value_name = "S", conflicts_with = "lines")]
+    pub sheet: Option<String>,
+    /// Only these lines of a text export, `A-B` (1-based, inclusive) or one line `A`.
+    #[arg(long, value_name = "A-B")]
+    pub lines: Option<String>,
+    /// Print JSON instead of the aligned text: every row with its cells, every form
+    /// with its fields and indicator rows traced to their cells, and the records.
+    #[arg(long)]
+    pub json: bool,
+    /// Write an HTML page to FILE as well: the rows drawn where they were printed on
+    /// each PDF page (a table for other sources), coloured by what the parser made of
+    /// them, with the text view below.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// As for `extract`.
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
+    /// As for `extract`.
     #[arg(long, env = "JIXIAO_PDF_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
 }

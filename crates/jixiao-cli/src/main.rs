@@ -10,12 +10,42 @@ mod commands;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// The workspace's crates, whose logs `-v` / `-vv` turn up.
+const CRATES: [&str; 15] = [
+    "jixiao",
+    "jixiao_cli",
+    "jixiao_dataset",
+    "jixiao_fetch",
+    "jixiao_forms",
+    "jixiao_grid",
+    "jixiao_markup",
+    "jixiao_ocr",
+    "jixiao_pdf",
+    "jixiao_pipeline",
+    "jixiao_raster",
+    "jixiao_record",
+    "jixiao_score",
+    "jixiao_text",
+    "jixiao_xlsx",
+];
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    let level = match cli.verbose {
-        0 => "warn",
-        1 => "info",
+    // Our crates log at the level asked for; libraries (HTTP, PDF, zip) only warnings.
+    let ours = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (_, 0) => "warn",
+        (_, 1) => "info",
         _ => "debug",
+    };
+    let others = if cli.quiet { "error" } else { "warn" };
+    let level = std::iter::once(others.to_string())
+        .chain(CRATES.iter().map(|c| format!("{c}={ours}")))
+        .collect::<Vec<_>>()
+        .join(",");
+    let shell = commands::Shell {
+        verbose: cli.verbose,
+        quiet: cli.quiet,
     };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -23,11 +53,13 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
     let result = match cli.command {
-        args::Command::Extract(a) => commands::extract::run(&a),
-        args::Command::Score(a) => commands::score::run(&a),
-        args::Command::Watch(a) => commands::watch::run(&a),
+        args::Command::Extract(a) => commands::extract::run(&a, shell),
+        args::Command::Explain(a) => commands::explain::run(&a),
+        args::Command::Score(a) => commands::score::run(&a, shell),
+        args::Command::Watch(a) => commands::watch::run(&a, shell),
     };
     match result {
         Ok(commands::Outcome::Complete) => ExitCode::SUCCESS,

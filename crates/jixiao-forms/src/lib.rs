@@ -7,6 +7,7 @@
 //! It knows nothing about file formats: every reader hands it the same grid.
 
 pub mod align;
+pub mod explain;
 pub mod labels;
 mod parse;
 pub mod segment;
@@ -19,11 +20,35 @@ use jixiao_grid::Grid;
 /// Finds and parses every form in the grid, in document order. Forms whose funds unit
 /// or year is not printed take the unit / year most forms of the same file state.
 pub fn parse_grid(grid: &Grid) -> Vec<ParsedForm> {
+    parse_all(grid, None)
+}
+
+/// [`parse_grid`]; with `traces`, one [`explain::FormTrace`] per form says how it was read.
+pub(crate) fn parse_all(
+    grid: &Grid,
+    mut traces: Option<&mut Vec<explain::FormTrace>>,
+) -> Vec<ParsedForm> {
     let year = parse::file_year(grid);
-    let mut forms: Vec<ParsedForm> = segment::segments(grid)
-        .into_iter()
-        .map(|r| parse::parse_form(grid, r, year))
+    let segs = segment::traced_segments(grid);
+    let mut forms: Vec<ParsedForm> = segs
+        .iter()
+        .map(|s| parse::parse_form(grid, s, year, traces.as_deref_mut()))
         .collect();
+    if let Some(traces) = traces {
+        for (k, t) in traces.iter_mut().enumerate() {
+            let last = t.ends.last.row;
+            t.ends.reason = if grid.rows.get(last).is_some_and(segment::is_end_marker) {
+                "at its closing row (评分等级 / 纠偏措施)".to_string()
+            } else if let Some(next) = segs.get(k + 1) {
+                format!(
+                    "where the next form begins ({})",
+                    explain::place(&grid.rows[next.rows.start].origin)
+                )
+            } else {
+                "with the file".to_string()
+            };
+        }
+    }
     let mut wan = 0;
     let mut yuan = 0;
     for f in &forms {

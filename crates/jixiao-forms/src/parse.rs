@@ -1,6 +1,7 @@
 //! Parsing one form instance (a row range of the grid) into a [`Record`].
 
 use crate::align::{align, Field, FitCost, Item, Kind};
+use crate::explain::{CellUse, FieldSource, FormTrace, RowOutcome, RowRef, TableRow};
 use crate::labels::{self, Level};
 use crate::segment::{is_end_marker, is_indicator_header, keys, row_key, year_line};
 use crate::value::{parse_amount, parse_value};
@@ -140,6 +141,21 @@ enum HeadKey {
     Category,
     Start,
     End,
+}
+
+impl HeadKey {
+    /// The record field it fills (RECORDS.md).
+    fn field(self) -> &'static str {
+        match self {
+            HeadKey::Name => "project_name",
+            HeadKey::Department => "department",
+            HeadKey::Implementer => "implementer",
+            HeadKey::Nature => "project_nature",
+            HeadKey::Category => "project_category",
+            HeadKey::Start => "planned_start",
+            HeadKey::End => "planned_end",
+        }
+    }
 }
 
 const HEAD_KEYS: [(&str, HeadKey); 13] = [
@@ -662,6 +678,23 @@ enum Ind {
     Note,
 }
 
+impl Ind {
+    /// The indicator field it fills (RECORDS.md).
+    fn field(self) -> &'static str {
+        match self {
+            Ind::L1 => "level1",
+            Ind::L2 => "level2",
+            Ind::L3 => "level3",
+            Ind::Target => "target",
+            Ind::Planned => "planned_to_date",
+            Ind::Actual => "actual",
+            Ind::Weight => "weight",
+            Ind::Score => "score",
+            Ind::Note => "deviation_note",
+        }
+    }
+}
+
 struct IndCost;
 impl FitCost<Ind> for IndCost {
     fn fit(&self, kind: Kind, id: &Ind) -> f32 {
@@ -914,6 +947,11 @@ struct RawInd {
     weight: Option<String>,
     score: Option<String>,
     note: Vec<String>,
+    /// The row (index into the form's rows) this was read from, rows merged into it,
+    /// and rows whose text went to its note: for the explanation.
+    row: usize,
+    parts: Vec<usize>,
+    notes: Vec<usize>,
 }
 
 impl RawInd {
@@ -957,6 +995,9 @@ fn merge_weightless_rows(raws: Vec<(usize, Origin, RawInd)>) -> Vec<(usize, Orig
         let value = |t: &String| {
             t.chars().any(|c| is_cjk(c) || c.is_ascii_digit()) && parse_amount(t).is_none()
         };
+        into.parts.push(part.row);
+        into.parts.append(&mut part.parts);
+        into.notes.append(&mut part.notes);
         part.l3.retain(chinese);
         part.note.retain(chinese);
         part.target = part.target.filter(value);
@@ -1207,7 +1248,44 @@ fn resolve_levels(
     }
 }
 
-fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
+/// The indicator table's rows as the explanation shows them: `base` is the grid index of
+/// the form's first row.
+pub(crate) struct TableTrace {
+    base: usize,
+    rows: Vec<TableRow>,
+}
+
+impl TableTrace {
+    fn push(&mut self, ri: usize, row: &Row, cells: Vec<CellUse>, outcome: RowOutcome) {
+        self.rows.push(TableRow {
+            from: RowRef {
+                row: self.base + ri,
+                origin: row.origin.clone(),
+            },
+            cells,
+            cost: None,
+            shift: None,
+            outcome,
+        });
+    }
+}
+
+/// Cells of a row as the explanation lists them, none placed yet.
+fn unplaced(ps: &[Piece]) -> Vec<CellUse> {
+    ps.iter()
+        .map(|p| CellUse {
+            text: p.text.clone(),
+            col: p.col,
+            field: None,
+        })
+        .collect()
+}
+
+fn indicators(
+    rows: &[Row],
+    kind: FormKind,
+    mut trace: Option<&mut TableTrace>,
+) -> (Vec<Indicator>, usize) {
     let Some(h) = rows.iter().position(is_indicator_header) else {
         return (Vec::new(), rows.len());
     };
@@ -1235,11 +1313,21 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
     let mut l1_parts: Vec<Option<String>> = Vec::new();
     let mut l2_parts: Vec<Option<String>> = Vec::new();
     let mut end = rows.len();
+    let mut pushed: Vec<usize> = Vec::new();
     for (ri, row) in rows.iter().enumerate().skip(body) {
         if row.is_blank() {
             continue;
         }
         if is_table_end(row) {
+            if let Some(tr) = trace.as_deref_mut() {
+                let reason = "a closing row (总分, 评分等级, 总体评价, 完成可能性 …)";
+                tr.push(
+                    ri,
+                    row,
+                    unplaced(&pieces(row)),
+                    RowOutcome::TableEnd { reason },
+                );
+            }
             end = ri;
             break;
         }
@@ -1262,14 +1350,42 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
             .collect();
         if items.len() > MAX_ROW_CELLS {
             // Not a table row (run-away text); keeps the alignment's work bounded.
+            if let Some(tr) = trace.as_deref_mut() {
+                let reason = "more cells than a table row has (run-away text)";
+                tr.push(ri, row, unplaced(&ps), RowOutcome::Dropped { reason });
+            }
             continue;
         }
         if !l1_parts.is_empty() && is_unlabelled_total(&ps, &items) {
+            if let Some(tr) = trace.as_deref_mut() {
+                let reason = "the 总分 row with its label lost (weight sum, then total)";
+                tr.push(ri, row, unplaced(&ps), RowOutcome::TableEnd { reason });
+            }
             end = ri;
             break;
         }
         let a = align(&items, &fields, &IndCost, 3, lambda);
-        let mut raw = RawInd::default();
+        if let Some(tr) = trace.as_deref_mut() {
+            let cells = ps
+                .iter()
+                .zip(&a.fields)
+                .map(|(p, f)| CellUse {
+                    text: p.text.clone(),
+                    col: p.col,
+                    field: f.map(|fi| fields[fi].id.field()),
+                })
+                .collect();
+            // Outcome settled below, once rows are merged.
+            tr.push(ri, row, cells, RowOutcome::Labels);
+            if let Some(last) = tr.rows.last_mut() {
+                last.cost = Some(a.cost);
+                last.shift = Some(a.shift);
+            }
+        }
+        let mut raw = RawInd {
+            row: ri,
+            ..RawInd::default()
+        };
         for (p, f) in ps.iter().zip(&a.fields) {
             let Some(fi) = f else { continue };
             let t = p.text.clone();
@@ -1311,6 +1427,11 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
             && raw.score.is_some()
             && weight_sum.is_some_and(|w| w >= Decimal::from(99) && w <= Decimal::from(101))
         {
+            if let Some(last) = trace.as_deref_mut().and_then(|tr| tr.rows.last_mut()) {
+                last.outcome = RowOutcome::TableEnd {
+                    reason: "an unlabelled row whose weight is the weight sum (100): the total row",
+                };
+            }
             end = ri;
             break;
         }
@@ -1321,10 +1442,18 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
             kind == FormKind::SelfEvaluation && (!raw.l3.is_empty() || !raw.note.is_empty());
         if raw.has_value() || (raw.weight.is_some() && !raw.l3.is_empty()) || wrapped_text {
             // (Rows without 分值/得分 are merged into their indicator below.)
+            pushed.push(ri);
             raws.push((t, row.origin.clone(), raw));
         } else if !raw.note.is_empty() && raw.l3.is_empty() {
             if let Some((_, _, prev)) = raws.last_mut() {
                 prev.note.extend(raw.note.iter().cloned());
+                prev.notes.push(ri);
+            }
+        } else if let Some(last) = trace.as_deref_mut().and_then(|tr| tr.rows.last_mut()) {
+            if raw.l1.is_empty() && raw.l2.is_empty() {
+                last.outcome = RowOutcome::Dropped {
+                    reason: "no target, value, weight or score, and no level label",
+                };
             }
         }
     }
@@ -1363,6 +1492,28 @@ fn indicators(rows: &[Row], kind: FormKind) -> (Vec<Indicator>, usize) {
                 .find(|(n, _, _)| n == hint);
             if let Some(found) = near {
                 l2_fill[*t] = Some(found);
+            }
+        }
+    }
+    if let Some(tr) = trace {
+        // Every row merged into an indicator says which (1-based, as indicators.ordinal).
+        let settle = |ri: usize, outcome: RowOutcome, tr: &mut TableTrace| {
+            let row = tr.base + ri;
+            if let Some(t) = tr.rows.iter_mut().find(|t| t.from.row == row) {
+                t.outcome = outcome;
+            }
+        };
+        for &ri in &pushed {
+            let reason = "a wrapped line without 分值/得分 and no indicator to join";
+            settle(ri, RowOutcome::Dropped { reason }, tr);
+        }
+        for (k, (_, _, raw)) in raws.iter().enumerate() {
+            settle(raw.row, RowOutcome::Indicator { indicator: k + 1 }, tr);
+            for &p in &raw.parts {
+                settle(p, RowOutcome::PartOf { indicator: k + 1 }, tr);
+            }
+            for &p in &raw.notes {
+                settle(p, RowOutcome::NoteOf { indicator: k + 1 }, tr);
             }
         }
     }
@@ -1779,17 +1930,37 @@ pub struct ParsedForm {
     pub record: Record,
     /// Grid rows the form spans.
     pub rows: Range<usize>,
+    /// Grid row of its funds block's total row (年度资金总额 / 年度资金申请总额).
+    pub anchor: usize,
 }
 
-/// Parses one segment of the grid.
+/// Parses one segment of the grid; with `trace`, says how (one [`FormTrace`] pushed).
 pub(crate) fn parse_form(
     grid: &Grid,
-    range: Range<usize>,
+    seg: &crate::segment::Segment,
     fallback_year: Option<i32>,
+    trace: Option<&mut Vec<FormTrace>>,
 ) -> ParsedForm {
+    let seg_rows = &grid.rows[seg.rows.clone()];
+    let seg_anchor = seg_rows
+        .iter()
+        .position(crate::segment::is_anchor)
+        .unwrap_or(0);
+    // An indicator table before the anchor belongs to a form whose funds block is
+    // missing (reported as not read): this form begins at the first title or 项目名称
+    // row after it, so the two never mix.
+    let lead = seg_rows[..seg_anchor]
+        .iter()
+        .rposition(crate::segment::is_table_header)
+        .map_or(0, |h| {
+            (h + 1..seg_anchor)
+                .find(|&i| crate::segment::is_start_marker(&seg_rows[i]))
+                .unwrap_or(seg_anchor)
+        });
+    let range = seg.rows.start + lead..seg.rows.end;
     let rows = &grid.rows[range.clone()];
     let kind = form_kind(rows);
-    let anchor = rows.iter().position(crate::segment::is_anchor).unwrap_or(0);
+    let anchor = seg_anchor - lead;
     let preamble = &rows[..anchor.min(rows.len())];
 
     // Header fields.
@@ -1863,7 +2034,7 @@ pub(crate) fn parse_form(
         .or_else(|| year_in_prose(rows));
 
     // Funds.
-    let (funds, unit_rows_end) = if kind == FormKind::TargetDeclaration {
+    let (funds, funds_start, unit_rows_end) = if kind == FormKind::TargetDeclaration {
         let decl_start = rows
             .iter()
             .position(|r| row_key(r).contains("资金申请总额") || row_key(r).contains("项目资金"))
@@ -1879,7 +2050,11 @@ pub(crate) fn parse_form(
                     || is_indicator_header(r)
             })
             .map_or(rows.len(), |p| p + decl_start);
-        (declaration_funds(&rows[decl_start..decl_end]), decl_end)
+        (
+            declaration_funds(&rows[decl_start..decl_end]),
+            decl_start,
+            decl_end,
+        )
     } else {
         let start = anchor.saturating_sub(3);
         let end = rows
@@ -1887,7 +2062,7 @@ pub(crate) fn parse_form(
             .skip(anchor)
             .position(|r| is_goal_header(r) || is_indicator_header(r))
             .map_or(rows.len(), |p| p + anchor);
-        (funds_block(&rows[start..end], kind), end)
+        (funds_block(&rows[start..end], kind), start, end)
     };
     let funds_unit = funds_unit(&rows[anchor.saturating_sub(3)..unit_rows_end.max(anchor)]);
 
@@ -1898,7 +2073,11 @@ pub(crate) fn parse_form(
         .unwrap_or(rows.len());
     let (goal_planned, goal_actual, goal_project) =
         goals(&rows[unit_rows_end.min(ind_header)..ind_header], kind);
-    let (indicators, table_end) = indicators(rows, kind);
+    let mut table = trace.as_ref().map(|_| TableTrace {
+        base: range.start,
+        rows: Vec::new(),
+    });
+    let (indicators, table_end) = indicators(rows, kind, table.as_mut());
     let (total_score, grade) = if kind == FormKind::SelfEvaluation {
         total_and_grade(&rows[table_end.min(rows.len())..])
     } else {
@@ -1949,8 +2128,70 @@ pub(crate) fn parse_form(
             text_recovery: None,
         },
     };
+    if let Some(traces) = trace {
+        let at = |r: usize| RowRef::of(grid, range.start + r);
+        let mut sources: Vec<FieldSource> = fields
+            .iter()
+            .filter(|(_, v, _)| !v.is_empty())
+            .map(|(k, v, r)| FieldSource {
+                field: k.field().to_string(),
+                value: v.clone(),
+                from: at(*r),
+                cell: crate::explain::cell_of(&preamble[*r], v),
+            })
+            .collect();
+        let funds_rows = range.start + funds_start..range.start + unit_rows_end;
+        let goals_start = unit_rows_end.min(ind_header);
+        let tail_start = table_end.clamp(ind_header, rows.len());
+        let blocks = [
+            ("header", 0, funds_start.min(anchor)),
+            ("funds", funds_start.min(anchor), unit_rows_end),
+            ("goals", goals_start, ind_header),
+            ("indicators", ind_header, tail_start),
+            ("closing", tail_start, rows.len()),
+        ]
+        .into_iter()
+        .filter(|(_, a, b)| a < b)
+        .map(|(name, a, b)| crate::explain::Block {
+            name,
+            first: at(a),
+            last: at(b - 1),
+        })
+        .collect();
+        sources.extend(crate::explain::funds_sources(
+            grid,
+            funds_rows,
+            &record,
+            |r| money_row_of(r).map(|(k, _)| k),
+        ));
+        traces.push(FormTrace {
+            form: traces.len() + 1,
+            kind,
+            project_name: record.project_name.clone(),
+            first: at(0),
+            begins: if lead == 0 {
+                crate::explain::begin_reason(grid, seg.begin)
+            } else {
+                format!(
+                    "after the indicator table of a form without funds block, at {}",
+                    crate::explain::place(&rows[0].origin)
+                )
+            },
+            ends: crate::explain::Ending {
+                last: at(rows.len().saturating_sub(1)),
+                reason: String::new(),
+            },
+            anchor: RowRef::of(grid, seg.anchor),
+            fields: sources,
+            blocks,
+            indicator_header: (ind_header < rows.len()).then(|| at(ind_header)),
+            indicator_rows: table.map(|t| t.rows).unwrap_or_default(),
+            indicators: record.indicators.len(),
+        });
+    }
     ParsedForm {
         record,
         rows: range,
+        anchor: seg.anchor,
     }
 }

@@ -81,6 +81,27 @@ pub(crate) fn is_indicator_header(row: &Row) -> bool {
     (k.contains("一级") && k.contains("二级")) || k.contains("三级指标") || k.contains("年度指标值")
 }
 
+/// Words of the indicator table's header labels.
+const HEADER_WORDS: [&str; 7] = ["一级", "二级", "三级", "指标值", "完成值", "分值", "得分"];
+
+/// Longest header label cell, in characters (longer cells are text that mentions them).
+const HEADER_CELL_CHARS: usize = 10;
+
+/// Header cells a row needs to be an indicator table's header here.
+const HEADER_CELLS: usize = 3;
+
+/// An indicator table's header row, told strictly: several short cells that are header
+/// labels (a goal text that mentions 一级 and 二级 is no header).
+pub(crate) fn is_table_header(row: &Row) -> bool {
+    row.filled()
+        .filter(|c| {
+            let k = c.key();
+            k.chars().count() <= HEADER_CELL_CHARS && HEADER_WORDS.iter().any(|w| k.contains(w))
+        })
+        .count()
+        >= HEADER_CELLS
+}
+
 fn is_preamble_like(row: &Row) -> bool {
     if row.is_blank() || is_start_marker(row) {
         return true;
@@ -100,8 +121,39 @@ fn is_preamble_like(row: &Row) -> bool {
     .any(|p| k.contains(p))
 }
 
+/// Why a form's row range begins where it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Begin {
+    /// The first form begins with the grid.
+    GridStart,
+    /// Just after the earlier form's closing row (评分等级, 纠偏措施) at this grid row.
+    AfterClosingRow(usize),
+    /// At this title, year, 跟踪时段 or 项目名称 row after the earlier form's indicator
+    /// table.
+    StartMarker(usize),
+    /// At the run of header rows right before the anchor, this grid row being its first.
+    HeaderRun(usize),
+}
+
+/// One form instance: its rows, its anchor and why it begins there (it ends where the
+/// next one begins, or with the grid).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Grid rows of the form (leading and trailing blank rows left out).
+    pub rows: Range<usize>,
+    /// Grid row of the funds block's total row (年度资金总额 / 年度资金申请总额).
+    pub anchor: usize,
+    /// Why the range begins there.
+    pub begin: Begin,
+}
+
 /// Splits the grid into one row range per form instance, in document order.
 pub fn segments(grid: &Grid) -> Vec<Range<usize>> {
+    traced_segments(grid).into_iter().map(|s| s.rows).collect()
+}
+
+/// [`segments`] with each form's anchor and the reason for its first row.
+pub fn traced_segments(grid: &Grid) -> Vec<Segment> {
     let rows = &grid.rows;
     let mut anchors: Vec<usize> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
@@ -112,32 +164,32 @@ pub fn segments(grid: &Grid) -> Vec<Range<usize>> {
     if anchors.is_empty() {
         return Vec::new();
     }
-    let mut starts = vec![0usize];
+    let mut starts = vec![(0usize, Begin::GridStart)];
     for w in anchors.windows(2) {
         let (a, b) = (w[0], w[1]);
         let between = a + 1..b;
         let boundary = if let Some(e) = between.clone().rev().find(|&i| is_end_marker(&rows[i])) {
-            e + 1
+            (e + 1, Begin::AfterClosingRow(e))
         } else {
             let header = between
                 .clone()
                 .find(|&i| is_indicator_header(&rows[i]))
                 .unwrap_or(a);
             if let Some(s) = (header + 1..b).find(|&i| is_start_marker(&rows[i])) {
-                s
+                (s, Begin::StartMarker(s))
             } else {
                 let mut s = b;
                 while s > header + 1 && is_preamble_like(&rows[s - 1]) {
                     s -= 1;
                 }
-                s
+                (s, Begin::HeaderRun(s))
             }
         };
         starts.push(boundary);
     }
     let mut out = Vec::with_capacity(starts.len());
-    for (k, &s) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).copied().unwrap_or(rows.len());
+    for (k, &(s, begin)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(rows.len(), |n| n.0);
         // Skip leading blank rows so a form's first line is its first text.
         let mut s = s;
         while s < end && rows[s].is_blank() {
@@ -147,7 +199,11 @@ pub fn segments(grid: &Grid) -> Vec<Range<usize>> {
         while e > s && rows[e - 1].is_blank() {
             e -= 1;
         }
-        out.push(s..e);
+        out.push(Segment {
+            rows: s..e,
+            anchor: anchors[k],
+            begin,
+        });
     }
     out
 }

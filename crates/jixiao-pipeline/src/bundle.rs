@@ -4,7 +4,7 @@
 //! members, bytes per member and bytes in all; a member whose name leaves the bundle
 //! (`../x`, `/etc/x`, `C:\x`) makes the whole bundle refused.
 
-use crate::{extract_nested, sha256_hex, ExtractError, Options};
+use crate::{extract_nested, sha256_hex, ExtractError, Options, Sink};
 use jixiao_record::Record;
 use std::io::Read;
 use std::path::Path;
@@ -49,13 +49,30 @@ fn safe(name: &str) -> bool {
 }
 
 /// Reads every member of a bundle; `depth` is this bundle's nesting (0 for a file).
+/// Members' errors go to `sink`, unless the bundle is refused as a whole.
 pub(crate) fn extract(
     bytes: &[u8],
     file: &str,
     opts: &Options,
     depth: usize,
     limits: &Limits,
-    errors: &mut Vec<ExtractError>,
+    sink: &mut Sink,
+) -> Result<Vec<Record>, ExtractError> {
+    let before = sink.errors.len();
+    let r = members(bytes, file, opts, depth, limits, sink);
+    if r.is_err() {
+        sink.errors.truncate(before);
+    }
+    r
+}
+
+fn members(
+    bytes: &[u8],
+    file: &str,
+    opts: &Options,
+    depth: usize,
+    limits: &Limits,
+    sink: &mut Sink,
 ) -> Result<Vec<Record>, ExtractError> {
     let refuse = |reason: String| ExtractError::Bundle {
         file: file.to_string(),
@@ -93,7 +110,7 @@ pub(crate) fn extract(
     members.sort_by(|a, b| a.1.cmp(&b.1));
     let mut total = 0u64;
     let mut records = Vec::new();
-    let mut failed = Vec::new();
+    let failed_before = sink.errors.len();
     for (i, name) in members {
         let mut m = zip.by_index(i).map_err(|e| refuse(e.to_string()))?;
         let mut data = Vec::new();
@@ -122,20 +139,20 @@ pub(crate) fn extract(
             &label,
             opts,
             depth + 1,
-            &mut failed,
+            sink,
         ) {
             Ok(r) => records.extend(r),
             // A member without forms (a cover letter) is no error of the bundle's.
             Err(ExtractError::NoForms { .. }) => {}
-            Err(e) => failed.push(e),
+            Err(e) => sink.errors.push(e),
         }
     }
-    if records.is_empty() && failed.is_empty() {
+    if records.is_empty() && sink.errors.len() == failed_before {
         return Err(ExtractError::NoForms {
             file: file.to_string(),
+            detail: " in any of its members".into(),
         });
     }
-    errors.append(&mut failed);
     Ok(records)
 }
 
@@ -170,14 +187,7 @@ mod tests {
         }
         assert!(safe("绩效/自评表.pdf"));
         let b = bundle(&[("ok.txt", b"x"), ("../evil.txt", b"y")]);
-        let r = extract(
-            &b,
-            "b.zip",
-            &Options::default(),
-            0,
-            &LIMITS,
-            &mut Vec::new(),
-        );
+        let r = top(&b, &LIMITS);
         assert!(
             matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("../evil.txt")),
             "{r:?}"
@@ -186,6 +196,18 @@ mod tests {
             member_name(&encoding_rs::GBK.encode("自评表.pdf").0),
             "自评表.pdf"
         );
+    }
+
+    /// Reads a bundle given as a file (depth 0) under `limits`.
+    fn top(b: &[u8], limits: &Limits) -> Result<Vec<Record>, ExtractError> {
+        extract(
+            b,
+            "b.zip",
+            &Options::default(),
+            0,
+            limits,
+            &mut Sink::default(),
+        )
     }
 
     #[test]
@@ -197,7 +219,7 @@ mod tests {
             member_bytes: 1 << 20,
             ..LIMITS
         };
-        let r = extract(&b, "b.zip", &Options::default(), 0, &small, &mut Vec::new());
+        let r = top(&b, &small);
         assert!(
             matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("inflates")),
             "{r:?}"
@@ -206,7 +228,7 @@ mod tests {
             total_bytes: 6 << 20,
             ..LIMITS
         };
-        let r = extract(&b, "b.zip", &Options::default(), 0, &total, &mut Vec::new());
+        let r = top(&b, &total);
         assert!(
             matches!(&r, Err(ExtractError::Bundle { reason, .. }) if reason.contains("in all")),
             "{r:?}"
@@ -215,20 +237,14 @@ mod tests {
         let inner = bundle(&[("x.txt", b"x")]);
         let outer = bundle(&[("in.zip", &inner)]);
         // Nesting past the limit: the inner bundle is refused, an error of the outer's.
-        let mut errors = Vec::new();
-        let r = extract(
-            &outer,
-            "o.zip",
-            &Options::default(),
-            1,
-            &LIMITS,
-            &mut errors,
-        );
+        let mut sink = Sink::default();
+        let r = extract(&outer, "o.zip", &Options::default(), 1, &LIMITS, &mut sink);
         assert!(matches!(&r, Ok(v) if v.is_empty()), "{r:?}");
         assert!(
-            matches!(&errors[..], [ExtractError::Bundle { file, reason }]
+            matches!(&sink.errors[..], [ExtractError::Bundle { file, reason }]
                 if reason.contains("nested") && file == "o.zip!/in.zip"),
-            "{errors:?}"
+            "{:?}",
+            sink.errors
         );
     }
 }

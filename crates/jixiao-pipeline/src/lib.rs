@@ -8,12 +8,15 @@
 //! not walk directories or write outputs (that is the CLI's job).
 
 pub mod bundle;
+pub mod explain;
+mod summary;
 use jixiao_grid::{Grid, Origin};
 use jixiao_record::{Record, RecordSource};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+pub use summary::{FileSummary, RunSummary, Totals};
 
 /// Largest file read (bytes); larger files are refused rather than risk memory.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -222,10 +225,24 @@ pub enum ExtractError {
         reason: String,
     },
     /// The file was read but holds no budget-performance form.
-    #[error("{file}: no budget-performance form found (no 年度资金总额 / 年度资金申请总额 row)")]
+    #[error("{file}: no budget-performance form found{detail}")]
     NoForms {
         /// File as given.
         file: String,
+        /// What was seen instead, from `; ` (the nearest candidate of a form and what it
+        /// lacks), or the anchor that was looked for in parentheses.
+        detail: String,
+    },
+    /// A form was seen (a 项目名称 row or an indicator table) but not read, because it
+    /// lacks what makes a form (its funds block); the file's other forms were read.
+    #[error("{file}: {message}")]
+    FormNotRead {
+        /// File as given.
+        file: String,
+        /// Where the form was seen (`line 30`, `page 3 y 120`, `sheet S row 4`).
+        place: String,
+        /// What was seen and what is missing.
+        message: String,
     },
     /// A reader or the parser panicked; contained to this file.
     #[error("{file}: internal error while reading (contained): {message}")]
@@ -247,6 +264,7 @@ impl ExtractError {
                 jixiao_text::TextError::Empty => Some("byte 0".into()),
             },
             ExtractError::Pdf { source, .. } => source.page().map(|p| format!("page {p}")),
+            ExtractError::FormNotRead { place, .. } => Some(place.clone()),
             _ => None,
         }
     }
@@ -275,7 +293,8 @@ impl From<&ExtractError> for ErrorEntry {
             | ExtractError::Bundle { file, .. }
             | ExtractError::Image { file, .. }
             | ExtractError::Unsupported { file, .. }
-            | ExtractError::NoForms { file }
+            | ExtractError::NoForms { file, .. }
+            | ExtractError::FormNotRead { file, .. }
             | ExtractError::Panic { file, .. } => file.clone(),
         };
         ErrorEntry {
@@ -437,18 +456,150 @@ pub fn extract_all(
     file: &str,
     opts: &Options,
 ) -> (Vec<Record>, Vec<ExtractError>) {
-    let mut errors = Vec::new();
-    match extract_nested(bytes, sha, path, file, opts, 0, &mut errors) {
-        Ok(r) => (r, errors),
+    let r = extract_report(bytes, sha, path, file, opts);
+    (r.records, r.errors)
+}
+
+/// What reading one file gave, beyond its records: for `-v` lines and run summaries.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReadStats {
+    /// The reader (`text`, `pdf`, `xlsx` …; a bundle's is `zip`).
+    pub format: &'static str,
+    /// PDF pages or page images read (distinct pages rows came from).
+    pub pages: usize,
+    /// Worksheets rows came from.
+    pub sheets: usize,
+    /// Lines of text exports (the last line read).
+    pub lines: usize,
+    /// Bundle members read (files inside a zip).
+    pub members: usize,
+    /// Rows of cells the readers made.
+    pub rows: usize,
+    /// Of them, rows read by OCR.
+    pub ocr_rows: usize,
+    /// Share of a PDF's glyphs recovered from their outlines (fonts without a text
+    /// mapping), when any were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_recovery: Option<f32>,
+    /// Forms seen but not read (a 项目名称 row or an indicator table without a funds
+    /// block), each in words that name the place; `jixiao explain` shows more.
+    pub missed: Vec<String>,
+}
+
+impl ReadStats {
+    /// Adds what a grid holds: pages, sheets, lines, rows and OCR rows.
+    fn count(&mut self, grid: &Grid) {
+        let mut pages: Vec<u32> = Vec::new();
+        let mut sheets: Vec<&str> = Vec::new();
+        for row in &grid.rows {
+            self.rows += 1;
+            match &row.origin {
+                Origin::Line { line } => self.lines = self.lines.max(*line as usize),
+                Origin::Sheet { sheet, .. } => {
+                    if !sheets.contains(&sheet.as_str()) {
+                        sheets.push(sheet);
+                    }
+                }
+                Origin::Pdf {
+                    page, confidence, ..
+                } => {
+                    if !pages.contains(page) {
+                        pages.push(*page);
+                    }
+                    if confidence.is_some() {
+                        self.ocr_rows += 1;
+                    }
+                }
+            }
+        }
+        self.pages += pages.len();
+        self.sheets += sheets.len();
+    }
+
+    /// Share of rows read by OCR, when any were.
+    pub fn ocr_share(&self) -> Option<f32> {
+        (self.ocr_rows > 0).then(|| self.ocr_rows as f32 / self.rows.max(1) as f32)
+    }
+}
+
+/// One file's records, errors and reading statistics.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Records, in document order (bundles: member by member).
+    pub records: Vec<Record>,
+    /// The file's error, or (bundles) one per member that failed.
+    pub errors: Vec<ExtractError>,
+    /// What was read.
+    pub stats: ReadStats,
+}
+
+/// What nested reads add to: bundle members' errors and everybody's statistics.
+#[derive(Debug, Default)]
+pub(crate) struct Sink {
+    pub(crate) errors: Vec<ExtractError>,
+    pub(crate) stats: ReadStats,
+}
+
+/// [`extract_all`] with the file's reading statistics.
+pub fn extract_report(bytes: &[u8], sha: &str, path: &Path, file: &str, opts: &Options) -> Report {
+    let mut sink = Sink::default();
+    sink.stats.format = detect(bytes, path).name();
+    match extract_nested(bytes, sha, path, file, opts, 0, &mut sink) {
+        Ok(records) => Report {
+            records,
+            errors: sink.errors,
+            stats: sink.stats,
+        },
         Err(e) => {
-            errors.insert(0, e);
-            (Vec::new(), errors)
+            sink.errors.insert(0, e);
+            Report {
+                records: Vec::new(),
+                errors: sink.errors,
+                stats: sink.stats,
+            }
         }
     }
 }
 
-/// [`extract_with`] for a file `depth` bundles deep; bundle members' errors go to
-/// `errors`.
+/// What a panic carried, as text.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
+}
+
+/// Records of parsed forms, with ids, keys and provenance.
+fn records_of(
+    forms: Vec<jixiao_forms::ParsedForm>,
+    grid: &Grid,
+    file: &str,
+    sha: &str,
+    format: Format,
+    text_recovery: Option<f32>,
+) -> Vec<Record> {
+    forms
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut r = f.record;
+            r.record_id = Record::make_id(sha, i + 1);
+            r.project_key = r.derive_project_key();
+            let origins: Vec<&Origin> = grid.rows[f.rows.clone()]
+                .iter()
+                .filter(|row| !row.is_blank())
+                .map(|row| &row.origin)
+                .collect();
+            r.source = source_of(file, sha, format, &origins);
+            r.source.text_recovery = text_recovery;
+            r
+        })
+        .collect()
+}
+
+/// [`extract_with`] for a file `depth` bundles deep; bundle members' errors and every
+/// file's statistics go to `sink`.
 fn extract_nested(
     bytes: &[u8],
     sha: &str,
@@ -456,52 +607,51 @@ fn extract_nested(
     file: &str,
     opts: &Options,
     depth: usize,
-    errors: &mut Vec<ExtractError>,
+    sink: &mut Sink,
 ) -> Result<Vec<Record>, ExtractError> {
     let format = detect(bytes, path);
     let run = AssertUnwindSafe(|| -> Result<Vec<Record>, ExtractError> {
         if format == Format::Zip {
-            return bundle::extract(bytes, file, opts, depth, &bundle::LIMITS, errors);
+            return bundle::extract(bytes, file, opts, depth, &bundle::LIMITS, sink);
+        }
+        if depth > 0 {
+            sink.stats.members += 1;
         }
         let (grid, text_recovery) = grid_for(bytes, format, file, opts)?;
+        sink.stats.count(&grid);
+        if text_recovery.is_some() {
+            sink.stats.text_recovery = text_recovery;
+        }
         let forms = jixiao_forms::parse_grid(&grid);
+        let missed = jixiao_forms::explain::missed(&grid, &forms);
         if forms.is_empty() {
+            let detail = match missed.first() {
+                Some(c) => format!("; {} (`jixiao explain {file}` shows the rows)", c.message),
+                None => " (no 年度资金总额 / 年度资金申请总额 row, no 项目名称 row, no indicator \
+                         table)"
+                    .to_string(),
+            };
             return Err(ExtractError::NoForms {
                 file: file.to_string(),
+                detail,
             });
         }
-        Ok(forms
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let mut r = f.record;
-                r.record_id = Record::make_id(sha, i + 1);
-                r.project_key = r.derive_project_key();
-                let origins: Vec<&Origin> = grid.rows[f.rows.clone()]
-                    .iter()
-                    .filter(|row| !row.is_blank())
-                    .map(|row| &row.origin)
-                    .collect();
-                r.source = source_of(file, sha, format, &origins);
-                r.source.text_recovery = text_recovery;
-                r
-            })
-            .collect())
-    });
-    match catch_unwind(run) {
-        Ok(r) => r,
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_string());
-            Err(ExtractError::Panic {
+        for c in missed {
+            sink.stats.missed.push(c.message.clone());
+            sink.errors.push(ExtractError::FormNotRead {
                 file: file.to_string(),
-                message,
-            })
+                place: jixiao_forms::explain::place(&c.at.origin),
+                message: c.message,
+            });
         }
-    }
+        Ok(records_of(forms, &grid, file, sha, format, text_recovery))
+    });
+    catch_unwind(run).unwrap_or_else(|payload| {
+        Err(ExtractError::Panic {
+            file: file.to_string(),
+            message: panic_message(&*payload),
+        })
+    })
 }
 
 fn source_of(file: &str, sha: &str, format: Format, origins: &[&Origin]) -> RecordSource {

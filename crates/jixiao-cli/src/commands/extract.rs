@@ -2,11 +2,11 @@
 //! manifest), written atomically; `--incremental` reuses unchanged files' results.
 
 use super::output::{self, FileEntry, Manifest, READER_VERSION};
-use super::Outcome;
+use super::{Outcome, Shell};
 use crate::args::ExtractArgs;
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use jixiao_pipeline::{ErrorEntry, ExtractError};
+use jixiao_pipeline::{ErrorEntry, ExtractError, FileSummary, ReadStats, RunSummary};
 use jixiao_record::Record;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -40,7 +40,10 @@ fn default_samples() -> Result<PathBuf> {
 }
 
 /// Expands directories into their readable files, sorted for a deterministic order.
-fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The output directory `skip` is never read, even when it lies inside a directory
+/// given (`jixiao extract . -o out` must not read its own earlier tables).
+fn collect(paths: &[PathBuf], skip: &Path) -> Result<Vec<PathBuf>> {
+    let skip = std::fs::canonicalize(skip).ok();
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -48,6 +51,11 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             for e in walkdir::WalkDir::new(p)
                 .follow_links(false)
                 .into_iter()
+                .filter_entry(|e| {
+                    !e.file_type().is_dir()
+                        || skip.is_none()
+                        || std::fs::canonicalize(e.path()).ok() != skip
+                })
                 .filter_map(|e| e.ok())
             {
                 if !e.file_type().is_file() || e.file_name().to_string_lossy().starts_with('.') {
@@ -81,6 +89,12 @@ struct Done {
     /// The file's error, or (bundles) one per member that failed.
     errors: Vec<ErrorEntry>,
     reused: bool,
+    /// What was read (empty for reused files and files that could not be read).
+    stats: ReadStats,
+    /// Seconds spent on the file (reading, parsing, scoring).
+    seconds: f64,
+    /// The records' findings (empty with --no-score).
+    findings: Vec<jixiao_score::Finding>,
 }
 
 /// The input file a record or error entry names: a bundle member's
@@ -118,6 +132,9 @@ fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -
                 records: Vec::new(),
                 errors: vec![ErrorEntry::from(&e)],
                 reused: false,
+                stats: ReadStats::default(),
+                seconds: 0.0,
+                findings: Vec::new(),
             }
         }
     };
@@ -128,8 +145,9 @@ fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -
             return done;
         }
     }
-    let (records, errors) = jixiao_pipeline::extract_all(&bytes, &sha256, p, &name, opts);
-    let errors: Vec<ErrorEntry> = errors.iter().map(ErrorEntry::from).collect();
+    let report = jixiao_pipeline::extract_report(&bytes, &sha256, p, &name, opts);
+    let records = report.records;
+    let errors: Vec<ErrorEntry> = report.errors.iter().map(ErrorEntry::from).collect();
     Done {
         entry: FileEntry {
             path: name,
@@ -146,6 +164,9 @@ fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -
         records,
         errors,
         reused: false,
+        stats: report.stats,
+        seconds: 0.0,
+        findings: Vec::new(),
     }
 }
 
@@ -213,12 +234,15 @@ impl Previous {
             records,
             errors,
             reused: true,
+            stats: ReadStats::default(),
+            seconds: 0.0,
+            findings: Vec::new(),
         })
     }
 }
 
-fn progress(n: usize) -> ProgressBar {
-    if n < 2 || !std::io::stderr().is_terminal() {
+fn progress(n: usize, shell: Shell) -> ProgressBar {
+    if n < 2 || shell.quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(n as u64);
@@ -230,15 +254,29 @@ fn progress(n: usize) -> ProgressBar {
     bar
 }
 
+/// The per-file summary of `-v` and `--summary-json`.
+fn summary_of(d: &Done) -> FileSummary {
+    FileSummary {
+        path: d.entry.path.clone(),
+        status: d.entry.status.clone(),
+        reused: d.reused,
+        stats: d.stats.clone(),
+        forms: d.records.len(),
+        findings: d.findings.len(),
+        errors: d.errors.iter().map(|e| e.message.clone()).collect(),
+        seconds: d.seconds,
+    }
+}
+
 /// Runs the extraction.
-pub fn run(args: &ExtractArgs) -> Result<Outcome> {
+pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
     let started = Instant::now();
     let roots = if args.paths.is_empty() {
         vec![default_samples()?]
     } else {
         args.paths.clone()
     };
-    let files = collect(&roots)?;
+    let files = collect(&roots, &args.output)?;
     let staging = output::begin(&args.output)?;
     let opts = jixiao_pipeline::Options {
         ocr: args.ocr.mode(),
@@ -250,18 +288,27 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
         None
     };
     let pool = super::pool(args.threads)?;
-    let bar = progress(files.len());
+    let bar = progress(files.len(), shell);
     let done: Vec<Done> = pool.install(|| {
         files
             .par_iter()
             .map(|p| {
-                let d = one(p, previous.as_ref(), &opts);
+                let t = Instant::now();
+                let mut d = one(p, previous.as_ref(), &opts);
+                if !args.no_score {
+                    d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
+                }
+                d.seconds = t.elapsed().as_secs_f64();
+                if shell.verbose > 0 {
+                    bar.suspend(|| eprintln!("jixiao: {}", summary_of(&d).line()));
+                }
                 bar.inc(1);
                 d
             })
             .collect()
     });
     bar.finish_and_clear();
+    let summary = RunSummary::of(done.iter().map(summary_of).collect());
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut manifest = Manifest {
@@ -269,16 +316,13 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
         files: Vec::with_capacity(done.len()),
     };
     let reused = done.iter().filter(|d| d.reused).count();
+    let mut findings = Vec::new();
     for d in done {
         records.extend(d.records);
         errors.extend(d.errors);
+        findings.extend(d.findings);
         manifest.files.push(d.entry);
     }
-    let findings = if args.no_score {
-        Vec::new()
-    } else {
-        pool.install(|| jixiao_score::rescore_all(&records))
-    };
     let write = || -> Result<()> {
         super::write_jsonl(&staging.join("records.jsonl"), &records)?;
         super::write_jsonl(&staging.join("errors.jsonl"), &errors)?;
@@ -302,8 +346,23 @@ pub fn run(args: &ExtractArgs) -> Result<Outcome> {
         return Err(e);
     }
     output::commit(&staging, &args.output)?;
+    if let Some(path) = &args.summary_json {
+        let json = serde_json::to_string_pretty(&summary)? + "\n";
+        if path.as_os_str() == "-" {
+            print!("{json}");
+        } else {
+            std::fs::write(path, json).with_context(|| format!("{}", path.display()))?;
+        }
+    }
     for e in &errors {
         eprintln!("jixiao: {}", e.message);
+    }
+    if shell.quiet {
+        return Ok(if errors.is_empty() {
+            Outcome::Complete
+        } else {
+            Outcome::Partial
+        });
     }
     let findings = if args.no_score {
         String::new()

@@ -1,9 +1,19 @@
 //! One module per subcommand.
 
+pub mod explain;
 pub mod extract;
 pub mod output;
 pub mod score;
 pub mod watch;
+
+/// What the user asked stderr to show.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shell {
+    /// `-v` count.
+    pub verbose: u8,
+    /// `-q`: errors only.
+    pub quiet: bool,
+}
 
 /// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,13 +1,13 @@
 //! `jixiao score`: records.jsonl → findings.jsonl.
 
-use super::Outcome;
+use super::{Outcome, Shell};
 use crate::args::ScoreArgs;
 use anyhow::{Context, Result};
 use jixiao_record::Record;
 use std::time::Instant;
 
 /// Runs the re-scoring of existing records.
-pub fn run(args: &ScoreArgs) -> Result<Outcome> {
+pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
     let started = Instant::now();
     let text = std::fs::read_to_string(&args.records)
         .with_context(|| format!("cannot read {}", args.records.display()))?;
@@ -25,12 +25,14 @@ pub fn run(args: &ScoreArgs) -> Result<Outcome> {
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
     super::write_jsonl(&args.output.join("findings.jsonl"), &findings)?;
-    eprintln!(
-        "jixiao: {} records, {} findings, {:.2} s → {}",
-        records.len(),
-        findings.len(),
-        started.elapsed().as_secs_f64(),
-        args.output.display()
-    );
+    if !shell.quiet {
+        eprintln!(
+            "jixiao: {} records, {} findings, {:.2} s → {}",
+            records.len(),
+            findings.len(),
+            started.elapsed().as_secs_f64(),
+            args.output.display()
+        );
+    }
     Ok(Outcome::Complete)
 }

@@ -1,14 +1,14 @@
 //! `jixiao watch`: fetch new or changed documents into a store, then extract
 //! incrementally.
 
-use super::Outcome;
+use super::{Outcome, Shell};
 use crate::args::{ExtractArgs, WatchArgs};
 use anyhow::{bail, Context, Result};
 use jixiao_fetch::{Change, Options};
 use std::time::Duration;
 
 /// Runs one watch pass.
-pub fn run(args: &WatchArgs) -> Result<Outcome> {
+pub fn run(args: &WatchArgs, shell: Shell) -> Result<Outcome> {
     let mut urls = args.urls.clone();
     if let Some(f) = &args.url_file {
         let text =
@@ -32,30 +32,39 @@ pub fn run(args: &WatchArgs) -> Result<Outcome> {
     for item in &report.items {
         let file = item.file.as_deref().unwrap_or("-");
         match &item.change {
-            Change::New => eprintln!("jixiao: new       {} → {file}", item.url),
-            Change::Changed => eprintln!("jixiao: changed   {} → {file}", item.url),
+            Change::New if !shell.quiet => eprintln!("jixiao: new       {} → {file}", item.url),
+            Change::Changed if !shell.quiet => {
+                eprintln!("jixiao: changed   {} → {file}", item.url)
+            }
+            Change::New | Change::Changed => {}
             Change::Unchanged => tracing::info!(url = item.url, "unchanged"),
             Change::Failed(why) => eprintln!("jixiao: failed    {}: {why}", item.url),
         }
     }
     let failed = report.count(|c| matches!(c, Change::Failed(_)));
-    eprintln!(
-        "jixiao: fetched {} documents: {} new, {} changed, {} unchanged, {failed} failed",
-        report.items.len(),
-        report.count(|c| *c == Change::New),
-        report.count(|c| *c == Change::Changed),
-        report.count(|c| *c == Change::Unchanged),
-    );
-    let outcome = super::extract::run(&ExtractArgs {
-        paths: vec![args.store.clone()],
-        output: args.output.clone(),
-        threads: args.threads,
-        no_score: false,
-        no_dataset: false,
-        incremental: true,
-        ocr: crate::args::OcrArg::Auto,
-        password: std::env::var("JIXIAO_PDF_PASSWORD").ok(),
-    })?;
+    if !shell.quiet {
+        eprintln!(
+            "jixiao: fetched {} documents: {} new, {} changed, {} unchanged, {failed} failed",
+            report.items.len(),
+            report.count(|c| *c == Change::New),
+            report.count(|c| *c == Change::Changed),
+            report.count(|c| *c == Change::Unchanged),
+        );
+    }
+    let outcome = super::extract::run(
+        &ExtractArgs {
+            paths: vec![args.store.clone()],
+            output: args.output.clone(),
+            threads: args.threads,
+            no_score: false,
+            no_dataset: false,
+            incremental: true,
+            ocr: crate::args::OcrArg::Auto,
+            password: std::env::var("JIXIAO_PDF_PASSWORD").ok(),
+            summary_json: None,
+        },
+        shell,
+    )?;
     Ok(if failed > 0 {
         Outcome::Partial
     } else {
