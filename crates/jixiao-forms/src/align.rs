@@ -61,6 +61,27 @@ pub trait FitCost<F> {
 
 const NEVER: f32 = 1.0e6;
 
+/// Column shifts tried for a whole row against its header (±): text exports and OCR
+/// shift rows by one or two columns, rarely three.
+pub const MAX_SHIFT: i32 = 3;
+
+/// Weight of the distance from the header's columns against the kind fit when the
+/// header named every field it should: positions are trusted.
+pub const LAMBDA_COMPLETE_HEADER: f32 = 0.6;
+
+/// The same weight when header labels were missing or garbled (fields placed by
+/// default): positions count less than what a cell looks like.
+pub const LAMBDA_PARTIAL_HEADER: f32 = 0.3;
+
+/// The distance weight for a header that named all its fields (`complete`) or not.
+pub fn lambda(complete: bool) -> f32 {
+    if complete {
+        LAMBDA_COMPLETE_HEADER
+    } else {
+        LAMBDA_PARTIAL_HEADER
+    }
+}
+
 /// The result: for each item, the index of its field, or `None` when dropped as noise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alignment {

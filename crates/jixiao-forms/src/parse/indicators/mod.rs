@@ -1,0 +1,318 @@
+//! The indicator table: each row aligned to the header's fields, wrapped rows merged,
+//! level labels filled, values parsed.
+
+pub(super) mod fields;
+pub(super) mod levels;
+pub(super) mod rows;
+
+use crate::align::{align, Item};
+use crate::explain::{CellUse, RowOutcome, RowRef, TableRow};
+use crate::labels;
+use crate::parse::indicators::fields::{ind_fields, ind_header_field, ind_kind, Ind, IndCost};
+use crate::parse::indicators::levels::{fill_levels, level_labels, resolve_levels};
+use crate::parse::indicators::rows::{
+    is_table_end, is_unlabelled_total, merge_weightless_rows, RawInd, MAX_ROW_CELLS,
+};
+use crate::parse::pieces::{join, non_empty, pieces, split_numbers, split_trailing_measure, Piece};
+use crate::segment::is_indicator_header;
+use crate::value::{parse_amount, parse_value};
+use jixiao_grid::text::key;
+use jixiao_grid::{Origin, Row};
+use jixiao_record::{FormKind, Indicator};
+use rust_decimal::Decimal;
+
+/// The indicator table's rows as the explanation shows them: `base` is the grid index of
+/// the form's first row.
+pub(crate) struct TableTrace {
+    pub(crate) base: usize,
+    pub(crate) rows: Vec<TableRow>,
+}
+
+impl TableTrace {
+    pub(crate) fn push(&mut self, ri: usize, row: &Row, cells: Vec<CellUse>, outcome: RowOutcome) {
+        self.rows.push(TableRow {
+            from: RowRef {
+                row: self.base + ri,
+                origin: row.origin.clone(),
+            },
+            cells,
+            cost: None,
+            shift: None,
+            outcome,
+        });
+    }
+}
+
+/// Cells of a row as the explanation lists them, none placed yet.
+pub(crate) fn unplaced(ps: &[Piece]) -> Vec<CellUse> {
+    ps.iter()
+        .map(|p| CellUse {
+            text: p.text.clone(),
+            col: p.col,
+            field: None,
+        })
+        .collect()
+}
+
+pub(crate) fn indicators(
+    rows: &[Row],
+    kind: FormKind,
+    mut trace: Option<&mut TableTrace>,
+) -> (Vec<Indicator>, usize) {
+    let Some(h) = rows.iter().position(is_indicator_header) else {
+        return (Vec::new(), rows.len());
+    };
+    let mut headers = vec![&rows[h]];
+    let mut body = h + 1;
+    if let Some(next) = rows.get(h + 1) {
+        let n = pieces(next)
+            .iter()
+            .filter(|p| ind_header_field(&key(&p.text)).is_some())
+            .count();
+        let first = pieces(next)
+            .first()
+            .map(|p| key(&p.text))
+            .unwrap_or_default();
+        if n >= 3 || first == "指标" {
+            headers.push(next);
+            body = h + 2;
+        }
+    }
+    let (fields, complete) = ind_fields(&headers, kind);
+    let lambda = crate::align::lambda(complete);
+
+    // (table row, origin, raw)
+    let mut raws: Vec<(usize, Origin, RawInd)> = Vec::new();
+    let mut l1_parts: Vec<Option<String>> = Vec::new();
+    let mut l2_parts: Vec<Option<String>> = Vec::new();
+    let mut end = rows.len();
+    let mut pushed: Vec<usize> = Vec::new();
+    for (ri, row) in rows.iter().enumerate().skip(body) {
+        if row.is_blank() {
+            continue;
+        }
+        if is_table_end(row) {
+            if let Some(tr) = trace.as_deref_mut() {
+                let reason = "a closing row (总分, 评分等级, 总体评价, 完成可能性 …)";
+                tr.push(
+                    ri,
+                    row,
+                    unplaced(&pieces(row)),
+                    RowOutcome::TableEnd { reason },
+                );
+            }
+            end = ri;
+            break;
+        }
+        let mut ps: Vec<Piece> = Vec::new();
+        for p in pieces(row) {
+            if labels::is_section_label(&p.text) {
+                continue;
+            }
+            for q in split_numbers(&p) {
+                ps.extend(split_trailing_measure(&q));
+            }
+        }
+        let items: Vec<Item> = ps
+            .iter()
+            .map(|p| Item {
+                col: p.col,
+                kind: ind_kind(&p.text),
+                len: p.text.chars().count(),
+            })
+            .collect();
+        if items.len() > MAX_ROW_CELLS {
+            // Not a table row (run-away text); keeps the alignment's work bounded.
+            if let Some(tr) = trace.as_deref_mut() {
+                let reason = "more cells than a table row has (run-away text)";
+                tr.push(ri, row, unplaced(&ps), RowOutcome::Dropped { reason });
+            }
+            continue;
+        }
+        if !l1_parts.is_empty() && is_unlabelled_total(&ps, &items) {
+            if let Some(tr) = trace.as_deref_mut() {
+                let reason = "the 总分 row with its label lost (weight sum, then total)";
+                tr.push(ri, row, unplaced(&ps), RowOutcome::TableEnd { reason });
+            }
+            end = ri;
+            break;
+        }
+        let a = align(&items, &fields, &IndCost, crate::align::MAX_SHIFT, lambda);
+        if let Some(tr) = trace.as_deref_mut() {
+            let cells = ps
+                .iter()
+                .zip(&a.fields)
+                .map(|(p, f)| CellUse {
+                    text: p.text.clone(),
+                    col: p.col,
+                    field: f.map(|fi| fields[fi].id.field()),
+                })
+                .collect();
+            // Outcome settled below, once rows are merged.
+            tr.push(ri, row, cells, RowOutcome::Labels);
+            if let Some(last) = tr.rows.last_mut() {
+                last.cost = Some(a.cost);
+                last.shift = Some(a.shift);
+            }
+        }
+        let mut raw = RawInd {
+            row: ri,
+            ..RawInd::default()
+        };
+        for (p, f) in ps.iter().zip(&a.fields) {
+            let Some(fi) = f else { continue };
+            let t = p.text.clone();
+            match fields[*fi].id {
+                Ind::L1 => raw.l1.push(t),
+                Ind::L2 => raw.l2.push(t),
+                Ind::L3 => raw.l3.push(t),
+                Ind::Target => raw.target = Some(t),
+                Ind::Planned => raw.planned = Some(t),
+                Ind::Actual => raw.actual = Some(t),
+                Ind::Weight => raw.weight = Some(t),
+                Ind::Score => raw.score = Some(t),
+                Ind::Note => raw.note.push(t),
+            }
+        }
+        // A level-3 name that landed in a level column: the rightmost unknown text there.
+        if raw.l3.is_empty() && raw.has_value() && raw.l2.len() >= 2 {
+            // Two labels in the level-2 column: the second is the level-3 name (printed
+            // like a level, e.g. 服务对象满意度指标 twice).
+            if let Some(v) = raw.l2.pop() {
+                raw.l3.push(v);
+            }
+        }
+        if raw.l3.is_empty() && raw.has_value() {
+            for col in [&mut raw.l2, &mut raw.l1] {
+                if let Some(last) = col.last() {
+                    if labels::level(last).is_none() {
+                        if let Some(v) = col.pop() {
+                            raw.l3.push(v);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+        // An unlabelled row whose "weight" is the weight sum (100) is the total row.
+        let weight_sum = raw.weight.as_deref().and_then(parse_amount);
+        if raw.target.is_none()
+            && raw.score.is_some()
+            && weight_sum.is_some_and(|w| w >= Decimal::from(99) && w <= Decimal::from(101))
+        {
+            if let Some(last) = trace.as_deref_mut().and_then(|tr| tr.rows.last_mut()) {
+                last.outcome = RowOutcome::TableEnd {
+                    reason: "an unlabelled row whose weight is the weight sum (100): the total row",
+                };
+            }
+            end = ri;
+            break;
+        }
+        let t = l1_parts.len();
+        l1_parts.push(non_empty(join(&raw.l1)));
+        l2_parts.push(non_empty(join(&raw.l2)));
+        let wrapped_text =
+            kind == FormKind::SelfEvaluation && (!raw.l3.is_empty() || !raw.note.is_empty());
+        if raw.has_value() || (raw.weight.is_some() && !raw.l3.is_empty()) || wrapped_text {
+            // (Rows without 分值/得分 are merged into their indicator below.)
+            pushed.push(ri);
+            raws.push((t, row.origin.clone(), raw));
+        } else if !raw.note.is_empty() && raw.l3.is_empty() {
+            if let Some((_, _, prev)) = raws.last_mut() {
+                prev.note.extend(raw.note.iter().cloned());
+                prev.notes.push(ri);
+            }
+        } else if let Some(last) = trace.as_deref_mut().and_then(|tr| tr.rows.last_mut()) {
+            if raw.l1.is_empty() && raw.l2.is_empty() {
+                last.outcome = RowOutcome::Dropped {
+                    reason: "no target, value, weight or score, and no level label",
+                };
+            }
+        }
+    }
+    if kind == FormKind::SelfEvaluation {
+        raws = merge_weightless_rows(raws);
+    }
+    let first_ind = raws.first().map_or(0, |(t, _, _)| *t);
+    let n = l1_parts.len();
+    // Labels printed on the first indicator row mean labels sit at the top of their
+    // merged regions; otherwise they are centred in them.
+    // A label wrapped over several rows is a merged cell rendered with its text
+    // centred (PDF and scan exports): then every label is centred in its region.
+    let l1_labels = level_labels(&l1_parts, false);
+    let l2_labels = level_labels(&l2_parts, true);
+    let wrapped = l1_labels.iter().chain(&l2_labels).any(|l| l.last > l.first);
+    let top = !wrapped
+        && (l1_parts.get(first_ind).is_some_and(Option::is_some)
+            || l2_parts.get(first_ind).is_some_and(Option::is_some));
+    let l1_fill = fill_levels(&l1_labels, n, top);
+    let mut l2_fill = fill_levels(&l2_labels, n, top);
+    if !top {
+        // Centred labels place region boundaries only roughly. Near a boundary, a
+        // level-3 name that plainly names one of the two adjacent level 2s decides.
+        for (t, _, raw) in &raws {
+            let Some(hint) = labels::level2_hint(&join(&raw.l3)) else {
+                continue;
+            };
+            let here = l2_fill.get(*t).cloned().flatten();
+            if here.as_ref().is_some_and(|(n, _, _)| n == hint) {
+                continue;
+            }
+            let lo = t.saturating_sub(2);
+            let hi = (t + 2).min(n.saturating_sub(1));
+            let near = (lo..=hi)
+                .filter_map(|r| l2_fill.get(r).cloned().flatten())
+                .find(|(n, _, _)| n == hint);
+            if let Some(found) = near {
+                l2_fill[*t] = Some(found);
+            }
+        }
+    }
+    if let Some(tr) = trace {
+        // Every row merged into an indicator says which (1-based, as indicators.ordinal).
+        let settle = |ri: usize, outcome: RowOutcome, tr: &mut TableTrace| {
+            let row = tr.base + ri;
+            if let Some(t) = tr.rows.iter_mut().find(|t| t.from.row == row) {
+                t.outcome = outcome;
+            }
+        };
+        for &ri in &pushed {
+            let reason = "a wrapped line without 分值/得分 and no indicator to join";
+            settle(ri, RowOutcome::Dropped { reason }, tr);
+        }
+        for (k, (_, _, raw)) in raws.iter().enumerate() {
+            settle(raw.row, RowOutcome::Indicator { indicator: k + 1 }, tr);
+            for &p in &raw.parts {
+                settle(p, RowOutcome::PartOf { indicator: k + 1 }, tr);
+            }
+            for &p in &raw.notes {
+                settle(p, RowOutcome::NoteOf { indicator: k + 1 }, tr);
+            }
+        }
+    }
+    let out = raws
+        .into_iter()
+        .map(|(t, origin, raw)| {
+            let (level1, level2) = resolve_levels(
+                t,
+                l1_fill.get(t).unwrap_or(&None),
+                l2_fill.get(t).unwrap_or(&None),
+                &l2_parts,
+            );
+            let amount = |s: &Option<String>| s.as_deref().and_then(parse_amount);
+            Indicator {
+                level1,
+                level2,
+                level3: non_empty(join(&raw.l3)),
+                target: raw.target.as_deref().and_then(parse_value),
+                planned_to_date: raw.planned.as_deref().and_then(parse_value),
+                actual: raw.actual.as_deref().and_then(parse_value),
+                weight: amount(&raw.weight),
+                score: amount(&raw.score),
+                deviation_note: non_empty(join(&raw.note)),
+                source: origin,
+            }
+        })
+        .collect();
+    (out, end)
+}
