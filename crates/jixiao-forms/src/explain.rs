@@ -249,6 +249,7 @@ pub fn candidates(grid: &Grid, forms: &[FormTrace]) -> Vec<Candidate> {
 }
 
 fn candidates_owning(grid: &Grid, forms: &[std::ops::Range<usize>]) -> Vec<Candidate> {
+    let grid = &*crate::repair::join_split_labels(grid);
     let owned: Vec<usize> = forms
         .iter()
         .filter_map(|r| r.clone().find(|&i| segment::is_table_header(&grid.rows[i])))

@@ -10,6 +10,7 @@ pub mod align;
 pub mod explain;
 pub mod labels;
 mod parse;
+pub mod repair;
 pub mod segment;
 pub mod value;
 
@@ -28,6 +29,7 @@ pub(crate) fn parse_all(
     grid: &Grid,
     mut traces: Option<&mut Vec<explain::FormTrace>>,
 ) -> Vec<ParsedForm> {
+    let grid = &*repair::join_split_labels(grid);
     let year = parse::file_year(grid);
     let segs = segment::traced_segments(grid);
     let mut forms: Vec<ParsedForm> = segs

@@ -58,7 +58,7 @@ pub enum Kind {
     Spacers,
     /// Confusions an OCR engine made in the municipal bureau's export (file 000): label
     /// characters misread or split, full-width punctuation turned half-width, spaces
-    /// inside labels, `≥` written `>=`.
+    /// inside labels.
     OcrConfusions,
     /// The title line lost (its year line kept).
     DropTitle,
@@ -192,15 +192,10 @@ const OCR_LABELS: [(&str, &str); 10] = [
     ("满意度指标", "满意 度指 标"),
 ];
 
-/// Character confusions that keep a value's meaning (a reader must fold them).
-const OCR_CHARS: [(&str, &str); 6] = [
-    ("：", ":"),
-    ("（", "("),
-    ("）", ")"),
-    ("，", ","),
-    ("≥", ">="),
-    ("≤", "<="),
-];
+/// Character confusions that keep a value's meaning and its printed text once cleaned
+/// (the cleaning folds width). `≥` read as `>=` is not among them: the record keeps the
+/// text as printed, so it would differ rightly.
+const OCR_CHARS: [(&str, &str); 4] = [("：", ":"), ("（", "("), ("）", ")"), ("，", ",")];
 
 /// Debris OCR leaves in cells of its own.
 const DEBRIS: [&str; 6] = [",,,", "·", "|", "_", ".", "、"];

@@ -13,10 +13,21 @@ pub(crate) struct Piece {
     pub(crate) text: String,
 }
 
+/// True for a cell of nothing but OCR debris: punctuation without a letter, digit or
+/// CJK character (`,,,`, `·`, `|`, `_`). Dashes are kept: `-` means "not applicable".
+pub(crate) fn is_debris(text: &str) -> bool {
+    !text.is_empty()
+        && !text.chars().any(|c| c.is_alphanumeric() || is_cjk(c))
+        && !text
+            .chars()
+            .any(|c| matches!(c, '-' | '—' | '－' | '–' | '/'))
+}
+
+/// The row's filled cells as pieces, debris cells left out.
 pub(crate) fn pieces(row: &Row) -> Vec<Piece> {
     row.cells
         .iter()
-        .filter(|c| !c.is_blank())
+        .filter(|c| !c.is_blank() && !is_debris(c.cleaned()))
         .map(|c| Piece {
             col: c.col,
             raw: c.text.clone(),

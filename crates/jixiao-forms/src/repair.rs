@@ -1,0 +1,281 @@
+//! Labels split over cells, joined again before parsing.
+//!
+//! Exports and OCR cut a label over two or three neighbouring cells (`项目 | 名称`,
+//! `年度资金 | 总额`, `产出 | 指标`). Every step of the parser looks for labels in one
+//! cell, so a row whose neighbouring cells together spell a label of the forms — exactly,
+//! on their keys — gets the joined label in its first cell and the others blanked (cells
+//! keep their places, so columns and cell indices do not move). Nothing else is joined:
+//! no part may be a label on its own, and the parts must spell the label exactly.
+
+use crate::labels::{LEVEL1, LEVEL2};
+use jixiao_grid::{Cell, Grid, Row};
+use std::borrow::Cow;
+
+/// Labels of the three forms (header, funds, indicator table, closing rows), as keys.
+/// The goals block's labels (预期目标, 实际完成情况 …) are left split: where OCR cut them,
+/// the cells they cover tell how far the plan's text reaches (see `parse::goals`).
+const LABELS: [&str; 37] = [
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "项目性质",
+    "项目类别",
+    "计划开始日期",
+    "计划完成日期",
+    "跟踪时段",
+    "项目资金",
+    "年度资金总额",
+    "年度资金申请总额",
+    "项目资金总额",
+    "其中当年财政拨款",
+    "当年财政拨款",
+    "上年结转资金",
+    "其他资金",
+    "其中财政资金",
+    "财政资金",
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "跟踪期预算数",
+    "跟踪期执行数",
+    "执行率",
+    "分值",
+    "分数",
+    "得分",
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "偏差原因分析及改进措施",
+    "总分",
+    "评分等级",
+    "纠偏措施",
+];
+
+/// Most cells one label is split over.
+const MAX_PARTS: usize = 3;
+
+/// Longest label, in characters (longer cells are not parts of one).
+const MAX_LABEL_CHARS: usize = 12;
+
+fn is_level(k: &str) -> bool {
+    LEVEL1.contains(&k) || LEVEL2.iter().any(|(n, _)| *n == k)
+}
+
+fn is_label(k: &str) -> bool {
+    LABELS.contains(&k) || is_level(k)
+}
+
+/// True when the cell at `col` of `row`, with a cell of the same column above or below,
+/// spells a level name: the label is wrapped down its column (`质量` over `指标`), so its
+/// piece is not part of a label across the row (`产出 | 指标` there is two labels' halves).
+fn wraps_down(k: &str, col: f32, near: [Option<&Row>; 2]) -> bool {
+    near.iter().flatten().any(|r| {
+        r.cells.iter().any(|c| {
+            (c.col - col).abs() < 0.5 && {
+                let q = c.key();
+                !q.is_empty() && (is_level(&format!("{q}{k}")) || is_level(&format!("{k}{q}")))
+            }
+        })
+    })
+}
+
+/// The grid with split labels joined; borrowed unchanged when there are none.
+pub fn join_split_labels(grid: &Grid) -> Cow<'_, Grid> {
+    let mut out: Option<Grid> = None;
+    for (ri, row) in grid.rows.iter().enumerate() {
+        let near = [
+            ri.checked_sub(1).and_then(|i| grid.rows.get(i)),
+            grid.rows.get(ri + 1),
+        ];
+        if let Some(fixed) = join_row(row, near) {
+            out.get_or_insert_with(|| grid.clone()).rows[ri] = fixed;
+        }
+    }
+    // Then labels wrapped onto the next line of their cell (`年度资金申` over `请总额：`).
+    for ri in 0..grid.rows.len().saturating_sub(1) {
+        let g = out.as_ref().unwrap_or(grid);
+        let Some((upper, lower, text)) = wrapped_label(&g.rows[ri], &g.rows[ri + 1]) else {
+            continue;
+        };
+        let g = out.get_or_insert_with(|| grid.clone());
+        let (col, span) = (
+            g.rows[ri].cells[upper].col,
+            g.rows[ri].cells[upper].col_span,
+        );
+        let mut cell = Cell::new(text, col);
+        cell.col_span = span;
+        cell.row_span = g.rows[ri].cells[upper].row_span + 1;
+        g.rows[ri].cells[upper] = cell;
+        let lower_col = g.rows[ri + 1].cells[lower].col;
+        g.rows[ri + 1].cells[lower] = Cell::new("", lower_col);
+    }
+    match out {
+        Some(g) => Cow::Owned(g),
+        None => Cow::Borrowed(grid),
+    }
+}
+
+/// A label whose cell wrapped onto the next row: (its cell in `row`, the continuation's
+/// cell in `next`, the joined text). Level names are left alone: their merged cells
+/// wrap down their regions, which the level filling reads as such.
+fn wrapped_label(row: &Row, next: &Row) -> Option<(usize, usize, String)> {
+    for (i, c) in row.cells.iter().enumerate() {
+        let u = c.key();
+        if u.is_empty() || u.chars().count() >= MAX_LABEL_CHARS || is_label(u) {
+            continue;
+        }
+        let Some(j) = next
+            .cells
+            .iter()
+            .position(|d| (d.col - c.col).abs() < 0.5 && !d.is_blank())
+        else {
+            continue;
+        };
+        let l = next.cells[j].key();
+        let whole = format!("{u}{l}");
+        if !is_label(l) && LABELS.contains(&whole.as_str()) {
+            let text = format!("{}{}", c.text.trim(), next.cells[j].text.trim());
+            return Some((i, j, text));
+        }
+    }
+    None
+}
+
+/// The row with its split labels joined, when it has any; `near` are the rows above and
+/// below.
+fn join_row(row: &Row, near: [Option<&Row>; 2]) -> Option<Row> {
+    let filled: Vec<usize> = (0..row.cells.len())
+        .filter(|&i| !row.cells[i].is_blank())
+        .collect();
+    let mut fixed: Option<Row> = None;
+    let mut k = 0;
+    while k < filled.len() {
+        let mut joined = false;
+        for n in (2..=MAX_PARTS).rev() {
+            let Some(parts) = filled.get(k..k + n) else {
+                continue;
+            };
+            // Neighbours only: the parts sit in consecutive cells.
+            if parts.windows(2).any(|w| w[1] != w[0] + 1) {
+                continue;
+            }
+            let keys: Vec<&str> = parts.iter().map(|&i| row.cells[i].key()).collect();
+            if keys.iter().any(|k| k.is_empty() || is_label(k)) {
+                continue;
+            }
+            let whole: String = keys.concat();
+            if whole.chars().count() > MAX_LABEL_CHARS || !is_label(&whole) {
+                continue;
+            }
+            if is_level(&whole)
+                && parts
+                    .iter()
+                    .zip(&keys)
+                    .any(|(&i, k)| wraps_down(k, row.cells[i].col, near))
+            {
+                continue;
+            }
+            let r = fixed.get_or_insert_with(|| row.clone());
+            let first = &row.cells[parts[0]];
+            let text: String = parts.iter().map(|&i| row.cells[i].text.trim()).collect();
+            let mut cell = Cell::new(text, first.col);
+            cell.col_span = parts.iter().map(|&i| row.cells[i].col_span).sum();
+            cell.row_span = first.row_span;
+            r.cells[parts[0]] = cell;
+            for &i in &parts[1..] {
+                let blank = Cell::new("", row.cells[i].col);
+                r.cells[i] = blank;
+            }
+            k += n;
+            joined = true;
+            break;
+        }
+        if !joined {
+            k += 1;
+        }
+    }
+    fixed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_grid::Origin;
+
+    fn row(cells: &[&str]) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Cell::new(*t, i as f32))
+                .collect(),
+            origin: Origin::Line { line: 1 },
+        }
+    }
+
+    fn join_row_alone(r: &Row) -> Option<Row> {
+        join_row(r, [None, None])
+    }
+
+    fn texts(r: &Row) -> Vec<String> {
+        r.cells.iter().map(|c| c.text.clone()).collect()
+    }
+
+    #[test]
+    fn neighbours_that_spell_a_label_are_joined_in_place() {
+        let r = join_row_alone(&row(&["项目", "名称", "", "某项目"])).expect("joined");
+        assert_eq!(texts(&r), ["项目名称", "", "", "某项目"]);
+        let r = join_row_alone(&row(&["", "年度资", "金总", "额：", "10.00"])).expect("joined");
+        assert_eq!(texts(&r), ["", "年度资金总额：", "", "", "10.00"]);
+        assert_eq!(r.cells[1].col_span, 3);
+        let r = join_row_alone(&row(&["产出", "指标", "数量", "指标", "人数"])).expect("joined");
+        assert_eq!(texts(&r), ["产出指标", "", "数量指标", "", "人数"]);
+    }
+
+    #[test]
+    fn level_names_wrapped_down_their_columns_are_not_joined_across() {
+        // 质量 over 指标 in the level-2 column, 产出 over 指标 in the level-1 column.
+        let above = row(&["", "质量", "决策支持"]);
+        let here = row(&["产出", "指标", "人社任务"]);
+        let below = row(&["指标", "", "及时"]);
+        assert!(join_row(&here, [Some(&above), Some(&below)]).is_none());
+        assert!(join_row_alone(&here).is_some());
+    }
+
+    #[test]
+    fn labels_wrapped_onto_the_next_line_are_joined_up() {
+        let g = Grid {
+            rows: vec![
+                row(&["项目资金", "年度资金申", "", "464,000.00"]),
+                row(&["", "请总额：", "", ""]),
+                row(&["", "其中：当", "", "464,000.00"]),
+                row(&["", "年财政拨款", "", ""]),
+                row(&["产出", "数量", "培训人数", "≥90"]),
+                row(&["指标", "指标", "", ""]),
+            ],
+        };
+        let j = join_split_labels(&g);
+        assert_eq!(texts(&j.rows[0])[1], "年度资金申请总额：");
+        assert_eq!(texts(&j.rows[1])[1], "");
+        assert_eq!(texts(&j.rows[2])[1], "其中：当年财政拨款");
+        // Level names wrapped down their columns stay as they are.
+        assert_eq!(j.rows[4].cells[0].text, "产出");
+        assert_eq!(j.rows[5].cells[0].text, "指标");
+    }
+
+    #[test]
+    fn nothing_else_is_joined() {
+        // Parts that are labels on their own, cells apart, or a label plus more.
+        assert!(join_row_alone(&row(&["一级指标", "二级指标"])).is_none());
+        assert!(join_row_alone(&row(&["项目", "", "名称"])).is_none());
+        assert!(join_row_alone(&row(&["项目", "名称表"])).is_none());
+        assert!(join_row_alone(&row(&["培训", "人数"])).is_none());
+        let g = Grid {
+            rows: vec![row(&["总分", "100"])],
+        };
+        assert!(matches!(join_split_labels(&g), Cow::Borrowed(_)));
+    }
+}
