@@ -1,7 +1,7 @@
 //! The goals block: 预期目标 / 实际完成情况 (self-evaluation), 年度总体目标 and 项目总目标
 //! (declarations), 年度目标 (monitoring).
 
-use crate::parse::pieces::{join, non_empty, pieces, Piece};
+use crate::parse::pieces::{join, non_empty, pieces_with_debris, Piece};
 use crate::segment::{is_indicator_header, row_key};
 use jixiao_grid::text::key;
 use jixiao_grid::Row;
@@ -34,7 +34,7 @@ pub(crate) fn goals(
     let Some(h) = rows.iter().position(is_goal_header) else {
         return (None, None, None);
     };
-    let hp = pieces(&rows[h]);
+    let hp = pieces_with_debris(&rows[h]);
     let mut planned: Vec<String> = Vec::new();
     let mut actual: Vec<String> = Vec::new();
     let mut project: Vec<String> = Vec::new();
@@ -67,7 +67,7 @@ pub(crate) fn goals(
             let first_content = rows[h + 1..]
                 .iter()
                 .take_while(|r| !is_indicator_header(r))
-                .flat_map(pieces)
+                .flat_map(pieces_with_debris)
                 .filter(|p| !is_goal_label(&p.text))
                 .map(|p| p.col)
                 .fold(f32::INFINITY, f32::min);
@@ -91,7 +91,7 @@ pub(crate) fn goals(
         if is_indicator_header(row) {
             break;
         }
-        let ps: Vec<Piece> = pieces(row)
+        let ps: Vec<Piece> = pieces_with_debris(row)
             .into_iter()
             .map(|mut p| {
                 // A goal label printed as the first paragraph of its own cell.

@@ -36,6 +36,21 @@ pub(crate) fn pieces(row: &Row) -> Vec<Piece> {
         .collect()
 }
 
+/// The row's filled cells as pieces, debris included: for the goal texts, which other
+/// renderings print in one merged cell with their debris (`获得离证.好评`), so a debris
+/// cell of a text export is kept as their text keeps it.
+pub(crate) fn pieces_with_debris(row: &Row) -> Vec<Piece> {
+    row.cells
+        .iter()
+        .filter(|c| !c.is_blank())
+        .map(|c| Piece {
+            col: c.col,
+            raw: c.text.clone(),
+            text: c.cleaned().to_string(),
+        })
+        .collect()
+}
+
 /// Splits a cell that holds several whitespace-separated plain numbers or dashes
 /// (`- 0.00`, `0.00 0.00`) into one piece each, at fractional columns.
 pub(crate) fn split_numbers(p: &Piece) -> Vec<Piece> {
