@@ -5,7 +5,7 @@ pub(super) mod fields;
 pub(super) mod levels;
 pub(super) mod rows;
 
-use crate::align::{align, Item};
+use crate::align::{align, Item, Kind};
 use crate::explain::{CellUse, RowOutcome, RowRef, TableRow};
 use crate::labels;
 use crate::parse::indicators::fields::{ind_fields, ind_header_field, ind_kind, Ind, IndCost};
@@ -211,6 +211,14 @@ pub(crate) fn indicators(
         let t = l1_parts.len();
         l1_parts.push(non_empty(join(&raw.l1)));
         l2_parts.push(non_empty(join(&raw.l2)));
+        if kind != FormKind::SelfEvaluation && items.iter().all(|i| i.kind == Kind::Text) {
+            if let Some((_, _, prev)) = raws.last_mut() {
+                if continues(prev, &raw) {
+                    absorb_line(prev, raw);
+                    continue;
+                }
+            }
+        }
         let wrapped_text =
             kind == FormKind::SelfEvaluation && (!raw.l3.is_empty() || !raw.note.is_empty());
         if raw.has_value() || (raw.weight.is_some() && !raw.l3.is_empty()) || wrapped_text {
@@ -315,4 +323,50 @@ pub(crate) fn indicators(
         })
         .collect();
     (out, end)
+}
+
+/// In a form without 分值 / 得分 (monitoring, declarations), whether a row of text alone —
+/// no level label — is `prev`'s cells wrapped onto the next line: either only more of
+/// its level-3 name, or no name and only more of text values `prev` already has
+/// (`有效控制在` / `标准内`). A row with a name and a value is an indicator of its own.
+fn continues(prev: &RawInd, raw: &RawInd) -> bool {
+    if !raw.l1.is_empty() || !raw.l2.is_empty() || raw.weight.is_some() || raw.score.is_some() {
+        return false;
+    }
+    let values = [
+        (&raw.target, &prev.target),
+        (&raw.planned, &prev.planned),
+        (&raw.actual, &prev.actual),
+    ];
+    let has_value = values.iter().any(|(r, _)| r.is_some()) || !raw.note.is_empty();
+    if !raw.l3.is_empty() {
+        return !has_value && !prev.l3.is_empty();
+    }
+    // A wrapped value continues a text value of the same field (a measure is printed
+    // whole).
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .is_some_and(|t| parse_value(t).is_none_or(|x| x.value.is_none()))
+    };
+    has_value
+        && values.iter().all(|(r, p)| r.is_none() || text(p))
+        && (raw.note.is_empty() || !prev.note.is_empty())
+}
+
+/// Appends a wrapped line's texts to the indicator it continues.
+fn absorb_line(prev: &mut RawInd, raw: RawInd) {
+    let cat = |a: &mut Option<String>, b: Option<String>| {
+        if let Some(b) = b {
+            *a = Some(match a.take() {
+                Some(a) => join(&[a, b]),
+                None => b,
+            });
+        }
+    };
+    prev.parts.push(raw.row);
+    prev.l3.extend(raw.l3);
+    prev.note.extend(raw.note);
+    cat(&mut prev.target, raw.target);
+    cat(&mut prev.planned, raw.planned);
+    cat(&mut prev.actual, raw.actual);
 }
