@@ -124,14 +124,14 @@ const FLOORS: [(&str, f64); 11] = [
     ("identity", 99.60),
     ("split_labels", 96.84),
     ("shift_rows", 99.31),
-    ("wrap_cells", 94.79),
+    ("wrap_cells", 95.25),
     ("spacers", 98.86),
     ("ocr_confusions", 99.18),
     ("drop_title", 99.60),
     ("centre_labels", 98.97),
     ("html_remnants", 99.60),
-    ("debris", 99.06),
-    ("three_combined", 96.80),
+    ("debris", 99.01),
+    ("three_combined", 96.92),
 ];
 
 #[test]

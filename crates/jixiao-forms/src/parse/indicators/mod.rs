@@ -161,6 +161,7 @@ pub(crate) fn indicators(
         };
         for (p, f) in ps.iter().zip(&a.fields) {
             let Some(fi) = f else { continue };
+            raw.cols.push((fields[*fi].id, p.col));
             let t = p.text.clone();
             match fields[*fi].id {
                 Ind::L1 => raw.l1.push(t),
@@ -213,8 +214,18 @@ pub(crate) fn indicators(
         l2_parts.push(non_empty(join(&raw.l2)));
         if kind != FormKind::SelfEvaluation && items.iter().all(|i| i.kind == Kind::Text) {
             if let Some((_, _, prev)) = raws.last_mut() {
-                if continues(prev, &raw) {
-                    absorb_line(prev, raw);
+                // By the columns of the previous row when every cell sits under one of
+                // its cells (the alignment of a lone wrapped line is a guess), else by
+                // the fields the line was aligned to.
+                let joins = match under(prev, &ps) {
+                    Some(fs) => continues_under(prev, &fs),
+                    None => continues(prev, &raw),
+                };
+                if joins {
+                    match under(prev, &ps) {
+                        Some(fs) => absorb_under(prev, ri, &ps, &fs),
+                        None => absorb_line(prev, raw),
+                    }
                     continue;
                 }
             }
@@ -369,4 +380,109 @@ fn absorb_line(prev: &mut RawInd, raw: RawInd) {
     cat(&mut prev.target, raw.target);
     cat(&mut prev.planned, raw.planned);
     cat(&mut prev.actual, raw.actual);
+}
+
+/// The field of `prev`'s own row under which each piece sits (same column), when every
+/// piece sits under one.
+fn under(prev: &RawInd, ps: &[Piece]) -> Option<Vec<Ind>> {
+    ps.iter()
+        .map(|p| {
+            prev.cols
+                .iter()
+                .find(|(_, c)| (c - p.col).abs() < SAME_COLUMN)
+                .map(|(f, _)| *f)
+        })
+        .collect()
+}
+
+/// Columns closer than this are one column.
+const SAME_COLUMN: f32 = 0.5;
+
+/// [`continues`] by the columns the line's cells sit under: only under the level-3
+/// name, or only under text values (and the note) of `prev`.
+fn continues_under(prev: &RawInd, fs: &[Ind]) -> bool {
+    if fs.is_empty() {
+        return false;
+    }
+    if fs.iter().all(|f| *f == Ind::L3) {
+        return !prev.l3.is_empty();
+    }
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .is_some_and(|t| parse_value(t).is_none_or(|x| x.value.is_none()))
+    };
+    fs.iter().all(|f| match f {
+        Ind::Target => text(&prev.target),
+        Ind::Planned => text(&prev.planned),
+        Ind::Actual => text(&prev.actual),
+        Ind::Note => !prev.note.is_empty(),
+        _ => false,
+    })
+}
+
+/// Appends each piece of a wrapped line to the field of `prev` it sits under.
+fn absorb_under(prev: &mut RawInd, ri: usize, ps: &[Piece], fs: &[Ind]) {
+    let cat = |a: &mut Option<String>, b: &str| {
+        *a = Some(match a.take() {
+            Some(a) => join(&[a, b.to_string()]),
+            None => b.to_string(),
+        });
+    };
+    prev.parts.push(ri);
+    for (p, f) in ps.iter().zip(fs) {
+        match f {
+            Ind::L3 => prev.l3.push(p.text.clone()),
+            Ind::Target => cat(&mut prev.target, &p.text),
+            Ind::Planned => cat(&mut prev.planned, &p.text),
+            Ind::Actual => cat(&mut prev.actual, &p.text),
+            Ind::Note => prev.note.push(p.text.clone()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(tsv: &str, kind: FormKind) -> Vec<Indicator> {
+        let grid = jixiao_text::parse(tsv);
+        indicators(&grid.rows, kind, None).0
+    }
+
+    const HEADER: &str =
+        "一级指标\t二级指标\t三级指标\t年度指标值\t跟踪期 计划完成值\t跟踪期 实际完成值\t偏差原因分析\n";
+
+    #[test]
+    fn wrapped_lines_of_a_form_without_scores_join_their_indicator() {
+        let tsv = format!(
+            "{HEADER}\
+             成本指标\t经济成本指标\t成本控制有效性\t有效控制在\t有效控制在\t有效控制在\n\
+             \t\t\t标准内\t标准内\t标准内\n\
+             产出指标\t数量指标\t残疾人保障金支付\t=100.00(%)\t100.00\t100.00\n\
+             \t\t完成率\t\t\t\n\
+             \t质量指标\t合同完整性\t完整\t完整\t完整\n"
+        );
+        let inds = table(&tsv, FormKind::Monitoring);
+        assert_eq!(inds.len(), 3, "{inds:?}");
+        let text = |v: &Option<jixiao_record::Value>| v.as_ref().map(|v| v.text.clone());
+        assert_eq!(text(&inds[0].target).as_deref(), Some("有效控制在标准内"));
+        assert_eq!(text(&inds[0].actual).as_deref(), Some("有效控制在标准内"));
+        assert_eq!(inds[1].level3.as_deref(), Some("残疾人保障金支付完成率"));
+        // A row with a name and a qualitative value is an indicator of its own.
+        assert_eq!(inds[2].level3.as_deref(), Some("合同完整性"));
+    }
+
+    #[test]
+    fn a_text_row_under_a_measure_is_no_continuation() {
+        let tsv = format!(
+            "{HEADER}\
+             产出指标\t数量指标\t培训人次\t≥90(人次)\t95(人次)\t95(人次)\n\
+             \t\t\t达标\t达标\t达标\n"
+        );
+        // The second line's values sit under measures, which are printed whole: it is
+        // no wrapped part of them (and, with no name, stays an indicator of its own).
+        let inds = table(&tsv, FormKind::Monitoring);
+        assert_eq!(inds.len(), 2, "{inds:?}");
+    }
 }

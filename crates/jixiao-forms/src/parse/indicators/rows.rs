@@ -2,6 +2,7 @@
 //! where the table ends, and wrapped rows merged into their indicator.
 
 use crate::align::{Item, Kind};
+use crate::parse::indicators::fields::Ind;
 use crate::parse::pieces::{join, Piece};
 use crate::segment::{is_end_marker, keys};
 use crate::value::parse_amount;
@@ -25,6 +26,8 @@ pub(crate) struct RawInd {
     pub(crate) row: usize,
     pub(crate) parts: Vec<usize>,
     pub(crate) notes: Vec<usize>,
+    /// The field and column of each cell of its own row.
+    pub(crate) cols: Vec<(Ind, f32)>,
 }
 
 impl RawInd {
