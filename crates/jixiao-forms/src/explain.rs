@@ -124,8 +124,10 @@ pub struct Ending {
 }
 
 /// A block of a form's rows and what the parser reads there: `header` (项目名称,
-/// 主管部门 … pairs), `funds`, `goals`, `indicators`, `closing` (总分, 评分等级, the
-/// monitoring outlook and 纠偏措施). Rows of a block that give nothing are ignored.
+/// 主管部门 … pairs, every row before the anchor), `funds` (from the money header, which
+/// may lie among the header rows, to the goals), `goals`, `indicators`, `closing` (总分,
+/// 评分等级, the monitoring outlook and 纠偏措施). Blocks may overlap where the parser
+/// reads a row twice; rows of a block that give nothing are ignored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Block {
     /// Which block.

@@ -273,8 +273,12 @@ pub(crate) fn parse_form(
         let goals_start = unit_rows_end.min(ind_header);
         let tail_start = table_end.clamp(ind_header, rows.len());
         let blocks = [
-            ("header", 0, funds_start.min(anchor)),
-            ("funds", funds_start.min(anchor), unit_rows_end),
+            ("header", 0, anchor),
+            (
+                "funds",
+                funds_start.min(anchor),
+                unit_rows_end.max(anchor + 1),
+            ),
             ("goals", goals_start, ind_header),
             ("indicators", ind_header, tail_start),
             ("closing", tail_start, rows.len()),
