@@ -9,6 +9,8 @@
 //! name, a line number or a column count: labels are recognised by the forms' own
 //! vocabulary, regions by the header row.
 
+pub mod fields;
+
 /// A small deterministic generator (SplitMix64): the same seed gives the same mess on
 /// every machine and every version.
 #[derive(Debug, Clone)]

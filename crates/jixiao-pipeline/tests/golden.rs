@@ -6,29 +6,13 @@
 //! `golden/text/KNOWN_MISMATCHES.tsv` (a regression), or when a listed mismatch no longer
 //! occurs (the list must stay exact: fixed mismatches are removed from it).
 
+use jixiao_mess::fields::leaves;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Flattens a JSON value into (path, leaf) pairs.
-fn leaves(v: &Value, path: String, out: &mut Vec<(String, Value)>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                leaves(x, format!("{path}.{k}"), out);
-            }
-        }
-        Value::Array(a) if !a.is_empty() => {
-            for (i, x) in a.iter().enumerate() {
-                leaves(x, format!("{path}[{i}]"), out);
-            }
-        }
-        other => out.push((path, other.clone())),
-    }
 }
 
 fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
@@ -105,9 +89,7 @@ fn text_samples_match_reviewed_golden() {
         let (mut ft, mut fe) = (0usize, 0usize);
         for (g, w) in got.iter().zip(&want) {
             let id = w["record_id"].as_str().unwrap_or_default().to_string();
-            let mut ls = Vec::new();
-            leaves(w, String::new(), &mut ls);
-            for (path, wv) in ls {
+            for (path, wv) in leaves(w) {
                 ft += 1;
                 let gv = get(g, &path)
                     .cloned()
@@ -123,9 +105,7 @@ fn text_samples_match_reviewed_golden() {
                 }
             }
             // Fields the extraction has beyond the golden (e.g. extra indicators).
-            let mut gl = Vec::new();
-            leaves(g, String::new(), &mut gl);
-            for (path, gv) in gl {
+            for (path, gv) in leaves(g) {
                 if get(w, &path).is_none() {
                     ft += 1;
                     let key = (id.clone(), path.clone());

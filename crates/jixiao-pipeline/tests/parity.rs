@@ -2,6 +2,7 @@
 //! reviewed text golden for the same forms, provenance aside; and its provenance points
 //! into the rendered file itself.
 
+use jixiao_mess::fields::{leaves, without_provenance as content};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -22,35 +23,6 @@ fn golden() -> BTreeMap<String, Value> {
         }
     }
     out
-}
-
-/// The record without provenance: id, source and each indicator's source.
-fn content(mut v: Value) -> Value {
-    if let Some(o) = v.as_object_mut() {
-        o.remove("record_id");
-        o.remove("source");
-        if let Some(inds) = o.get_mut("indicators").and_then(Value::as_array_mut) {
-            for i in inds {
-                if let Some(io) = i.as_object_mut() {
-                    io.remove("source");
-                }
-            }
-        }
-    }
-    v
-}
-
-fn leaves(v: &Value, path: String, out: &mut Vec<(String, Value)>) {
-    match v {
-        Value::Object(m) => m
-            .iter()
-            .for_each(|(k, x)| leaves(x, format!("{path}.{k}"), out)),
-        Value::Array(a) if !a.is_empty() => a
-            .iter()
-            .enumerate()
-            .for_each(|(i, x)| leaves(x, format!("{path}[{i}]"), out)),
-        other => out.push((path, other.clone())),
-    }
 }
 
 /// Compares every rendered file of `dir`; returns (equal fields, all fields, differences).
@@ -97,10 +69,8 @@ fn compare_with(dir: &str, derive: &dyn Fn(Vec<u8>) -> Vec<u8>) -> (usize, usize
                 .is_some_and(|l| l.starts_with(&format!("{file}#"))));
             let want = content(gold[id].clone());
             let got = content(got);
-            let (mut gl, mut wl) = (Vec::new(), Vec::new());
-            leaves(&got, String::new(), &mut gl);
-            leaves(&want, String::new(), &mut wl);
-            let gm: BTreeMap<String, Value> = gl.into_iter().collect();
+            let wl = leaves(&want);
+            let gm: BTreeMap<String, Value> = leaves(&got).into_iter().collect();
             for (p, wv) in wl {
                 total += 1;
                 match gm.get(&p) {
