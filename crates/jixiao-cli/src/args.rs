@@ -60,6 +60,24 @@ pub enum Command {
     /// Exit status: 0 on success (findings are not failures), 2 when RECORDS cannot be
     /// read or a line is not a record.
     Score(ScoreArgs),
+    /// Internal: a worker process of `extract` (reads the files named on stdin, one JSON
+    /// reply per line on stdout).
+    #[command(name = "__worker", hide = true)]
+    Worker(WorkerArgs),
+}
+
+/// Arguments of the internal `__worker` command (what `extract` passes on).
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// OCR mode.
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
+    /// Password for encrypted PDFs (passed through the environment).
+    #[arg(long, env = "JIXIAO_PDF_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Do not re-score records.
+    #[arg(long)]
+    pub no_score: bool,
 }
 
 /// Arguments of `jixiao extract`.
@@ -108,6 +126,20 @@ pub struct ExtractArgs {
     /// the totals — for cron jobs and dashboards.
     #[arg(long, value_name = "FILE")]
     pub summary_json: Option<PathBuf>,
+    /// Read the files in this process instead of in worker processes. Workers (the
+    /// default) contain anything a file can do — an abort, a runaway allocation, an
+    /// endless loop in a reader — to that file's error entry; in-process, a panic is
+    /// still contained, but an abort ends the run.
+    #[arg(long)]
+    pub in_process: bool,
+    /// Address space of each worker process, in MiB; a file that needs more is an error
+    /// entry `resource limit: memory`.
+    #[arg(long, value_name = "MIB", default_value_t = jixiao_isolate::DEFAULT_MEMORY_MB)]
+    pub max_file_mb: u64,
+    /// Seconds one file may take in a worker; a file that takes longer is an error entry
+    /// `resource limit: timeout`.
+    #[arg(long, value_name = "SECONDS", default_value_t = jixiao_isolate::DEFAULT_TIMEOUT.as_secs())]
+    pub file_timeout: u64,
 }
 
 /// Arguments of `jixiao explain`.

@@ -11,13 +11,14 @@ use clap::Parser;
 use std::process::ExitCode;
 
 /// The workspace's crates, whose logs `-v` / `-vv` turn up.
-const CRATES: [&str; 15] = [
+const CRATES: [&str; 16] = [
     "jixiao",
     "jixiao_cli",
     "jixiao_dataset",
     "jixiao_fetch",
     "jixiao_forms",
     "jixiao_grid",
+    "jixiao_isolate",
     "jixiao_markup",
     "jixiao_ocr",
     "jixiao_pdf",
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
         args::Command::Explain(a) => commands::explain::run(&a),
         args::Command::Score(a) => commands::score::run(&a, shell),
         args::Command::Watch(a) => commands::watch::run(&a, shell),
+        args::Command::Worker(a) => commands::extract::worker(&a),
     };
     match result {
         Ok(commands::Outcome::Complete) => ExitCode::SUCCESS,

@@ -71,7 +71,7 @@ fn writes_csv_parquet_and_xlsx_tables() {
     // CSV: UTF-8 with BOM, a header, one row per form; every row links to its source.
     let forms = String::from_utf8(files["forms.csv"].clone()).expect("utf8");
     assert!(
-        forms.starts_with("\u{feff}record_id,project_key,form,"),
+        forms.starts_with("\u{feff}record_id,project_key,form_key,duplicate_of,form,"),
         "{}",
         &forms[..60]
     );
@@ -103,7 +103,7 @@ fn writes_csv_parquet_and_xlsx_tables() {
         assert!(
             matches!(
                 budget.data_type(),
-                arrow_schema::DataType::Decimal128(38, 2)
+                arrow_schema::DataType::Decimal128(38, 6)
             ),
             "{:?}",
             budget.data_type()
@@ -115,11 +115,11 @@ fn writes_csv_parquet_and_xlsx_tables() {
             .as_any()
             .downcast_ref::<arrow_array::Decimal128Array>()
             .expect("decimal");
-        // Some budget is a real amount with its cents.
+        // Some budget is a real amount with its cents (at the fixed scale of 6).
         assert!(col
             .iter()
             .flatten()
-            .any(|v| v > 0 && v % 100 != 0 || v > 100));
+            .any(|v| v > 0 && v % 1_000_000 != 0 || v > 1_000_000));
         total += batch.num_rows();
     }
     assert!(

@@ -1,21 +1,22 @@
 //! Parquet: one file per table, typed columns (text as UTF-8 strings, integers as int64,
-//! money/rates/scores as decimal128(38, s) with `s` the largest scale in the column,
-//! page coordinates as float64), Snappy-compressed.
+//! money/rates/scores as decimal128(38, s) with the column's fixed scale, dates as
+//! date32, page coordinates as float64), Snappy-compressed, the schema version in the
+//! file's key-value metadata.
 
 use crate::{Cell, DatasetError, Kind, Table};
-use arrow_array::{ArrayRef, Decimal128Array, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::{
+    ArrayRef, Date32Array, Decimal128Array, Float64Array, Int64Array, RecordBatch, StringArray,
+};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use std::path::Path;
 use std::sync::Arc;
 
-/// Largest decimal scale kept (more digits after the point are rounded).
-const MAX_SCALE: u32 = 10;
-
 fn column(t: &Table, i: usize) -> (Field, ArrayRef) {
-    let (name, kind) = t.columns[i];
+    let (name, kind) = (t.columns[i].name, t.columns[i].kind);
     let cells = t.rows.iter().map(|r| &r[i]);
     match kind {
         Kind::Text => {
@@ -45,20 +46,22 @@ fn column(t: &Table, i: usize) -> (Field, ArrayRef) {
                 .collect();
             (Field::new(name, DataType::Float64, true), Arc::new(a))
         }
-        Kind::Decimal => {
+        Kind::Date => {
+            let a: Date32Array = cells
+                .map(|c| match c {
+                    Cell::Date(v) => *v,
+                    _ => None,
+                })
+                .collect();
+            (Field::new(name, DataType::Date32, true), Arc::new(a))
+        }
+        Kind::Decimal(scale) => {
             let values: Vec<Option<rust_decimal::Decimal>> = cells
                 .map(|c| match c {
                     Cell::Decimal(v) => *v,
                     _ => None,
                 })
                 .collect();
-            let scale = values
-                .iter()
-                .flatten()
-                .map(|d| d.scale())
-                .max()
-                .unwrap_or(2)
-                .min(MAX_SCALE);
             let a = values
                 .iter()
                 .map(|v| {
@@ -90,7 +93,13 @@ pub fn write_parquet(dir: &Path, tables: &[Table]) -> Result<(), DatasetError> {
         };
         let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) =
             (0..t.columns.len()).map(|i| column(t, i)).unzip();
-        let schema = Arc::new(Schema::new(fields));
+        // The version is in the Arrow schema's metadata (what pyarrow, polars and DuckDB
+        // show) and in the file's key-value metadata.
+        let meta = std::collections::HashMap::from([(
+            "jixiao.schema_version".to_string(),
+            crate::SCHEMA_VERSION.to_string(),
+        )]);
+        let schema = Arc::new(Schema::new(fields).with_metadata(meta));
         let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| err(&e))?;
         let file = std::fs::File::create(&path).map_err(|source| DatasetError::Io {
             path: p.clone(),
@@ -99,6 +108,10 @@ pub fn write_parquet(dir: &Path, tables: &[Table]) -> Result<(), DatasetError> {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_created_by("jixiao".to_string())
+            .set_key_value_metadata(Some(vec![KeyValue::new(
+                "jixiao.schema_version".to_string(),
+                crate::SCHEMA_VERSION.to_string(),
+            )]))
             .build();
         let mut w = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| err(&e))?;
         w.write(&batch).map_err(|e| err(&e))?;

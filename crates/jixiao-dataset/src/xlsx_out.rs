@@ -23,6 +23,7 @@ pub fn write_xlsx(path: &Path, tables: &[Table], base: &Path) -> Result<(), Data
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
     let bold = Format::new().set_bold();
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
     let base = base.display().to_string().replace('\\', "/");
     for t in tables {
         let chunks: Vec<&[Vec<Cell>]> = if t.rows.is_empty() {
@@ -38,8 +39,8 @@ pub fn write_xlsx(path: &Path, tables: &[Table], base: &Path) -> Result<(), Data
                 format!("{} ({})", t.name, k + 1)
             };
             ws.set_name(&name).map_err(err)?;
-            for (c, (col, _)) in t.columns.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, *col, &bold)
+            for (c, col) in t.columns.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, col.name, &bold)
                     .map_err(err)?;
             }
             ws.set_freeze_panes(1, 0).map_err(err)?;
@@ -47,7 +48,7 @@ pub fn write_xlsx(path: &Path, tables: &[Table], base: &Path) -> Result<(), Data
                 let r = r as u32 + 1;
                 for (c, cell) in row.iter().enumerate() {
                     let c = c as u16;
-                    let link_col = t.columns[c as usize].0 == "link";
+                    let link_col = t.columns[c as usize].name == "link";
                     match cell {
                         Cell::Text(Some(v)) if link_col => {
                             let target = if v.contains("://") || v.starts_with('/') {
@@ -68,6 +69,22 @@ pub fn write_xlsx(path: &Path, tables: &[Table], base: &Path) -> Result<(), Data
                         }
                         Cell::Float(Some(v)) => {
                             ws.write_number(r, c, *v).map_err(err)?;
+                        }
+                        Cell::Date(Some(_)) => {
+                            let t = cell.csv();
+                            let ymd: Vec<u32> =
+                                t.split('-').filter_map(|p| p.parse().ok()).collect();
+                            match ymd[..] {
+                                [y, m, d] => {
+                                    let dt = ExcelDateTime::from_ymd(y as u16, m as u8, d as u8)
+                                        .map_err(err)?;
+                                    ws.write_datetime_with_format(r, c, &dt, &date_format)
+                                        .map_err(err)?;
+                                }
+                                _ => {
+                                    ws.write_string(r, c, &t).map_err(err)?;
+                                }
+                            }
                         }
                         Cell::Decimal(Some(d)) => {
                             let places = d.scale() as usize;

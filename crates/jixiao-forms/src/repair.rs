@@ -127,6 +127,10 @@ fn wrapped_label(row: &Row, next: &Row) -> Option<(usize, usize, String)> {
         if u.is_empty() || u.chars().count() >= MAX_LABEL_CHARS || is_label(u) {
             continue;
         }
+        // Only the head of a label can wrap (and the search below costs a row's width).
+        if !LABELS.iter().any(|l| l.len() > u.len() && l.starts_with(u)) {
+            continue;
+        }
         let Some(j) = next
             .cells
             .iter()

@@ -20,6 +20,22 @@ pub fn without_provenance(mut v: Value) -> Value {
     v
 }
 
+/// A reviewed record with its derived fields — `project_key`, `form_key`, the funds
+/// rows' `*_yuan` — computed again from its own reviewed fields, as the pipeline derives
+/// them from what it read (golden files are reviewed for what was printed; what follows
+/// from it is the derivation's, tested in `jixiao-record`). `duplicate_of` is a property
+/// of a run, not of a form: null. The value is returned unchanged when it is not a record.
+pub fn rederive(v: Value) -> Value {
+    let Ok(mut r) = serde_json::from_value::<jixiao_record::Record>(v.clone()) else {
+        return v;
+    };
+    r.project_key = r.derive_project_key();
+    r.form_key = r.derive_form_key();
+    r.duplicate_of = None;
+    r.fill_yuan();
+    serde_json::to_value(&r).unwrap_or(v)
+}
+
 /// A JSON value flattened into (path, leaf) pairs: `.funds[0].budget`; an empty array
 /// is a leaf of its own.
 pub fn leaves(v: &Value) -> Vec<(String, Value)> {

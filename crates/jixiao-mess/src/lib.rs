@@ -8,7 +8,10 @@
 //! perturbed form can be rebuilt from its kind and seed. Nothing here knows a project
 //! name, a line number or a column count: labels are recognised by the forms' own
 //! vocabulary, regions by the header row.
+//!
+//! [`bombs`] rebuilds the hostile files (resource bombs) that once stopped whole runs.
 
+pub mod bombs;
 pub mod fields;
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same mess on

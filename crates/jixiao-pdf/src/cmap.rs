@@ -7,7 +7,7 @@
 //! subset CMaps are written in and ignores everything else; a damaged CMap gives fewer
 //! mappings, never an error.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Code-space ranges: which byte lengths a code may have and which values are valid.
 #[derive(Debug, Clone, Default)]
@@ -76,14 +76,78 @@ fn be(bytes: &[u8]) -> u32 {
 pub struct CMap {
     /// Code-space ranges (empty when the CMap declares none).
     pub space: CodeSpace,
-    unicode: HashMap<u32, String>,
+    unicode: Entries,
     cids: Vec<(u32, u32, u32)>,
+}
+
+/// What a run of codes maps to.
+#[derive(Debug, Clone)]
+enum Dst {
+    /// One text for the entry's one code (`bfchar`, the array form of `bfrange`).
+    Text(String),
+    /// A `bfrange` with a destination string: code `base + k` maps to that string with
+    /// its last UTF-16 unit advanced by `k`.
+    Step { base: u32, units: Vec<u16> },
+}
+
+/// Code → Unicode as non-overlapping ranges, kept as ranges: a `bfrange` of 65,536
+/// codes is one entry, not 65,536 (2,048 such ranges once made 134 M map entries). A
+/// later entry takes the codes it covers from earlier ones, as a later `insert` into a
+/// map would.
+#[derive(Debug, Clone, Default)]
+struct Entries(BTreeMap<u32, (u32, Dst)>);
+
+impl Entries {
+    fn insert(&mut self, lo: u32, hi: u32, dst: Dst) {
+        if hi < lo {
+            return;
+        }
+        // An earlier entry that starts before `lo` and reaches into it keeps its head
+        // (and its tail beyond `hi`).
+        if let Some((&start, &(end, _))) = self.0.range(..lo).next_back() {
+            if end >= lo {
+                if let Some((end, d)) = self.0.remove(&start) {
+                    if end > hi {
+                        self.0.insert(hi + 1, (end, d.clone()));
+                    }
+                    self.0.insert(start, (lo - 1, d));
+                }
+            }
+        }
+        // Entries that start inside lose what `lo..=hi` covers.
+        let inside: Vec<u32> = self.0.range(lo..=hi).map(|(k, _)| *k).collect();
+        for start in inside {
+            if let Some((end, d)) = self.0.remove(&start) {
+                if end > hi {
+                    self.0.insert(hi + 1, (end, d));
+                }
+            }
+        }
+        self.0.insert(lo, (hi, dst));
+    }
+
+    fn get(&self, code: u32) -> Option<String> {
+        let (_, (hi, dst)) = self.0.range(..=code).next_back()?;
+        if code > *hi {
+            return None;
+        }
+        Some(match dst {
+            Dst::Text(s) => s.clone(),
+            Dst::Step { base, units } => {
+                let mut units = units.clone();
+                if let Some(last) = units.last_mut() {
+                    *last = last.wrapping_add((code - base) as u16);
+                }
+                String::from_utf16_lossy(&units)
+            }
+        })
+    }
 }
 
 impl CMap {
     /// Unicode text for a code, when mapped.
-    pub fn unicode(&self, code: u32) -> Option<&str> {
-        self.unicode.get(&code).map(String::as_str)
+    pub fn unicode(&self, code: u32) -> Option<String> {
+        self.unicode.get(code)
     }
 
     /// CID for a code, when mapped by a `cidrange` or `cidchar`.
@@ -122,12 +186,14 @@ impl CMap {
                     while i + 1 < toks.len() {
                         match (&toks[i], &toks[i + 1]) {
                             (Tok::Hex(src), Tok::Hex(dst)) => {
-                                cmap.unicode.insert(be(src), utf16(dst));
+                                let code = be(src);
+                                cmap.unicode.insert(code, code, Dst::Text(utf16(dst)));
                                 i += 2;
                             }
                             (Tok::Hex(src), Tok::Name(name)) => {
                                 if let Some(c) = crate::font::glyph_unicode(name) {
-                                    cmap.unicode.insert(be(src), c.to_string());
+                                    let code = be(src);
+                                    cmap.unicode.insert(code, code, Dst::Text(c.to_string()));
                                 }
                                 i += 2;
                             }
@@ -146,16 +212,11 @@ impl CMap {
                         let hi = hi.min(lo.saturating_add(0xffff));
                         match &toks[i + 2] {
                             Tok::Hex(dst) => {
-                                let mut units: Vec<u16> = dst
+                                let units: Vec<u16> = dst
                                     .chunks(2)
                                     .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
                                     .collect();
-                                for code in lo..=hi {
-                                    cmap.unicode.insert(code, String::from_utf16_lossy(&units));
-                                    if let Some(last) = units.last_mut() {
-                                        *last = last.wrapping_add(1);
-                                    }
-                                }
+                                cmap.unicode.insert(lo, hi, Dst::Step { base: lo, units });
                                 i += 3;
                             }
                             Tok::ArrayStart => {
@@ -165,7 +226,8 @@ impl CMap {
                                     match &toks[j] {
                                         Tok::Hex(dst) => {
                                             if code <= hi {
-                                                cmap.unicode.insert(code, utf16(dst));
+                                                let text = Dst::Text(utf16(dst));
+                                                cmap.unicode.insert(code, code, text);
                                             }
                                             code = code.saturating_add(1);
                                             j += 1;
@@ -617,11 +679,34 @@ mod tests {
             2 beginbfrange <0020> <0022> <0041> <0030> <0031> [<8D22> <653F>] endbfrange
             endcmap";
         let c = CMap::parse(src);
-        assert_eq!(c.unicode(0x10), Some("中"));
-        assert_eq!(c.unicode(0x21), Some("B"));
-        assert_eq!(c.unicode(0x31), Some("政"));
+        assert_eq!(c.unicode(0x10).as_deref(), Some("中"));
+        assert_eq!(c.unicode(0x21).as_deref(), Some("B"));
+        assert_eq!(c.unicode(0x31).as_deref(), Some("政"));
         assert_eq!(c.unicode(0x40), None);
         assert_eq!(c.space.next_code(&[0x00, 0x10, 0x41]), (0x10, 2));
+    }
+
+    #[test]
+    fn later_entries_take_codes_from_earlier_ranges() {
+        let src = b"begincmap 1 beginbfrange <0000> <00FF> <0041> endbfrange
+            2 beginbfchar <0010> <4E2D> <00FF> <0030> endbfchar
+            1 beginbfrange <0020> <0021> [<8D22> <653F>] endbfrange
+            1 beginbfrange <FFFF0000> <FFFFFFFF> <4E00> endbfrange endcmap";
+        let c = CMap::parse(src);
+        // Untouched codes of the first range still step from its start.
+        assert_eq!(c.unicode(0x00).as_deref(), Some("A"));
+        assert_eq!(c.unicode(0x0f).as_deref(), Some("P"));
+        assert_eq!(c.unicode(0x11).as_deref(), Some("R"));
+        assert_eq!(c.unicode(0x22).as_deref(), Some("c"));
+        // Overridden ones take the later entry.
+        assert_eq!(c.unicode(0x10).as_deref(), Some("中"));
+        assert_eq!(c.unicode(0x20).as_deref(), Some("财"));
+        assert_eq!(c.unicode(0x21).as_deref(), Some("政"));
+        assert_eq!(c.unicode(0xff).as_deref(), Some("0"));
+        assert_eq!(c.unicode(0x100), None);
+        // A range of 65,536 codes is one entry.
+        assert_eq!(c.unicode(0xffff_0001).as_deref(), Some("丁"));
+        assert_eq!(c.unicode.0.len(), 8);
     }
 
     #[test]

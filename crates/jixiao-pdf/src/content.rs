@@ -9,7 +9,7 @@
 
 use crate::font::Font;
 use crate::obj::{num, resolve};
-use lopdf::content::Content;
+use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -108,6 +108,13 @@ pub const MAX_OPS_PER_PAGE: usize = 2_000_000;
 const MAX_FORM_DEPTH: usize = 8;
 /// Largest decompressed content per page or form.
 pub const MAX_CONTENT_BYTES: usize = 64 * 1024 * 1024;
+/// Most content bytes decoded and parsed for one page, its page streams, form XObjects
+/// and annotation appearances together: a form drawn many times is decoded once (see
+/// [`Fonts`]), but forms too large to keep are charged on every draw.
+pub const MAX_PAGE_CONTENT_BYTES: usize = 256 * 1024 * 1024;
+/// Most bytes of parsed form XObjects kept per document (counted as their decoded
+/// size).
+const MAX_FORM_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 type M = [f32; 6];
 const ID: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -165,11 +172,17 @@ struct GState {
     clip: Option<[f32; 4]>,
 }
 
-/// Font cache shared by the pages of one document; every font read has a slot.
+/// Caches shared by the pages of one document: its fonts (every font read has a slot)
+/// and its form XObjects, parsed once however often and on whichever page they are
+/// drawn.
 #[derive(Default)]
 pub struct Fonts {
     by_id: HashMap<ObjectId, Rc<Font>>,
     slots: Vec<Rc<Font>>,
+    /// Parsed form XObjects by the address of their stream in the document.
+    forms: HashMap<usize, Rc<Vec<Operation>>>,
+    /// Decoded bytes of the forms in `forms`.
+    form_bytes: usize,
 }
 
 impl Fonts {
@@ -194,6 +207,8 @@ struct Interp<'a> {
     fonts: &'a mut Fonts,
     out: PageContent,
     ops: usize,
+    /// Content bytes decoded for this page so far (see [`MAX_PAGE_CONTENT_BYTES`]).
+    bytes: usize,
     /// Current path.
     path: Vec<SubPath>,
     /// A `W`/`W*` is pending: the next painting operator sets the clip.
@@ -317,7 +332,7 @@ impl<'a> Interp<'a> {
                 rx0.min(rx1) - bx0 * sx,
                 ry0.min(ry1) - by0 * sy,
             ];
-            let Ok(data) = crate::obj::decoded(doc, x, MAX_CONTENT_BYTES) else {
+            let Some(ops) = self.form_ops(x) else {
                 continue;
             };
             let mut inner = gs.clone();
@@ -328,7 +343,7 @@ impl<'a> Interp<'a> {
             }
             res2.extend_from_slice(res);
             self.path.clear();
-            self.run(&data, &res2, inner, 1);
+            self.run(&mut ops.iter().cloned(), &res2, inner, 1);
         }
     }
 
@@ -488,13 +503,56 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn run(&mut self, data: &[u8], res: &[&'a Dictionary], gs0: GState, depth: usize) {
+    /// A form XObject's operations: parsed on its first draw in the document and kept
+    /// (within [`MAX_FORM_CACHE_BYTES`]); the decoding is charged to the page's byte
+    /// budget. `None` when it cannot be decoded or the budget is spent.
+    fn form_ops(&mut self, x: &'a lopdf::Stream) -> Option<Rc<Vec<Operation>>> {
+        let key = x as *const lopdf::Stream as usize;
+        if let Some(ops) = self.fonts.forms.get(&key) {
+            return Some(ops.clone());
+        }
+        let data = crate::obj::decoded(self.doc, x, MAX_CONTENT_BYTES).ok()?;
+        if !self.charge(data.len()) {
+            return None;
+        }
+        let ops: Vec<Operation> = Content::decode_iter(&data)
+            .map_while(Result::ok)
+            .take(MAX_OPS_PER_PAGE + 1)
+            .collect();
+        let ops = Rc::new(ops);
+        if self.fonts.form_bytes + data.len() <= MAX_FORM_CACHE_BYTES {
+            self.fonts.form_bytes += data.len();
+            self.fonts.forms.insert(key, ops.clone());
+        }
+        Some(ops)
+    }
+
+    /// Charges `n` decoded bytes to the page; false (and the page marked truncated)
+    /// once [`MAX_PAGE_CONTENT_BYTES`] is spent.
+    fn charge(&mut self, n: usize) -> bool {
+        self.bytes = self.bytes.saturating_add(n);
+        if self.bytes > MAX_PAGE_CONTENT_BYTES {
+            self.out.truncated = true;
+            return false;
+        }
+        true
+    }
+
+    fn run(
+        &mut self,
+        ops: &mut dyn Iterator<Item = Operation>,
+        res: &[&'a Dictionary],
+        gs0: GState,
+        depth: usize,
+    ) {
         let mut gs = gs0;
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = ID;
         let mut tlm = ID;
-        for op in Content::decode_iter(data) {
-            let Ok(op) = op else { break };
+        for op in ops {
+            if self.out.truncated {
+                return;
+            }
             self.ops += 1;
             if self.ops > MAX_OPS_PER_PAGE {
                 self.out.truncated = true;
@@ -671,8 +729,7 @@ impl<'a> Interp<'a> {
                                 tracing::warn!("form XObject draws itself; cycle cut");
                                 continue;
                             }
-                            let Ok(data) = crate::obj::decoded(self.doc, x, MAX_CONTENT_BYTES)
-                            else {
+                            let Some(ops) = self.form_ops(x) else {
                                 continue;
                             };
                             let mut inner = gs.clone();
@@ -690,7 +747,7 @@ impl<'a> Interp<'a> {
                             res2.extend_from_slice(res);
                             let saved = std::mem::take(&mut self.path);
                             self.forms.push(key);
-                            self.run(&data, &res2, inner, depth + 1);
+                            self.run(&mut ops.iter().cloned(), &res2, inner, depth + 1);
                             self.forms.pop();
                             self.path = saved;
                         }
@@ -790,6 +847,7 @@ pub fn page_content(doc: &Document, page_id: ObjectId, fonts: &mut Fonts) -> Pag
         },
         forms: Vec::new(),
         ops: 0,
+        bytes: 0,
         path: Vec::new(),
         clip_pending: false,
     };
@@ -806,7 +864,13 @@ pub fn page_content(doc: &Document, page_id: ObjectId, fonts: &mut Fonts) -> Pag
         rise: 0.0,
         clip: None,
     };
-    it.run(&data, &res, gs.clone(), 0);
+    it.charge(data.len());
+    it.run(
+        &mut Content::decode_iter(&data).map_while(Result::ok),
+        &res,
+        gs.clone(),
+        0,
+    );
     it.annotations(page, &res, &gs);
     it.out
 }

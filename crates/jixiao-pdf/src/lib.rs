@@ -18,6 +18,7 @@ pub mod content;
 mod encrypt;
 pub mod font;
 pub mod images;
+mod lattice;
 pub mod layout;
 mod obj;
 pub mod recover;

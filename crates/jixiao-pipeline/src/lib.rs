@@ -244,6 +244,15 @@ pub enum ExtractError {
         /// What was seen and what is missing.
         message: String,
     },
+    /// The worker process reading the file died or overran a limit (memory, time);
+    /// contained to this file.
+    #[error("{file}: {reason}")]
+    Isolated {
+        /// File as given.
+        file: String,
+        /// What happened (`resource limit: memory (4096 MiB)`, `crashed: signal 11`).
+        reason: String,
+    },
     /// A reader or the parser panicked; contained to this file.
     #[error("{file}: internal error while reading (contained): {message}")]
     Panic {
@@ -295,6 +304,7 @@ impl From<&ExtractError> for ErrorEntry {
             | ExtractError::Unsupported { file, .. }
             | ExtractError::NoForms { file, .. }
             | ExtractError::FormNotRead { file, .. }
+            | ExtractError::Isolated { file, .. }
             | ExtractError::Panic { file, .. } => file.clone(),
         };
         ErrorEntry {
@@ -461,10 +471,10 @@ pub fn extract_all(
 }
 
 /// What reading one file gave, beyond its records: for `-v` lines and run summaries.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct ReadStats {
     /// The reader (`text`, `pdf`, `xlsx` …; a bundle's is `zip`).
-    pub format: &'static str,
+    pub format: String,
     /// PDF pages or page images read (distinct pages rows came from).
     pub pages: usize,
     /// Worksheets rows came from.
@@ -543,7 +553,7 @@ pub(crate) struct Sink {
 /// [`extract_all`] with the file's reading statistics.
 pub fn extract_report(bytes: &[u8], sha: &str, path: &Path, file: &str, opts: &Options) -> Report {
     let mut sink = Sink::default();
-    sink.stats.format = detect(bytes, path).name();
+    sink.stats.format = detect(bytes, path).name().to_string();
     match extract_nested(bytes, sha, path, file, opts, 0, &mut sink) {
         Ok(records) => Report {
             records,
@@ -586,6 +596,8 @@ fn records_of(
             let mut r = f.record;
             r.record_id = Record::make_id(sha, i + 1);
             r.project_key = r.derive_project_key();
+            r.form_key = r.derive_form_key();
+            r.fill_yuan();
             let origins: Vec<&Origin> = grid.rows[f.rows.clone()]
                 .iter()
                 .filter(|row| !row.is_blank())

@@ -37,7 +37,7 @@ impl FileSummary {
         if self.reused {
             parts.push("unchanged (reused)".into());
         } else {
-            parts.push(if s.format.is_empty() { "-" } else { s.format }.to_string());
+            parts.push(if s.format.is_empty() { "-" } else { &s.format }.to_string());
             if s.members > 0 {
                 parts.push(count(s.members, "member", "members"));
             }

@@ -8,6 +8,28 @@ pub use jixiao_grid::Origin;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// Marks every record that repeats an earlier one: the same `form_key` and the same
+/// [`Record::content`] as a record before it in `records` gets that record's id in
+/// `duplicate_of` (the first publication stays null). Deterministic for a given order.
+pub fn mark_duplicates(records: &mut [Record]) {
+    let mut first: std::collections::HashMap<(String, String), String> = Default::default();
+    for r in records.iter_mut() {
+        r.duplicate_of = None;
+        let Some(key) = r.form_key.clone() else {
+            continue;
+        };
+        let content = r.content();
+        match first.entry((key, content)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                r.duplicate_of = Some(e.get().clone());
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(r.record_id.clone());
+            }
+        }
+    }
+}
+
 /// Which of the three published forms a record is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,6 +90,16 @@ pub struct FundsRow {
     /// 得分 of the budget-execution line.
     #[serde(with = "rust_decimal::serde::str_option")]
     pub score: Option<Decimal>,
+    /// `initial_budget` in 元 (converted from 万元 where the form prints 万元; null when
+    /// the form names no unit). An addition to the contract, like the other `_yuan`s.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub initial_budget_yuan: Option<Decimal>,
+    /// `budget` in 元.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub budget_yuan: Option<Decimal>,
+    /// `executed` in 元.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub executed_yuan: Option<Decimal>,
 }
 
 /// Comparison operator of a target value, normalised.
@@ -205,40 +237,132 @@ pub struct Record {
     /// 项目总目标 (declarations; an addition to the contract).
     #[serde(default)]
     pub goal_project: Option<String>,
-    /// Cross-year key of the project: normalised department and project name, see
-    /// [`Record::derive_project_key`] (an addition to the contract).
+    /// Cross-year key of the project: normalised district, department, implementer and
+    /// project name, see [`Record::derive_project_key`] (an addition to the contract).
     #[serde(default)]
     pub project_key: Option<String>,
+    /// Key shared by every publication of the same form — as text, workbook, PDF or scan,
+    /// in one file or another: form kind, year, period and `project_key`, see
+    /// [`Record::derive_form_key`] (an addition to the contract).
+    #[serde(default)]
+    pub form_key: Option<String>,
+    /// The `record_id` of the first record of the dataset with the same `form_key` and
+    /// the same content (provenance aside): this record is another publication of that
+    /// form. Null for the first (an addition to the contract; see [`mark_duplicates`]).
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
     /// Where the form came from.
     pub source: RecordSource,
 }
 
+/// A printed name in the form keys compare: full-width ASCII folded to ASCII
+/// (`（２０２４）` → `(2024)`), lower case, and everything but letters and digits dropped
+/// (spaces, brackets of either width, punctuation), so `某局（汇总）` and `某局(汇总)`
+/// are one name. CJK characters are letters and are kept as printed.
+pub fn normalise_name(t: &str) -> String {
+    t.chars()
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 impl Record {
-    /// The key that joins the same project across years, files and formats: the
-    /// department and the project name, each normalised (full-width folded to ASCII,
-    /// lower case, everything but letters and digits dropped), joined by `|`
-    /// (`上海市人社局|老干部工作经费2024`). None without a project name.
+    /// The key that joins the same project across years, files and formats: district,
+    /// department, implementer and project name, each normalised ([`normalise_name`];
+    /// empty when not printed), joined by `|`
+    /// (`嘉定区|上海市嘉定区人社局|上海市嘉定区就业促进中心|宣传与推广`). Two projects of
+    /// the same name run by different implementers get different keys. None without a
+    /// project name.
     pub fn derive_project_key(&self) -> Option<String> {
-        fn normalise(t: &str) -> String {
-            t.chars()
-                .map(|c| match c as u32 {
-                    0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                    _ => c,
-                })
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect()
-        }
-        let name = normalise(self.project_name.as_deref()?);
+        let name = normalise_name(self.project_name.as_deref()?);
         if name.is_empty() {
             return None;
         }
-        let dept = self
-            .department
-            .as_deref()
-            .map(normalise)
+        let part = |v: &Option<String>| v.as_deref().map(normalise_name).unwrap_or_default();
+        Some(format!(
+            "{}|{}|{}|{name}",
+            part(&self.district),
+            part(&self.department),
+            part(&self.implementer)
+        ))
+    }
+
+    /// The key of this form, shared by all its publications: form kind, year, period
+    /// (`2024-01..2024-08`, empty when none) and [`Record::derive_project_key`], joined by
+    /// `|` (`self_evaluation|2024||嘉定区|…`). None without a project key.
+    pub fn derive_form_key(&self) -> Option<String> {
+        let project = self
+            .project_key
+            .clone()
+            .or_else(|| self.derive_project_key())?;
+        let kind = match self.form {
+            FormKind::SelfEvaluation => "self_evaluation",
+            FormKind::Monitoring => "monitoring",
+            FormKind::TargetDeclaration => "target_declaration",
+        };
+        let year = self.year.map(|y| y.to_string()).unwrap_or_default();
+        let period = self
+            .period
+            .as_ref()
+            .map(|p| format!("{}..{}", p.start, p.end))
             .unwrap_or_default();
-        Some(format!("{dept}|{name}"))
+        Some(format!("{kind}|{year}|{period}|{project}"))
+    }
+
+    /// Fills the `_yuan` amounts of the funds rows from the published ones and
+    /// `funds_unit` (万元 × 10,000; 元 as published; null when the unit is not printed).
+    pub fn fill_yuan(&mut self) {
+        let factor = match self.funds_unit.as_deref() {
+            Some("万元") => Some(Decimal::from(10_000)),
+            Some("元") => Some(Decimal::ONE),
+            _ => None,
+        };
+        // The published decimals are kept (`0.00` 万元 is `0.00` 元, not `0`).
+        let yuan = |v: Option<Decimal>| {
+            let (k, v) = (factor?, v?);
+            let mut y = v.checked_mul(k)?;
+            y.rescale(v.scale());
+            Some(y)
+        };
+        for f in &mut self.funds {
+            f.initial_budget_yuan = yuan(f.initial_budget);
+            f.budget_yuan = yuan(f.budget);
+            f.executed_yuan = yuan(f.executed);
+        }
+    }
+
+    /// What two publications of the same form share: the record as JSON without its
+    /// id, provenance (file, pages, lines, link, bounding boxes) and `duplicate_of`, and
+    /// with white space dropped from every text (renderings wrap and space the same
+    /// printed text differently: `建设(运维)` in a text export is `建设 (运维)` in a PDF).
+    pub fn content(&self) -> String {
+        fn squeeze(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::String(s) => s.retain(|c| !c.is_whitespace()),
+                serde_json::Value::Array(a) => a.iter_mut().for_each(squeeze),
+                serde_json::Value::Object(o) => o.values_mut().for_each(squeeze),
+                _ => {}
+            }
+        }
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            for k in ["record_id", "source", "duplicate_of"] {
+                o.remove(k);
+            }
+            if let Some(serde_json::Value::Array(inds)) = o.get_mut("indicators") {
+                for i in inds {
+                    if let Some(i) = i.as_object_mut() {
+                        i.remove("source");
+                    }
+                }
+            }
+        }
+        squeeze(&mut v);
+        v.to_string()
     }
 
     /// The record id for ordinal `n` (1-based) of a file with this SHA-256 hex digest.
@@ -264,13 +388,22 @@ mod key_tests {
             "source":{"file":"x.txt","sha256":"ab","format":"text","pages":[],"link":"x.txt#L1"}}"#,
         )
         .expect("record");
-        let key = Some("上海市人社局|老干部工作经费2024ab".to_string());
+        let key = Some("|上海市人社局||老干部工作经费2024ab".to_string());
         assert_eq!(r.derive_project_key(), key);
         r.project_name = Some("老干部工作经费(2024)AB".into());
         r.department = Some("上海市人社局".into());
         assert_eq!(r.derive_project_key(), key);
+        // The implementer and district are part of the key.
+        r.implementer = Some("上海市就业促进中心".into());
+        assert_ne!(r.derive_project_key(), key);
+        r.district = Some("嘉定区".into());
+        assert_eq!(
+            r.derive_project_key().as_deref(),
+            Some("嘉定区|上海市人社局|上海市就业促进中心|老干部工作经费2024ab")
+        );
         r.project_name = None;
         assert_eq!(r.derive_project_key(), None);
+        assert_eq!(normalise_name("某局（汇总）"), normalise_name("某局(汇总)"));
     }
 }
 
@@ -289,6 +422,9 @@ mod tests {
             rate_pct: None,
             weight: None,
             score: None,
+            initial_budget_yuan: None,
+            budget_yuan: None,
+            executed_yuan: None,
         };
         let j = serde_json::to_string(&row).expect("json");
         assert!(j.contains(r#""row":"current_appropriation""#), "{j}");

@@ -82,6 +82,9 @@ fn funds(
         rate_pct: Some(d(rate)),
         weight: w.map(d),
         score: s.map(d),
+        initial_budget_yuan: None,
+        budget_yuan: None,
+        executed_yuan: None,
     }
 }
 
@@ -137,6 +140,8 @@ fn clean_self() -> Record {
         corrective_actions: None,
         goal_project: None,
         project_key: None,
+        form_key: None,
+        duplicate_of: None,
         source: RecordSource {
             file: "t.txt".into(),
             sha256: String::new(),
@@ -404,6 +409,9 @@ fn clean_declaration() -> Record {
             rate_pct: None,
             weight: None,
             score: None,
+            initial_budget_yuan: None,
+            budget_yuan: None,
+            executed_yuan: None,
         },
         FundsRow {
             row: FundsRowKind::CurrentAppropriation,
@@ -413,6 +421,9 @@ fn clean_declaration() -> Record {
             rate_pct: None,
             weight: None,
             score: None,
+            initial_budget_yuan: None,
+            budget_yuan: None,
+            executed_yuan: None,
         },
         FundsRow {
             row: FundsRowKind::Carryover,
@@ -422,6 +433,9 @@ fn clean_declaration() -> Record {
             rate_pct: None,
             weight: None,
             score: None,
+            initial_budget_yuan: None,
+            budget_yuan: None,
+            executed_yuan: None,
         },
     ];
     for i in &mut r.indicators {

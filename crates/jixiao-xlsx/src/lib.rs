@@ -6,8 +6,11 @@
 //! formats (fixed decimals, thousands separators, percent, dates) are applied, text is
 //! kept as text even when it looks like a formula. Nothing here knows budget forms.
 
-use calamine::{open_workbook_auto_from_rs, Data, Reader, Sheets, StyleRange};
+mod cfb;
+
+use calamine::{Data, DataRef, Ods, Range, Reader, Sheets, StyleRange, Xls, Xlsb, Xlsx};
 use jixiao_grid::{Cell, Grid, Origin, Row};
+use std::collections::HashMap;
 use std::io::Cursor;
 
 /// Why a workbook could not be read.
@@ -29,29 +32,85 @@ pub enum XlsxError {
     },
 }
 
-/// Largest number of cells read from one sheet (bounds memory on hostile files).
+/// Largest number of cells read from one sheet, counted over the bounding box of the
+/// cells that hold a value (what a sheet's grid spans): bounds memory on hostile files.
+/// A published form sheet spans a few thousand.
 pub const MAX_CELLS_PER_SHEET: usize = 2_000_000;
 
-/// Reads a workbook from its bytes.
-pub fn read(bytes: &[u8]) -> Result<Grid, XlsxError> {
-    if is_encrypted_ooxml(bytes) {
-        return Err(XlsxError::Password);
+/// The container a workbook's bytes hold, told from its content: calamine's own order
+/// (try `.xls`, then `.xlsx`, …) would hand every file to the `.xls` reader first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Xls,
+    Xlsx,
+    Xlsb,
+    Ods,
+}
+
+fn kind(bytes: &[u8]) -> Result<Kind, XlsxError> {
+    if bytes.starts_with(&cfb::MAGIC) {
+        if is_encrypted_ooxml(bytes) {
+            return Err(XlsxError::Password);
+        }
+        cfb::check(bytes).map_err(|m| XlsxError::Corrupt(format!("compound file: {m}")))?;
+        return Ok(Kind::Xls);
     }
-    let mut wb: Sheets<Cursor<&[u8]>> =
-        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-            let msg = e.to_string();
-            if msg.to_ascii_lowercase().contains("password") {
-                XlsxError::Password
-            } else {
-                XlsxError::Corrupt(msg)
-            }
-        })?;
+    if bytes.starts_with(b"PK") {
+        let zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| XlsxError::Corrupt(format!("zip package: {e}")))?;
+        let has = |name: &str| zip.index_for_name(name).is_some();
+        return Ok(if has("xl/workbook.bin") {
+            Kind::Xlsb
+        } else if has("content.xml") && !has("xl/workbook.xml") {
+            Kind::Ods
+        } else {
+            Kind::Xlsx
+        });
+    }
+    Err(XlsxError::Corrupt(
+        "neither an OLE compound file (.xls) nor a zip package (.xlsx, .xlsb, .ods)".into(),
+    ))
+}
+
+fn open_error(e: impl std::fmt::Display) -> XlsxError {
+    let msg = e.to_string();
+    if msg.to_ascii_lowercase().contains("password") {
+        XlsxError::Password
+    } else {
+        XlsxError::Corrupt(msg)
+    }
+}
+
+/// Reads a workbook from its bytes. A panic inside calamine on a malformed part (fuzzing
+/// found an overflowing cell reference, `A99999999999`) is the workbook's
+/// [`XlsxError::Corrupt`], not a crash.
+pub fn read(bytes: &[u8]) -> Result<Grid, XlsxError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_unguarded(bytes))).unwrap_or_else(
+        |payload| {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            Err(XlsxError::Corrupt(format!("workbook reader failed: {msg}")))
+        },
+    )
+}
+
+fn read_unguarded(bytes: &[u8]) -> Result<Grid, XlsxError> {
+    let cur = Cursor::new(bytes);
+    let mut wb: Sheets<Cursor<&[u8]>> = match kind(bytes)? {
+        Kind::Xls => Sheets::Xls(Xls::new(cur).map_err(open_error)?),
+        Kind::Xlsx => Sheets::Xlsx(Xlsx::new(cur).map_err(open_error)?),
+        Kind::Xlsb => Sheets::Xlsb(Xlsb::new(cur).map_err(open_error)?),
+        Kind::Ods => Sheets::Ods(Ods::new(cur).map_err(open_error)?),
+    };
     let names = wb.sheet_names();
     let mut rows = Vec::new();
     for name in names {
-        let range = wb.worksheet_range(&name).map_err(|e| XlsxError::Sheet {
+        let range = sheet_range(&mut wb, &name).map_err(|message| XlsxError::Sheet {
             sheet: name.clone(),
-            message: e.to_string(),
+            message,
         })?;
         if range.get_size().0.saturating_mul(range.get_size().1) > MAX_CELLS_PER_SHEET {
             return Err(XlsxError::Sheet {
@@ -71,6 +130,89 @@ pub fn read(bytes: &[u8]) -> Result<Grid, XlsxError> {
     Ok(Grid { rows })
 }
 
+/// The bounding box of cell positions seen so far.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    top: u32,
+    left: u32,
+    bottom: u32,
+    right: u32,
+}
+
+impl Span {
+    fn new() -> Span {
+        Span {
+            top: u32::MAX,
+            left: u32::MAX,
+            bottom: 0,
+            right: 0,
+        }
+    }
+
+    fn add(&mut self, (r, c): (u32, u32)) {
+        self.top = self.top.min(r);
+        self.left = self.left.min(c);
+        self.bottom = self.bottom.max(r);
+        self.right = self.right.max(c);
+    }
+
+    fn cells(&self) -> u64 {
+        if self.top > self.bottom {
+            return 0;
+        }
+        u64::from(self.bottom - self.top + 1) * u64::from(self.right - self.left + 1)
+    }
+}
+
+/// Collects the cells that hold a value, refusing a sheet whose values span more than
+/// [`MAX_CELLS_PER_SHEET`] before anything of that size is allocated (two cells, `A1`
+/// and `XFD1048576`, span 17 billion).
+fn bounded<'a>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, String>,
+) -> Result<Range<Data>, String> {
+    let mut span = Span::new();
+    let mut cells = Vec::new();
+    while let Some(cell) = next()? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let pos = cell.get_position();
+        span.add(pos);
+        if span.cells() > MAX_CELLS_PER_SHEET as u64 {
+            return Err(format!(
+                "values span {} rows × {} columns, more than {MAX_CELLS_PER_SHEET} cells",
+                span.bottom - span.top + 1,
+                span.right - span.left + 1
+            ));
+        }
+        cells.push(calamine::Cell::new(
+            pos,
+            Data::from(cell.get_value().clone()),
+        ));
+    }
+    Ok(Range::from_sparse(cells))
+}
+
+/// A sheet's values. `.xlsx` and `.xlsb` sheets are streamed cell by cell through
+/// [`bounded`]; `.xls` (at most 65,536 × 256 cells) and `.ods` go through calamine whole.
+fn sheet_range(wb: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Result<Range<Data>, String> {
+    match wb {
+        Sheets::Xlsx(x) => {
+            let mut cells = match x.worksheet_cells_reader(name) {
+                Ok(r) => r,
+                Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::empty()),
+                Err(e) => return Err(e.to_string()),
+            };
+            bounded(|| cells.next_cell().map_err(|e| e.to_string()))
+        }
+        Sheets::Xlsb(x) => {
+            let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+            bounded(|| cells.next_cell().map_err(|e| e.to_string()))
+        }
+        other => other.worksheet_range(name).map_err(|e| e.to_string()),
+    }
+}
+
 /// An encrypted .xlsx is an OLE compound file holding an `EncryptedPackage` stream
 /// (stream names are UTF-16LE in the directory).
 fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
@@ -87,7 +229,7 @@ fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
 
 fn sheet_rows(
     name: &str,
-    range: &calamine::Range<Data>,
+    range: &Range<Data>,
     styles: Option<&StyleRange>,
     merges: &[calamine::Dimensions],
 ) -> Vec<Row> {
@@ -95,6 +237,8 @@ fn sheet_rows(
         return Vec::new();
     };
     let (height, width) = range.get_size();
+    let merges: HashMap<(u32, u32), &calamine::Dimensions> =
+        merges.iter().map(|m| (m.start, m)).collect();
     let mut out = Vec::with_capacity(height);
     for dr in 0..height {
         let r = r0 + dr as u32;
@@ -108,7 +252,7 @@ fn sheet_rows(
                 .map(|f| f.format_code.as_str());
             let text = display(value, format);
             let mut cell = Cell::new(text, c as f32);
-            if let Some(m) = merges.iter().find(|m| m.start == (r, c)) {
+            if let Some(m) = merges.get(&(r, c)) {
                 cell.col_span = m.end.1 - m.start.1 + 1;
                 cell.row_span = m.end.0 - m.start.0 + 1;
             }

@@ -3,7 +3,7 @@
 
 use super::output::{self, FileEntry, Manifest, READER_VERSION};
 use super::{Outcome, Shell};
-use crate::args::ExtractArgs;
+use crate::args::{ExtractArgs, WorkerArgs};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_pipeline::{ErrorEntry, ExtractError, FileSummary, ReadStats, RunSummary};
@@ -103,49 +103,72 @@ fn input_of(file: &str) -> &str {
     file.split("!/").next().unwrap_or(file)
 }
 
-/// Reads one file (or takes its results from the previous dataset when `previous` holds
-/// them for the same content and reader version).
-fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -> Done {
-    let name = p.to_string_lossy().replace('\\', "/");
-    let bytes = match std::fs::metadata(p) {
+/// The name a file goes by in records, errors and the manifest.
+fn name_of(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The file's bytes, refused past [`jixiao_pipeline::MAX_FILE_BYTES`].
+fn bytes_of(p: &Path, name: &str) -> Result<Vec<u8>, ExtractError> {
+    match std::fs::metadata(p) {
         Ok(m) if m.len() > jixiao_pipeline::MAX_FILE_BYTES => Err(ExtractError::TooLarge {
-            file: name.clone(),
+            file: name.to_string(),
             size: m.len(),
             limit: jixiao_pipeline::MAX_FILE_BYTES,
         }),
         _ => std::fs::read(p).map_err(|source| ExtractError::Io {
-            file: name.clone(),
+            file: name.to_string(),
             source,
         }),
-    };
-    let bytes = match bytes {
+    }
+}
+
+/// A file that gave nothing but `error` (its manifest entry is an error entry).
+fn failed(name: String, sha256: String, size: u64, error: &ExtractError) -> Done {
+    Done {
+        entry: FileEntry {
+            path: name,
+            sha256,
+            size,
+            status: "error".into(),
+            records: 0,
+        },
+        records: Vec::new(),
+        errors: vec![ErrorEntry::from(error)],
+        reused: false,
+        stats: ReadStats::default(),
+        seconds: 0.0,
+        findings: Vec::new(),
+    }
+}
+
+/// Reads one file (or takes its results from the previous dataset when `previous` holds
+/// them for the same content and reader version), in this process.
+fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -> Done {
+    let name = name_of(p);
+    let bytes = match bytes_of(p, &name) {
         Ok(b) => b,
-        Err(e) => {
-            return Done {
-                entry: FileEntry {
-                    path: name,
-                    sha256: String::new(),
-                    size: 0,
-                    status: "error".into(),
-                    records: 0,
-                },
-                records: Vec::new(),
-                errors: vec![ErrorEntry::from(&e)],
-                reused: false,
-                stats: ReadStats::default(),
-                seconds: 0.0,
-                findings: Vec::new(),
-            }
-        }
+        Err(e) => return failed(name, String::new(), 0, &e),
     };
     let sha256 = jixiao_pipeline::sha256_hex(&bytes);
-    let size = bytes.len() as u64;
     if let Some(prev) = previous {
-        if let Some(done) = prev.reuse(&name, &sha256, size) {
+        if let Some(done) = prev.reuse(&name, &sha256, bytes.len() as u64) {
             return done;
         }
     }
-    let report = jixiao_pipeline::extract_report(&bytes, &sha256, p, &name, opts);
+    read_bytes(p, name, &bytes, sha256, opts)
+}
+
+/// Reads a file whose bytes are in hand.
+fn read_bytes(
+    p: &Path,
+    name: String,
+    bytes: &[u8],
+    sha256: String,
+    opts: &jixiao_pipeline::Options,
+) -> Done {
+    let size = bytes.len() as u64;
+    let report = jixiao_pipeline::extract_report(bytes, &sha256, p, &name, opts);
     let records = report.records;
     let errors: Vec<ErrorEntry> = report.errors.iter().map(ErrorEntry::from).collect();
     Done {
@@ -168,6 +191,120 @@ fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -
         seconds: 0.0,
         findings: Vec::new(),
     }
+}
+
+/// What a worker process sends back for one file.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Reply {
+    entry: FileEntry,
+    records: Vec<Record>,
+    errors: Vec<ErrorEntry>,
+    stats: ReadStats,
+    findings: Vec<jixiao_score::Finding>,
+}
+
+/// The `__worker` command: reads each file named on stdin (a JSON string per line) and
+/// replies with its [`Reply`], until stdin closes.
+pub fn worker(args: &WorkerArgs) -> Result<Outcome> {
+    let opts = jixiao_pipeline::Options {
+        ocr: args.ocr.mode(),
+        password: args.password.clone(),
+    };
+    jixiao_isolate::serve(|job| {
+        let path: PathBuf = match serde_json::from_str(job) {
+            Ok(p) => p,
+            Err(e) => return format!("{{\"job\": {:?}}}", e.to_string()),
+        };
+        let mut d = one(&path, None, &opts);
+        if !args.no_score {
+            d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
+        }
+        let reply = Reply {
+            entry: d.entry,
+            records: d.records,
+            errors: d.errors,
+            stats: d.stats,
+            findings: d.findings,
+        };
+        serde_json::to_string(&reply)
+            .unwrap_or_else(|e| format!("{{\"reply\": {:?}}}", e.to_string()))
+    })
+    .context("worker")?;
+    Ok(Outcome::Complete)
+}
+
+/// Reads one file in a worker process of `pool` (unchanged files of an incremental run
+/// are taken from `previous` here); a worker that dies or overruns makes the file an
+/// error entry.
+fn isolated(p: &Path, previous: Option<&Previous>, pool: &jixiao_isolate::Pool) -> Done {
+    let name = name_of(p);
+    let hashed = |name: &str| -> Result<(String, u64), ExtractError> {
+        let bytes = bytes_of(p, name)?;
+        Ok((jixiao_pipeline::sha256_hex(&bytes), bytes.len() as u64))
+    };
+    if let Some(prev) = previous {
+        match hashed(&name) {
+            Ok((sha, size)) => {
+                if let Some(done) = prev.reuse(&name, &sha, size) {
+                    return done;
+                }
+            }
+            Err(e) => return failed(name, String::new(), 0, &e),
+        }
+    }
+    let job = serde_json::to_string(p).unwrap_or_default();
+    let reason = match pool.run(&job) {
+        Ok(line) => match serde_json::from_str::<Reply>(&line) {
+            Ok(r) => {
+                return Done {
+                    entry: r.entry,
+                    records: r.records,
+                    errors: r.errors,
+                    reused: false,
+                    stats: r.stats,
+                    seconds: 0.0,
+                    findings: r.findings,
+                }
+            }
+            Err(e) => format!("worker: unreadable reply: {e}"),
+        },
+        Err(failure) => failure.to_string(),
+    };
+    let (sha, size) = hashed(&name).unwrap_or_default();
+    let error = ExtractError::Isolated {
+        file: name.clone(),
+        reason,
+    };
+    failed(name, sha, size, &error)
+}
+
+/// The worker processes of a run: this program as `__worker`, with the run's flags.
+fn workers(args: &ExtractArgs, shell: Shell) -> Result<jixiao_isolate::Pool> {
+    let mut argv: Vec<std::ffi::OsString> = Vec::new();
+    if shell.quiet {
+        argv.push("-q".into());
+    }
+    for _ in 0..shell.verbose {
+        argv.push("-v".into());
+    }
+    argv.push("__worker".into());
+    argv.push("--ocr".into());
+    let ocr = clap::ValueEnum::to_possible_value(&args.ocr)
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_else(|| "auto".into());
+    argv.push(ocr.into());
+    if args.no_score {
+        argv.push("--no-score".into());
+    }
+    let limits = jixiao_isolate::Limits {
+        memory_mb: args.max_file_mb,
+        timeout: std::time::Duration::from_secs(args.file_timeout),
+    };
+    let mut pool = jixiao_isolate::Pool::of_current_exe(argv, limits)?;
+    if let Some(pw) = &args.password {
+        pool = pool.with_env("JIXIAO_PDF_PASSWORD", pw);
+    }
+    Ok(pool)
 }
 
 /// The previous dataset of OUTDIR, for incremental runs.
@@ -288,14 +425,24 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
         None
     };
     let pool = super::pool(args.threads)?;
+    let isolate = if args.in_process {
+        None
+    } else {
+        Some(workers(args, shell)?)
+    };
     let bar = progress(files.len(), shell);
     let done: Vec<Done> = pool.install(|| {
         files
             .par_iter()
             .map(|p| {
                 let t = Instant::now();
-                let mut d = one(p, previous.as_ref(), &opts);
-                if !args.no_score {
+                let mut d = match &isolate {
+                    Some(workers) => isolated(p, previous.as_ref(), workers),
+                    None => one(p, previous.as_ref(), &opts),
+                };
+                // Workers score what they read; files read here or reused are scored here.
+                let scored = isolate.is_some() && !d.reused;
+                if !args.no_score && !scored {
                     d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
                 }
                 d.seconds = t.elapsed().as_secs_f64();
@@ -313,6 +460,7 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
     let mut errors = Vec::new();
     let mut manifest = Manifest {
         reader_version: version(&opts),
+        schema_version: jixiao_dataset::SCHEMA_VERSION,
         files: Vec::with_capacity(done.len()),
     };
     let reused = done.iter().filter(|d| d.reused).count();
@@ -323,6 +471,9 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
         findings.extend(d.findings);
         manifest.files.push(d.entry);
     }
+    // Another publication of a form read earlier in the run (another format, another
+    // file) points at it.
+    jixiao_record::mark_duplicates(&mut records);
     let write = || -> Result<()> {
         super::write_jsonl(&staging.join("records.jsonl"), &records)?;
         super::write_jsonl(&staging.join("errors.jsonl"), &errors)?;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = "manifest.json";
 
 /// Version of the readers and parser; outputs of another version are not reused.
-pub const READER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+pdf3+markup1");
+pub const READER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+pdf4+markup1+keys2");
 
 /// One input file of a dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +33,9 @@ pub struct FileEntry {
 pub struct Manifest {
     /// [`READER_VERSION`] of the run that wrote the dataset.
     pub reader_version: String,
+    /// [`jixiao_dataset::SCHEMA_VERSION`] of its tables (0: written before versions).
+    #[serde(default)]
+    pub schema_version: u32,
     /// Every input, in output order.
     pub files: Vec<FileEntry>,
 }

@@ -62,6 +62,9 @@ pub fn run(args: &WatchArgs, shell: Shell) -> Result<Outcome> {
             ocr: crate::args::OcrArg::Auto,
             password: std::env::var("JIXIAO_PDF_PASSWORD").ok(),
             summary_json: None,
+            in_process: false,
+            max_file_mb: jixiao_isolate::DEFAULT_MEMORY_MB,
+            file_timeout: jixiao_isolate::DEFAULT_TIMEOUT.as_secs(),
         },
         shell,
     )?;

@@ -204,6 +204,9 @@ pub(crate) fn funds_block(rows: &[Row], kind: FormKind) -> Vec<FundsRow> {
             rate_pct: None,
             weight: None,
             score: None,
+            initial_budget_yuan: None,
+            budget_yuan: None,
+            executed_yuan: None,
         };
         for (p, f) in items_p.iter().zip(&a.fields) {
             let Some(fi) = f else { continue };
@@ -285,6 +288,9 @@ pub(crate) fn declaration_funds(rows: &[Row]) -> Vec<FundsRow> {
             rate_pct: None,
             weight: None,
             score: None,
+            initial_budget_yuan: None,
+            budget_yuan: None,
+            executed_yuan: None,
         })
         .collect()
 }

@@ -247,6 +247,8 @@ pub(crate) fn parse_form(
         corrective_actions,
         goal_project,
         project_key: None,
+        form_key: None,
+        duplicate_of: None,
         source: RecordSource {
             file: String::new(),
             sha256: String::new(),

@@ -156,7 +156,7 @@ impl Font {
     fn to_unicode(&self, code: u32) -> Option<String> {
         let t = self.to_unicode.as_ref()?;
         if let Some(s) = t.unicode(code) {
-            return Some(s.to_string());
+            return Some(s);
         }
         t.cid(code)
             .and_then(char::from_u32)
