@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Installs the OCR engine's files into a directory: the PP-OCRv6 models and ONNX Runtime.
+"""Installs the OCR engine's files into a directory: the PP-OCRv6 models and ONNX Runtime,
+and PDFium, the page renderer of the auditors' report (crops of the printed rows).
 
     python3 scripts/ocr_assets.py DEST
 
@@ -13,6 +14,7 @@ time: the binary only reads DEST.
 |---|---|---|
 | `PP-OCRv6_rec_small.onnx`, `PP-OCRv6_det_small.onnx` | rapidocr 3.10.0 (PaddleOCR models) | Apache-2.0 (`LICENSE-rapidocr`, `MODEL_LICENSES.md`) |
 | `libonnxruntime.so` | onnxruntime 1.32.0, cp311 manylinux_2_28 x86_64 | MIT (`LICENSE-onnxruntime`, `ThirdPartyNotices.txt`) |
+| `libpdfium.so` | pypdfium2 5.15.2 (PDFium build 8149), manylinux_2_17 x86_64 | Apache-2.0 / BSD-3-Clause (`LICENSE-pdfium-Apache-2.0.txt`, `LICENSE-pdfium-BSD-3-Clause.txt`) |
 
 Idempotent: when DEST already holds every file with the right SHA-256 it does nothing.
 Writes into a staging directory and renames, so an interrupted run leaves no half set.
@@ -47,6 +49,16 @@ WHEELS = {
             "onnxruntime/capi/libonnxruntime.so.1.32.0": ("libonnxruntime.so", "6c1585d1bbf45b0712ea4a21b705c5fcb4ba04ff2e30f1fbf81a49faf658638f"),
             "onnxruntime/LICENSE": ("LICENSE-onnxruntime", None),
             "onnxruntime/ThirdPartyNotices.txt": ("ThirdPartyNotices.txt", None),
+        },
+    },
+    "pypdfium2-5.15.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl": {
+        "req": "pypdfium2==5.15.2",
+        "sha256": "dc31aea5b0fb9fefc9b537a65f4113980b2c40798445736a7e6565bc85161e37",
+        "pip": ["--platform", "manylinux_2_17_x86_64"],
+        "files": {
+            "pypdfium2_raw/libpdfium.so": ("libpdfium.so", "c76dc0f7839644bfa7c3e3107a6068df714e339c861bb7d4519907b821d427f9"),
+            "pypdfium2-5.15.2.dist-info/licenses/LICENSES/Apache-2.0.txt": ("LICENSE-pdfium-Apache-2.0.txt", "cfc7749b96f63bd31c3c42b5c471bf756814053e847c10f3eb003417bc523d30"),
+            "pypdfium2-5.15.2.dist-info/licenses/LICENSES/BSD-3-Clause.txt": ("LICENSE-pdfium-BSD-3-Clause.txt", "a6d11f0694c0137e9b02924b9d33a159f6c72f220fa4655bb2e1ea3654377d39"),
         },
     },
 }

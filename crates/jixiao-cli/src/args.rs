@@ -54,8 +54,9 @@ pub enum Command {
     /// Exit status: 0 when the file gave forms, 1 when it was read but gave none, 2 when
     /// it cannot be read.
     Explain(ExplainArgs),
-    /// Re-score existing records: read RECORDS (a records.jsonl) and write
-    /// OUTDIR/findings.jsonl.
+    /// Re-score existing records: read RECORDS (a records.jsonl) and write every
+    /// findings output into OUTDIR — findings.jsonl, .csv, .parquet, the auditors'
+    /// workbook findings.xlsx and report.html.
     ///
     /// Exit status: 0 on success (findings are not failures), 2 when RECORDS cannot be
     /// read or a line is not a record.
@@ -104,6 +105,11 @@ pub struct ExtractArgs {
     /// .parquet, and dataset.xlsx); only the .jsonl files and manifest.json.
     #[arg(long)]
     pub no_dataset: bool,
+    /// Do not write report.html (the auditors' report with a picture of every printed
+    /// row a finding names; each picture renders a page). findings.xlsx, the auditors'
+    /// workbook, is written whenever records are scored.
+    #[arg(long)]
+    pub no_report: bool,
     /// Reuse the results of OUTDIR's previous run for files whose path, size and SHA-256
     /// are unchanged (per OUTDIR/manifest.json); read new and changed files; drop files
     /// that are gone. The outputs are byte-identical to a full run.
@@ -226,11 +232,17 @@ pub struct WatchArgs {
 /// Arguments of `jixiao score`.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// A records.jsonl written by `jixiao extract`.
+    /// A records.jsonl written by `jixiao extract` (errors.jsonl and manifest.json
+    /// beside it, when present, fill the workbook's sheets of files).
     pub records: PathBuf,
-    /// Directory for findings.jsonl (created if missing).
+    /// Directory for the complete findings set: findings.jsonl, findings.csv,
+    /// findings.parquet, findings.xlsx and report.html (created if missing; files of
+    /// those names in it are replaced).
     #[arg(short, long, default_value = "out")]
     pub output: PathBuf,
+    /// Do not write report.html.
+    #[arg(long)]
+    pub no_report: bool,
     /// Worker threads (default: one per core).
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,

@@ -153,11 +153,13 @@ fn output_does_not_depend_on_thread_count() {
 
 /// Findings checked by hand against the seed text (see the issue note): record suffix,
 /// rule, indicator index.
+/// Findings checked by hand against the printed forms; `indicator` is 1-based (as
+/// `indicators.ordinal`).
 const HAND_CHECKED: &[(&str, &str, Option<u64>)] = &[
-    ("dc06-023", "ind.proportional", Some(2)), // 召开会议次数 ≥4, 1 held: 4.90 of 5, expected 1.25
+    ("dc06-023", "ind.proportional", Some(3)), // 召开会议次数 ≥4, 1 held: 4.90 of 5, expected 1.25
     ("b5cc-030", "funds.unit_slip", None),     // 143375.00 executed of 23.92 万元
-    ("e9bc-008", "ind.met_not_full", Some(30)), // 重大安全事件发生数 =0, 0 occurred, scored 0
-    ("e9bc-008", "ind.met_not_full", Some(36)), // 办事人员满意度 ≥90, 90 reached, scored 0
+    ("e9bc-008", "ind.met_not_full", Some(31)), // 重大安全事件发生数 =0, 0 occurred, scored 0
+    ("e9bc-008", "ind.met_not_full", Some(37)), // 办事人员满意度 ≥90, 90 reached, scored 0
     ("3582-002", "weights.sum", None),         // weights 80 + 10 budget
     ("3582-002", "total.sum", None),           // 总分 94.09, parts add to 84.09
     ("3582-005", "funds.rate", None),          // 98.51 printed, 3346.92 / 3394.12 = 98.61

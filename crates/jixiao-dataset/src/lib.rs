@@ -57,7 +57,7 @@ pub enum DatasetError {
 /// The version of the tables' schema (columns, types, scales), written into
 /// `manifest.json` and every Parquet file's metadata (`jixiao.schema_version`). It
 /// changes only when a column is added, removed or retyped.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Decimal scale of published amounts (万元 or 元): 6 places holds a 万元 amount to the
 /// fen. Wider published values are rounded in Parquet only; CSV, XLSX and JSON keep
@@ -298,7 +298,7 @@ pub const INDICATORS: [Column; 30] = [
 ];
 
 /// Columns of `findings`: one row per published number that does not add up.
-pub const FINDINGS: [Column; 9] = [
+pub const FINDINGS: [Column; 11] = [
     col("record_id", Kind::Text, "the record"),
     col(
         "ordinal",
@@ -309,6 +309,11 @@ pub const FINDINGS: [Column; 9] = [
         "indicator",
         Kind::Int,
         "1-based `ordinal` of the indicator it is about; empty for the form as a whole",
+    ),
+    col(
+        "row_label",
+        Kind::Text,
+        "the printed label of the row it is about: the indicator's level-3 name, the funds row (`年度资金总额`) or `总分`; empty for the form as a whole",
     ),
     col("rule", Kind::Text, "rule id (docs/rules.md)"),
     col(
@@ -322,8 +327,13 @@ pub const FINDINGS: [Column; 9] = [
         Kind::Text,
         "the recomputed value, or the allowed range",
     ),
-    col("message", Kind::Text, "what is wrong, in words"),
-    col("link", Kind::Text, "opens the place it was printed"),
+    col("message", Kind::Text, "what is wrong, in Chinese"),
+    col("message_en", Kind::Text, "what is wrong, in English"),
+    col(
+        "link",
+        Kind::Text,
+        "opens the row it names where it was printed (the form's first row for the form as a whole)",
+    ),
 ];
 
 /// The data dictionary of the four tables as Markdown (`docs/datasets.md` is this text;
@@ -633,12 +643,14 @@ pub fn tables(records: &[Record], findings: &[Finding]) -> Vec<Table> {
         finding_rows.rows.push(vec![
             s(&f.record_id),
             int(Some(n)),
-            int(f.indicator.map(|i| i as i64 + 1)),
+            int(f.indicator.map(|i| i as i64)),
+            text(&f.row_label),
             s(&f.rule),
             s(&json_name(&f.severity)),
             text(&f.published),
             text(&f.expected),
             s(&f.message),
+            s(&f.message_en),
             s(&f.link),
         ]);
     }

@@ -9,10 +9,17 @@ use std::path::Path;
 /// Rows per sheet before a table continues on a sheet of its own (Excel's limit is
 /// 1,048,576 with the header).
 const MAX_ROWS: usize = 1_000_000;
+/// Excel keeps at most 65,530 hyperlinks per worksheet; past it a link is its text.
+const MAX_LINKS_PER_SHEET: usize = 65_530;
 
-/// Writes `PATH` (one workbook). `base` is the directory the records' relative `link`s
-/// start from; hyperlinks are made absolute from it so they open from anywhere.
-pub fn write_xlsx(path: &Path, tables: &[Table], base: &Path) -> Result<(), DatasetError> {
+/// Writes `PATH` (one workbook). `url_of` turns a record's `link` (`file#page=3`) into
+/// the hyperlink to write (`jixiao_report::Links::xlsx_url`: relative to OUTDIR where
+/// the source lies under or beside it).
+pub fn write_xlsx(
+    path: &Path,
+    tables: &[Table],
+    url_of: &dyn Fn(&str) -> String,
+) -> Result<(), DatasetError> {
     let p = path.display().to_string();
     let err = |e: rust_xlsxwriter::XlsxError| DatasetError::Xlsx {
         path: p.clone(),
@@ -24,7 +31,6 @@ pub fn write_xlsx(path: &Path, tables: &[Table], base: &Path) -> Result<(), Data
     wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
     let bold = Format::new().set_bold();
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
-    let base = base.display().to_string().replace('\\', "/");
     for t in tables {
         let chunks: Vec<&[Vec<Cell>]> = if t.rows.is_empty() {
             vec![&[]]
@@ -44,22 +50,17 @@ pub fn write_xlsx(path: &Path, tables: &[Table], base: &Path) -> Result<(), Data
                     .map_err(err)?;
             }
             ws.set_freeze_panes(1, 0).map_err(err)?;
+            let mut links = 0usize;
             for (r, row) in rows.iter().enumerate() {
                 let r = r as u32 + 1;
                 for (c, cell) in row.iter().enumerate() {
                     let c = c as u16;
                     let link_col = t.columns[c as usize].name == "link";
                     match cell {
-                        Cell::Text(Some(v)) if link_col => {
-                            let target = if v.contains("://") || v.starts_with('/') {
-                                v.clone()
-                            } else {
-                                format!("{base}/{v}")
-                            };
-                            let url =
-                                Url::new(format!("file:///{}", target.trim_start_matches('/')))
-                                    .set_text(v);
-                            ws.write_url(r, c, url).map_err(err)?;
+                        Cell::Text(Some(v)) if link_col && links < MAX_LINKS_PER_SHEET => {
+                            links += 1;
+                            ws.write_url(r, c, Url::new(url_of(v)).set_text(v))
+                                .map_err(err)?;
                         }
                         Cell::Text(Some(v)) => {
                             ws.write_string(r, c, v).map_err(err)?;

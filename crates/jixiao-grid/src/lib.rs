@@ -45,6 +45,19 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// The link to this place in `file`: `file.txt#L130`, `file.pdf#page=3`,
+    /// `file.xlsx#'Sheet 1'!A17` (the sheet name quoted as in a cell reference, quotes
+    /// doubled, so names like `1-对口扶贫支援类` are valid locations).
+    pub fn link(&self, file: &str) -> String {
+        match self {
+            Origin::Line { line } => format!("{file}#L{line}"),
+            Origin::Pdf { page, .. } => format!("{file}#page={page}"),
+            Origin::Sheet { sheet, row } => {
+                format!("{file}#'{}'!A{row}", sheet.replace('\'', "''"))
+            }
+        }
+    }
+
     /// The 1-based page this origin lies on (text lines and sheets have no pages: `None`).
     pub fn page(&self) -> Option<u32> {
         match self {

@@ -5,7 +5,7 @@
 //! so titles and year lines printed above a table are seen.
 //!
 //! Provenance: each row names its table and row within it as a sheet and row (`表3`,
-//! row 5: the link `file.docx#表3!A5`); rows outside tables name `正文` and their
+//! row 5: the link `file.docx#'表3'!A5`); rows outside tables name `正文` and their
 //! paragraph's ordinal.
 
 mod docx;

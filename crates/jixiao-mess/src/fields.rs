@@ -3,21 +3,10 @@
 
 use serde_json::Value;
 
-/// The record without its provenance: `record_id`, `source` and each indicator's
-/// `source` removed (they name the file, not the form).
-pub fn without_provenance(mut v: Value) -> Value {
-    if let Some(o) = v.as_object_mut() {
-        o.remove("record_id");
-        o.remove("source");
-        if let Some(inds) = o.get_mut("indicators").and_then(Value::as_array_mut) {
-            for i in inds {
-                if let Some(io) = i.as_object_mut() {
-                    io.remove("source");
-                }
-            }
-        }
-    }
-    v
+/// The record without its provenance (they name the file, not the form): see
+/// [`jixiao_record::strip_provenance`].
+pub fn without_provenance(v: Value) -> Value {
+    jixiao_record::strip_provenance(v)
 }
 
 /// A reviewed record with its derived fields — `project_key`, `form_key`, the funds

@@ -389,6 +389,18 @@ fn pdf_grid(bytes: &[u8], file: &str, opts: &Options) -> Result<(Grid, Option<f3
         })
 }
 
+/// The grid of rows a file reads into (its format detected from content and name), as
+/// the parser sees it: what the report shows around a finding's value in sheets, text
+/// exports and markup. PDFs and images are read as for extraction (OCR included).
+pub fn read_grid(
+    bytes: &[u8],
+    path: &Path,
+    file: &str,
+    opts: &Options,
+) -> Result<Grid, ExtractError> {
+    grid_of(bytes, detect(bytes, path), file, opts)
+}
+
 fn grid_of(bytes: &[u8], format: Format, file: &str, opts: &Options) -> Result<Grid, ExtractError> {
     match format {
         Format::Text => jixiao_text::read(bytes).map_err(|source| ExtractError::Text {
@@ -677,12 +689,9 @@ fn source_of(file: &str, sha: &str, format: Format, origins: &[&Origin]) -> Reco
             _ => None,
         })
         .collect();
-    let link = match origins.first() {
-        Some(Origin::Line { line }) => format!("{file}#L{line}"),
-        Some(Origin::Pdf { page, .. }) => format!("{file}#page={page}"),
-        Some(Origin::Sheet { sheet, row }) => format!("{file}#{sheet}!A{row}"),
-        None => file.to_string(),
-    };
+    let link = origins
+        .first()
+        .map_or_else(|| file.to_string(), |o| o.link(file));
     // A form whose rows were read by OCR says so: `pdf-ocr`, `image-ocr`.
     let ocr = origins.iter().any(|o| {
         matches!(

@@ -106,9 +106,10 @@ fn xlsx_provenance_names_sheet_and_row() {
         .expect("extract");
     let first = serde_json::to_value(&recs[0]).expect("json");
     assert_eq!(first["source"]["format"], "xlsx");
+    // The sheet name quoted, as in a cell reference (valid for any name).
     assert_eq!(
         first["source"]["link"],
-        format!("{file}#1-对口扶贫支援类!A1")
+        format!("{file}#'1-对口扶贫支援类'!A1")
     );
     let ind = &first["indicators"][0]["source"];
     assert_eq!(ind["sheet"], "1-对口扶贫支援类");

@@ -100,6 +100,10 @@ pub struct FundsRow {
     /// `executed` in 元.
     #[serde(default, with = "rust_decimal::serde::str_option")]
     pub executed_yuan: Option<Decimal>,
+    /// Where the row was printed (an addition to the contract: findings about the row
+    /// point here). Absent in records written before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<jixiao_grid::Origin>,
 }
 
 /// Comparison operator of a target value, normalised.
@@ -186,6 +190,27 @@ pub struct RecordSource {
     pub text_recovery: Option<f32>,
 }
 
+/// A record as JSON without its provenance — `record_id`, `source`, `total_source` and
+/// the `source` of every funds row and indicator — so the same form read from two
+/// renderings compares equal. Other values are returned unchanged.
+pub fn strip_provenance(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = v.as_object_mut() {
+        for k in ["record_id", "source", "total_source"] {
+            o.remove(k);
+        }
+        for list in ["indicators", "funds"] {
+            if let Some(serde_json::Value::Array(rows)) = o.get_mut(list) {
+                for r in rows {
+                    if let Some(r) = r.as_object_mut() {
+                        r.remove("source");
+                    }
+                }
+            }
+        }
+    }
+    v
+}
+
 /// One form instance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -228,6 +253,10 @@ pub struct Record {
     pub total_score: Option<Decimal>,
     /// 评分等级.
     pub grade: Option<String>,
+    /// Where 总分 was printed (an addition to the contract: findings about the total
+    /// and the grade point here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_source: Option<jixiao_grid::Origin>,
     /// 年度项目预算完成可能性 (monitoring).
     pub outlook_budget: Option<String>,
     /// 年度绩效目标完成可能性 (monitoring).
@@ -350,17 +379,9 @@ impl Record {
         }
         let mut v = serde_json::to_value(self).unwrap_or_default();
         if let Some(o) = v.as_object_mut() {
-            for k in ["record_id", "source", "duplicate_of"] {
-                o.remove(k);
-            }
-            if let Some(serde_json::Value::Array(inds)) = o.get_mut("indicators") {
-                for i in inds {
-                    if let Some(i) = i.as_object_mut() {
-                        i.remove("source");
-                    }
-                }
-            }
+            o.remove("duplicate_of");
         }
+        let mut v = strip_provenance(v);
         squeeze(&mut v);
         v.to_string()
     }
@@ -425,6 +446,7 @@ mod tests {
             initial_budget_yuan: None,
             budget_yuan: None,
             executed_yuan: None,
+            source: None,
         };
         let j = serde_json::to_string(&row).expect("json");
         assert!(j.contains(r#""row":"current_appropriation""#), "{j}");

@@ -1,8 +1,8 @@
 //! Prints the rule table as Markdown (docs/rules.md is made with it).
 
 fn main() {
-    println!("| rule | severity | forms | checks | source |");
-    println!("|---|---|---|---|---|");
+    println!("| rule | 名称 | severity | forms | checks | source | 依据 |");
+    println!("|---|---|---|---|---|---|---|");
     for r in jixiao_score::RULES {
         let forms: Vec<&str> = r
             .forms
@@ -14,12 +14,14 @@ fn main() {
             })
             .collect();
         println!(
-            "| `{}` | {:?} | {} | {} | {} |",
+            "| `{}` | {} | {:?} | {} | {} | {} | {} |",
             r.id,
+            r.title,
             r.severity,
             forms.join(", "),
             r.checks,
-            r.source
+            r.source,
+            r.basis
         );
     }
 }

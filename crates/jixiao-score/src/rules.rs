@@ -1,6 +1,7 @@
 //! The checks. Each function looks at one aspect of a record and pushes findings.
 
 use crate::{link_for, rule, Finding, THRESHOLDS};
+use jixiao_grid::Origin;
 use jixiao_record::{FormKind, FundsRow, FundsRowKind, Indicator, Op, Record, Value};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -43,6 +44,29 @@ pub fn rescore(record: &Record) -> Vec<Finding> {
     out.list
 }
 
+/// What a finding is about.
+#[derive(Clone, Copy)]
+enum At {
+    /// The indicator at this 0-based index of `indicators`.
+    Indicator(usize),
+    /// A money row.
+    Funds(FundsRowKind),
+    /// The 总分 row (total and grade).
+    Total,
+    /// The form as a whole.
+    Form,
+}
+
+/// A message in Chinese (for auditors) and English.
+struct Msg {
+    zh: String,
+    en: String,
+}
+
+fn msg(zh: String, en: String) -> Msg {
+    Msg { zh, en }
+}
+
 struct Findings<'a> {
     record: &'a Record,
     list: Vec<Finding>,
@@ -52,24 +76,46 @@ impl Findings<'_> {
     fn push(
         &mut self,
         rule_id: &str,
-        indicator: Option<usize>,
+        at: At,
         published: Option<String>,
         expected: Option<String>,
-        message: String,
+        message: Msg,
     ) {
         let Some(rule) = rule(rule_id) else { return };
-        let origin = indicator
-            .and_then(|i| self.record.indicators.get(i))
-            .map(|i| &i.source);
+        let r = self.record;
+        let (indicator, row_label, origin): (Option<usize>, Option<String>, Option<&Origin>) =
+            match at {
+                At::Indicator(i) => {
+                    let ind = r.indicators.get(i);
+                    (
+                        Some(i + 1),
+                        ind.and_then(|i| i.level3.clone()),
+                        ind.map(|i| &i.source),
+                    )
+                }
+                At::Funds(k) => (
+                    None,
+                    Some(row_name(k).to_string()),
+                    r.funds
+                        .iter()
+                        .find(|f| f.row == k)
+                        .and_then(|f| f.source.as_ref()),
+                ),
+                At::Total => (None, Some("总分".into()), r.total_source.as_ref()),
+                At::Form => (None, None, None),
+            };
         self.list.push(Finding {
-            record_id: self.record.record_id.clone(),
+            record_id: r.record_id.clone(),
             indicator,
+            row_label,
             rule: rule.id.to_string(),
             severity: rule.severity,
             published,
             expected,
-            message,
-            link: link_for(self.record, origin),
+            message: message.zh,
+            message_en: message.en,
+            origin: origin.cloned(),
+            link: link_for(r, origin),
         });
     }
 }
@@ -125,39 +171,51 @@ fn funds_rows(out: &mut Findings) {
         let rate = round2(executed / budget * hundred());
         if let Some(published) = f.rate_pct {
             if differs(published, rate) {
+                let row = row_name(f.row);
                 out.push(
                     "funds.rate",
-                    None,
+                    At::Funds(f.row),
                     Some(published.to_string()),
                     Some(rate.to_string()),
-                    format!(
-                        "{}: 执行率 {published} % but 执行数 {executed} / 预算数 {budget} is {rate} %",
-                        row_name(f.row)
+                    msg(
+                        format!("{row}：公布执行率 {published}%，但执行数 {executed} ÷ 预算数 {budget} = {rate}%"),
+                        format!("{row}: 执行率 {published} % but 执行数 {executed} / 预算数 {budget} is {rate} %"),
                     ),
                 );
             }
         }
+        let row = row_name(f.row);
         if executed >= budget * THRESHOLDS.unit_slip_factor {
+            let times = (executed / budget).round();
+            let (zh_unit, en_unit) = if unit.is_empty() {
+                ("万元".to_string(), "万元".to_string())
+            } else {
+                (unit.clone(), unit.clone())
+            };
             out.push(
                 "funds.unit_slip",
-                None,
+                At::Funds(f.row),
                 Some(executed.to_string()),
                 Some(format!("≤ {budget}")),
-                format!(
-                    "{}: 执行数 {executed} is {}× the budget {budget} {unit}: amounts in 元 typed into a {unit} form?",
-                    row_name(f.row),
-                    (executed / budget).round()
+                msg(
+                    format!("{row}：执行数 {executed} 是预算数 {budget} 的 {times} 倍，疑似把以元计的金额填进了以{zh_unit}计的表"),
+                    format!("{row}: 执行数 {executed} is {times}× the budget {budget}: amounts in 元 typed into a {en_unit} form?"),
                 ),
             );
         } else if executed > budget {
+            let unit_sp = if unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {unit}")
+            };
             out.push(
                 "funds.over_budget",
-                None,
+                At::Funds(f.row),
                 Some(executed.to_string()),
                 Some(format!("≤ {budget}")),
-                format!(
-                    "{}: 执行数 {executed} exceeds 预算数 {budget} {unit}",
-                    row_name(f.row)
+                msg(
+                    format!("{row}：执行数 {executed} 超过预算数 {budget}{unit}"),
+                    format!("{row}: 执行数 {executed} exceeds 预算数 {budget}{unit_sp}"),
                 ),
             );
         }
@@ -177,10 +235,15 @@ fn budget_score(out: &mut Findings) {
     if differs(score, expected) {
         out.push(
             "funds.score",
-            None,
+            At::Funds(FundsRowKind::Total),
             Some(score.to_string()),
             Some(expected.to_string()),
-            format!("budget-execution 得分 {score} but {weight} × {rate} % is {expected}"),
+            msg(
+                format!(
+                    "预算执行得分公布为 {score}，但分值 {weight} × 执行率 {rate}% = {expected}"
+                ),
+                format!("budget-execution 得分 {score} but {weight} × {rate} % is {expected}"),
+            ),
         );
     }
 }
@@ -220,10 +283,13 @@ fn funds_sum(out: &mut Findings) {
         if differs(t, sum) {
             out.push(
                 "funds.sum",
-                None,
+                At::Funds(FundsRowKind::Total),
                 Some(t.to_string()),
                 Some(sum.to_string()),
-                format!("{name}: 年度资金总额 {t} but its parts add up to {sum}"),
+                msg(
+                    format!("{name}：年度资金总额 {t}，但其中各项之和为 {sum}"),
+                    format!("{name}: 年度资金总额 {t} but its parts add up to {sum}"),
+                ),
             );
         }
     }
@@ -294,10 +360,13 @@ fn indicators(out: &mut Findings) {
         if s > w + THRESHOLDS.tolerance {
             out.push(
                 "ind.score_over_weight",
-                Some(i),
+                At::Indicator(i),
                 Some(s.to_string()),
                 Some(format!("≤ {w}")),
-                format!("{name}: 得分 {s} exceeds 分值 {w}"),
+                msg(
+                    format!("“{name}”：得分 {s} 超过分值 {w}"),
+                    format!("{name}: 得分 {s} exceeds 分值 {w}"),
+                ),
             );
         }
         let deducted = s < w - THRESHOLDS.tolerance;
@@ -315,10 +384,13 @@ fn indicators(out: &mut Findings) {
         if deducted && !has_reason && !explained {
             out.push(
                 "ind.no_reason",
-                Some(i),
+                At::Indicator(i),
                 Some(s.to_string()),
                 Some(w.to_string()),
-                format!("{name}: {s} of {w} with no 偏差原因分析"),
+                msg(
+                    format!("“{name}”：得分 {s}（分值 {w}）有扣分，但未填写偏差原因分析"),
+                    format!("{name}: {s} of {w} with no 偏差原因分析"),
+                ),
             );
         }
     }
@@ -344,28 +416,30 @@ fn quantitative(
     };
     if is_met {
         if s < w - THRESHOLDS.tolerance && !has_reason {
+            let (tt, at) = (&target.text, &actual.text);
             out.push(
                 "ind.met_not_full",
-                Some(i),
+                At::Indicator(i),
                 Some(s.to_string()),
                 Some(w.to_string()),
-                format!(
-                    "{name}: target {} met ({}) but scored {s} of {w} with no reason",
-                    target.text, actual.text
+                msg(
+                    format!("“{name}”：目标 {tt} 已完成（实际 {at}），却只得 {s} 分（分值 {w}），也未说明扣分原因"),
+                    format!("{name}: target {tt} met ({at}) but scored {s} of {w} with no reason"),
                 ),
             );
         }
         return;
     }
     if !differs(s, w) {
+        let (tt, at) = (&target.text, &actual.text);
         out.push(
             "ind.full_score_unmet",
-            Some(i),
+            At::Indicator(i),
             Some(s.to_string()),
             None,
-            format!(
-                "{name}: target {} not met ({}) yet full marks {s}",
-                target.text, actual.text
+            msg(
+                format!("“{name}”：目标 {tt} 未完成（实际 {at}），却得满分 {s}"),
+                format!("{name}: target {tt} not met ({at}) yet full marks {s}"),
             ),
         );
         return;
@@ -378,20 +452,20 @@ fn quantitative(
     if let Some(e) = expected {
         let e = e.min(w);
         if differs(s, e) {
+            let (tt, at) = (&target.text, &actual.text);
+            let (zh_ratio, en_ratio) = if at_most(target) {
+                ("目标值 ÷ 实际值", "target / actual")
+            } else {
+                ("实际值 ÷ 目标值", "actual / target")
+            };
             out.push(
                 "ind.proportional",
-                Some(i),
+                At::Indicator(i),
                 Some(s.to_string()),
                 Some(e.to_string()),
-                format!(
-                    "{name}: target {} reached {}, so {w} × {} = {e}, published {s}",
-                    target.text,
-                    actual.text,
-                    if at_most(target) {
-                        "target / actual"
-                    } else {
-                        "actual / target"
-                    }
+                msg(
+                    format!("“{name}”：目标 {tt}，实际 {at}，按比例应得 分值 {w} × {zh_ratio} = {e}，公布为 {s}"),
+                    format!("{name}: target {tt} reached {at}, so {w} × {en_ratio} = {e}, published {s}"),
                 ),
             );
         }
@@ -410,10 +484,13 @@ fn qualitative(out: &mut Findings, i: usize, ind: &Indicator, w: Decimal, s: Dec
     if s < min - THRESHOLDS.tolerance || s > max + THRESHOLDS.tolerance {
         out.push(
             "ind.band",
-            Some(i),
+            At::Indicator(i),
             Some(s.to_string()),
             Some(format!("{min}–{max}")),
-            format!("{name}: {label} scores {min}–{max} of {w}, published {s}"),
+            msg(
+                format!("“{name}”：“{label}”应得 {min}–{max} 分（分值 {w}），公布为 {s}"),
+                format!("{name}: {label} scores {min}–{max} of {w}, published {s}"),
+            ),
         );
     }
 }
@@ -436,10 +513,13 @@ fn weights(out: &mut Findings) {
     if differs(sum, hundred()) {
         out.push(
             "weights.sum",
-            None,
+            At::Form,
             Some(sum.to_string()),
             Some("100".into()),
-            format!("分值 sum to {sum} (budget execution {budget_w} included), not 100"),
+            msg(
+                format!("各项分值合计 {sum}（含预算执行 {budget_w}），不等于 100"),
+                format!("分值 sum to {sum} (budget execution {budget_w} included), not 100"),
+            ),
         );
     }
     let by = |names: &[&str]| -> Decimal {
@@ -452,37 +532,54 @@ fn weights(out: &mut Findings) {
     };
     let split = [
         (
+            "产出指标（含成本指标）",
             "产出指标 (incl. 成本指标)",
             by(&["产出指标", "成本指标"]),
             THRESHOLDS.default_output,
         ),
-        ("效益指标", by(&["效益指标"]), THRESHOLDS.default_benefit),
         (
+            "效益指标",
+            "效益指标",
+            by(&["效益指标"]),
+            THRESHOLDS.default_benefit,
+        ),
+        (
+            "满意度指标",
             "满意度指标",
             by(&["满意度指标"]),
             THRESHOLDS.default_satisfaction,
         ),
     ];
-    let off: Vec<String> = split
+    let off: Vec<_> = split
         .iter()
-        .filter(|(_, got, want)| differs(*got, *want))
-        .map(|(n, got, want)| format!("{n} {got} (default {want})"))
+        .filter(|(_, _, got, want)| differs(*got, *want))
         .collect();
     if !off.is_empty() {
+        let zh: Vec<String> = off
+            .iter()
+            .map(|(n, _, got, want)| format!("{n} {got}（默认 {want}）"))
+            .collect();
+        let en: Vec<String> = off
+            .iter()
+            .map(|(_, n, got, want)| format!("{n} {got} (default {want})"))
+            .collect();
         out.push(
             "weights.level1",
-            None,
+            At::Form,
             Some(
                 split
                     .iter()
-                    .map(|(_, g, _)| g.to_string())
+                    .map(|(_, _, g, _)| g.to_string())
                     .collect::<Vec<_>>()
                     .join("/"),
             ),
             Some("50/30/10".into()),
-            format!(
-                "weights per 一级指标 differ from the default split: {}",
-                off.join(", ")
+            msg(
+                format!("一级指标权重与默认分配不同：{}", zh.join("，")),
+                format!(
+                    "weights per 一级指标 differ from the default split: {}",
+                    en.join(", ")
+                ),
             ),
         );
     }
@@ -517,10 +614,15 @@ fn total_and_grade(out: &mut Findings) {
             if (total - sum).abs() > slack {
                 out.push(
                     "total.sum",
-                    None,
+                    At::Total,
                     Some(total.to_string()),
                     Some(sum.to_string()),
-                    format!("总分 {total} but budget execution {b} plus indicator scores is {sum}"),
+                    msg(
+                        format!("总分公布为 {total}，但预算执行得分 {b} 与各指标得分之和为 {sum}"),
+                        format!(
+                            "总分 {total} but budget execution {b} plus indicator scores is {sum}"
+                        ),
+                    ),
                 );
             }
         }
@@ -530,10 +632,13 @@ fn total_and_grade(out: &mut Findings) {
         if grade != want {
             out.push(
                 "grade.band",
-                None,
+                At::Total,
                 Some(grade.to_string()),
                 Some(want.to_string()),
-                format!("评分等级 {grade} but 总分 {total} earns {want}"),
+                msg(
+                    format!("评分等级为“{grade}”，但总分 {total} 对应“{want}”"),
+                    format!("评分等级 {grade} but 总分 {total} earns {want}"),
+                ),
             );
         }
     }
@@ -564,19 +669,24 @@ fn outlook(out: &mut Findings) {
         .as_deref()
         .is_some_and(|o| o.contains("确定能完成"));
     if confident && rate < floor {
+        let share = round2(elapsed * hundred());
+        let end = &period.end;
+        let end_zh = match end.split_once('-') {
+            Some((y, m)) => format!("{y}年{}月", m.trim_start_matches('0')),
+            None => end.clone(),
+        };
         out.push(
             "mon.outlook",
-            None,
+            At::Funds(FundsRowKind::Total),
             Some(format!(
                 "{rate} %, {}",
                 record.outlook_budget.clone().unwrap_or_default()
             )),
             Some(format!("≥ {floor} % for 确定能完成")),
-            format!(
-                "{rate} % executed by {} ({} of the year) yet 年度项目预算完成可能性 is 确定能完成",
-                period.end,
-                round2(elapsed * hundred())
-            ) + " %",
+            msg(
+                format!("截至{end_zh}（时间进度 {share}%）预算执行率仅 {rate}%，低于时间进度的一半，“年度项目预算完成可能性”却填“确定能完成”"),
+                format!("{rate} % executed by {end} ({share} % of the year elapsed) yet 年度项目预算完成可能性 is 确定能完成"),
+            ),
         );
     }
 }
@@ -591,25 +701,29 @@ fn declaration(out: &mut Findings) {
         {
             out.push(
                 "decl.level1_missing",
-                None,
+                At::Form,
                 None,
                 Some(need.to_string()),
-                format!("no indicator under {need}"),
+                msg(
+                    format!("未设置{need}"),
+                    format!("no indicator under {need}"),
+                ),
             );
         }
     }
     for (i, ind) in record.indicators.iter().enumerate() {
         if let Some(t) = &ind.target {
             if t.value.is_none() {
+                let name = ind.level3.clone().unwrap_or_default();
+                let tt = &t.text;
                 out.push(
                     "decl.unmeasurable",
-                    Some(i),
-                    Some(t.text.clone()),
+                    At::Indicator(i),
+                    Some(tt.clone()),
                     None,
-                    format!(
-                        "{}: target {} has no measurable value",
-                        ind.level3.clone().unwrap_or_default(),
-                        t.text
+                    msg(
+                        format!("“{name}”：目标值“{tt}”没有可衡量的数值"),
+                        format!("{name}: target {tt} has no measurable value"),
                     ),
                 );
             }
@@ -632,14 +746,15 @@ fn ocr_confidence(out: &mut Findings) {
             continue;
         }
         let name = ind.level3.as_deref().unwrap_or("?");
+        let [x0, y0, x1, y1] = bbox;
         out.push(
             "ocr.low_confidence",
-            Some(i),
+            At::Indicator(i),
             Some(format!("{c:.2}")),
             Some(format!("≥ {:.2}", THRESHOLDS.ocr_review_below)),
-            format!(
-                "“{name}”：OCR 识别置信度 {c:.2}，请对照原件核对本行数值（页面区域 {:.0},{:.0}–{:.0},{:.0}）",
-                bbox[0], bbox[1], bbox[2], bbox[3]
+            msg(
+                format!("“{name}”：OCR 识别置信度 {c:.2}，请对照原件核对本行数值（页面区域 {x0:.0},{y0:.0}–{x1:.0},{y1:.0}）"),
+                format!("“{name}”: OCR confidence {c:.2}; check this row's values against the page (region {x0:.0},{y0:.0}–{x1:.0},{y1:.0})"),
             ),
         );
     }

@@ -85,6 +85,7 @@ fn funds(
         initial_budget_yuan: None,
         budget_yuan: None,
         executed_yuan: None,
+        source: None,
     }
 }
 
@@ -135,6 +136,7 @@ fn clean_self() -> Record {
         ],
         total_score: Some(d("99.00")),
         grade: Some("优".into()),
+        total_source: None,
         outlook_budget: None,
         outlook_goals: None,
         corrective_actions: None,
@@ -412,6 +414,7 @@ fn clean_declaration() -> Record {
             initial_budget_yuan: None,
             budget_yuan: None,
             executed_yuan: None,
+            source: None,
         },
         FundsRow {
             row: FundsRowKind::CurrentAppropriation,
@@ -424,6 +427,7 @@ fn clean_declaration() -> Record {
             initial_budget_yuan: None,
             budget_yuan: None,
             executed_yuan: None,
+            source: None,
         },
         FundsRow {
             row: FundsRowKind::Carryover,
@@ -436,6 +440,7 @@ fn clean_declaration() -> Record {
             initial_budget_yuan: None,
             budget_yuan: None,
             executed_yuan: None,
+            source: None,
         },
     ];
     for i in &mut r.indicators {
@@ -503,7 +508,7 @@ fn ocr_low_confidence() {
         .iter()
         .find(|f| f.rule == "ocr.low_confidence")
         .expect("flagged");
-    assert_eq!(low.indicator, Some(1));
+    assert_eq!(low.indicator, Some(2), "1-based, as indicators.ordinal");
     assert_eq!(low.link, "t.txt#page=3");
     assert_eq!(low.published.as_deref(), Some("0.62"));
 }
@@ -519,5 +524,60 @@ fn findings_link_to_the_indicator_row() {
         .find(|f| f.rule == "ind.score_over_weight")
         .expect("finding");
     assert_eq!(over.link, "t.txt#L42");
-    assert_eq!(over.indicator, Some(0));
+    assert_eq!(over.indicator, Some(1), "1-based, as indicators.ordinal");
+    assert_eq!(over.row_label, r.indicators[0].level3);
+    assert_eq!(over.origin, Some(Origin::Line { line: 42 }));
+    assert!(over.message.contains("超过分值"), "{}", over.message);
+    assert!(over.message_en.contains("exceeds"), "{}", over.message_en);
+}
+
+#[test]
+fn funds_findings_point_at_the_funds_row() {
+    let mut r = clean_self();
+    let total = r
+        .funds
+        .iter_mut()
+        .find(|f| f.row == FundsRowKind::Total)
+        .expect("total row");
+    total.rate_pct = Some(d("50.00"));
+    total.source = Some(Origin::Sheet {
+        sheet: "1-对口扶贫支援类".into(),
+        row: 7,
+    });
+    let f = rescore(&r);
+    let rate = f.iter().find(|f| f.rule == "funds.rate").expect("finding");
+    assert_eq!(rate.row_label.as_deref(), Some("年度资金总额"));
+    assert_eq!(rate.indicator, None);
+    assert_eq!(
+        rate.link, "t.txt#'1-对口扶贫支援类'!A7",
+        "sheet quoted, funds row"
+    );
+    assert!(rate.message.contains("执行率"), "{}", rate.message);
+}
+
+#[test]
+fn every_message_is_chinese_and_english() {
+    // Each rule fired at least once by the tests above writes a message that an
+    // auditor reads in Chinese, with the English beside it: none is English only.
+    let mut r = clean_self();
+    r.indicators[0].score = Some(d("31.00"));
+    r.total_score = Some(d("80.00"));
+    r.grade = Some("优".into());
+    for f in rescore(&r) {
+        assert!(
+            f.message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{}: {}",
+            f.rule,
+            f.message
+        );
+        assert!(
+            !f.message.contains(" but ") && !f.message.contains(" yet "),
+            "English left in the Chinese message of {}: {}",
+            f.rule,
+            f.message
+        );
+        assert!(!f.message_en.is_empty(), "{} has no English", f.rule);
+    }
 }

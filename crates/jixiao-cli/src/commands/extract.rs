@@ -203,8 +203,37 @@ struct Reply {
     findings: Vec<jixiao_score::Finding>,
 }
 
+/// A job for a worker process: a file to read, or a page of the report to picture
+/// (PDFium runs in workers too, under the same limits).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum Job {
+    /// Read this file (a JSON string).
+    File(PathBuf),
+    /// Render this page and crop its rows (`{"pictures": …}`).
+    Pictures {
+        /// The page and its rows.
+        pictures: jixiao_report::PageJob,
+    },
+}
+
+/// Pictures of one report page made by a worker of `pool`; a worker that dies or
+/// overruns costs that page's pictures.
+pub fn pictures_in(
+    pool: &jixiao_isolate::Pool,
+    job: &jixiao_report::PageJob,
+) -> Result<Vec<jixiao_report::Picture>, String> {
+    let line = serde_json::to_string(&Job::Pictures {
+        pictures: job.clone(),
+    })
+    .map_err(|e| e.to_string())?;
+    let reply = pool.run(&line).map_err(|f| f.to_string())?;
+    serde_json::from_str(&reply).map_err(|e| format!("worker: unreadable reply: {e}"))
+}
+
 /// The `__worker` command: reads each file named on stdin (a JSON string per line) and
-/// replies with its [`Reply`], until stdin closes.
+/// replies with its [`Reply`] — or, for a report page, its pictures — until stdin
+/// closes.
 pub fn worker(args: &WorkerArgs) -> Result<Outcome> {
     let opts = jixiao_pipeline::Options {
         ocr: args.ocr.mode(),
@@ -212,7 +241,12 @@ pub fn worker(args: &WorkerArgs) -> Result<Outcome> {
     };
     jixiao_isolate::serve(|job| {
         let path: PathBuf = match serde_json::from_str(job) {
-            Ok(p) => p,
+            Ok(Job::File(p)) => p,
+            Ok(Job::Pictures { pictures }) => {
+                let pics = jixiao_report::page_pictures(&pictures);
+                return serde_json::to_string(&pics)
+                    .unwrap_or_else(|e| format!("{{\"reply\": {:?}}}", e.to_string()));
+            }
             Err(e) => return format!("{{\"job\": {:?}}}", e.to_string()),
         };
         let mut d = one(&path, None, &opts);
@@ -480,12 +514,39 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
         if !args.no_score {
             super::write_jsonl(&staging.join("findings.jsonl"), &findings)?;
         }
+        let cwd = std::env::current_dir().context("current directory")?;
+        let links = jixiao_report::Links::new(&cwd, &args.output);
         if !args.no_dataset {
             let tables = jixiao_dataset::tables(&records, &findings);
             jixiao_dataset::write_csv(&staging, &tables)?;
             jixiao_dataset::write_parquet(&staging, &tables)?;
-            let base = std::env::current_dir().context("current directory")?;
-            jixiao_dataset::write_xlsx(&staging.join("dataset.xlsx"), &tables, &base)?;
+            jixiao_dataset::write_xlsx(&staging.join("dataset.xlsx"), &tables, &|l| {
+                links.xlsx_url(l)
+            })?;
+        }
+        if !args.no_score {
+            let files = super::score::file_rows(&manifest);
+            let audit = jixiao_report::Audit {
+                records: &records,
+                findings: &findings,
+                errors: &errors,
+                files: &files,
+            };
+            let t = Instant::now();
+            let run = |job: &jixiao_report::PageJob| match &isolate {
+                Some(workers) => pictures_in(workers, job),
+                None => Ok(jixiao_report::page_pictures(job)),
+            };
+            let stats = pool.install(|| {
+                jixiao_report::write_audit(&staging, &audit, &links, !args.no_report, Some(&run))
+            })?;
+            if let Some(st) = stats {
+                tracing::info!(
+                    "report.html: {} findings, {} pictures ({} with the value outlined), {} as cells, {} without, {:.2} s",
+                    st.findings, st.pictures, st.values_outlined, st.cells, st.without,
+                    t.elapsed().as_secs_f64()
+                );
+            }
         }
         let json = serde_json::to_string_pretty(&manifest)? + "\n";
         std::fs::write(staging.join(output::MANIFEST), json)

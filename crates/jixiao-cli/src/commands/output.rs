@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = "manifest.json";
 
 /// Version of the readers and parser; outputs of another version are not reused.
-pub const READER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+pdf4+markup1+keys2");
+pub const READER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+pdf4+markup1+keys3");
 
 /// One input file of a dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,37 +1,92 @@
-//! `jixiao score`: records.jsonl → findings.jsonl.
+//! `jixiao score`: records.jsonl → a complete findings set (JSONL, CSV, Parquet, the
+//! auditors' workbook and report) in its own OUTDIR.
 
+use super::output::Manifest;
 use super::{Outcome, Shell};
 use crate::args::ScoreArgs;
 use anyhow::{Context, Result};
+use jixiao_pipeline::ErrorEntry;
 use jixiao_record::Record;
+use std::path::Path;
 use std::time::Instant;
 
-/// Runs the re-scoring of existing records.
-pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
-    let started = Instant::now();
-    let text = std::fs::read_to_string(&args.records)
-        .with_context(|| format!("cannot read {}", args.records.display()))?;
-    let records: Vec<Record> = text
-        .lines()
+/// The files of a run, for the workbook's file sheet.
+pub fn file_rows(m: &Manifest) -> Vec<jixiao_report::FileRow> {
+    m.files
+        .iter()
+        .map(|f| jixiao_report::FileRow {
+            path: f.path.clone(),
+            status: f.status.clone(),
+            forms: f.records,
+        })
+        .collect()
+}
+
+fn read_lines<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<Vec<T>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
             serde_json::from_str(l)
-                .with_context(|| format!("{}:{}: not a record", args.records.display(), i + 1))
+                .with_context(|| format!("{}:{}: not {what}", path.display(), i + 1))
         })
-        .collect::<Result<_>>()?;
+        .collect()
+}
+
+/// Runs the re-scoring of existing records.
+pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
+    let started = Instant::now();
+    let records: Vec<Record> = read_lines(&args.records, "a record")?;
     let pool = super::pool(args.threads)?;
     let findings = pool.install(|| jixiao_score::rescore_all(&records));
+    // The run's errors and files, when the records come from an extract OUTDIR.
+    let dir = args.records.parent().unwrap_or(Path::new("."));
+    let errors: Vec<ErrorEntry> = match dir.join("errors.jsonl") {
+        p if p.is_file() => read_lines(&p, "an error entry")?,
+        _ => Vec::new(),
+    };
+    let files = Manifest::load(dir)
+        .map(|m| file_rows(&m))
+        .unwrap_or_default();
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
     super::write_jsonl(&args.output.join("findings.jsonl"), &findings)?;
+    let tables: Vec<_> = jixiao_dataset::tables(&records, &findings)
+        .into_iter()
+        .filter(|t| t.name == "findings")
+        .collect();
+    jixiao_dataset::write_csv(&args.output, &tables)?;
+    jixiao_dataset::write_parquet(&args.output, &tables)?;
+    let cwd = std::env::current_dir().context("current directory")?;
+    let links = jixiao_report::Links::new(&cwd, &args.output);
+    let audit = jixiao_report::Audit {
+        records: &records,
+        findings: &findings,
+        errors: &errors,
+        files: &files,
+    };
+    // PDFium renders the report's pages in worker processes, like extract's readers.
+    let workers = jixiao_isolate::Pool::of_current_exe(
+        vec!["__worker".into()],
+        jixiao_isolate::Limits {
+            memory_mb: jixiao_isolate::DEFAULT_MEMORY_MB,
+            timeout: jixiao_isolate::DEFAULT_TIMEOUT,
+        },
+    )?;
+    let run = |job: &jixiao_report::PageJob| super::extract::pictures_in(&workers, job);
+    pool.install(|| {
+        jixiao_report::write_audit(&args.output, &audit, &links, !args.no_report, Some(&run))
+    })?;
     if !shell.quiet {
         eprintln!(
-            "jixiao: {} records, {} findings, {:.2} s → {}",
+            "jixiao: {} records, {} findings, {:.2} s → {} (findings.jsonl/.csv/.parquet/.xlsx{})",
             records.len(),
             findings.len(),
             started.elapsed().as_secs_f64(),
-            args.output.display()
+            args.output.display(),
+            if args.no_report { "" } else { ", report.html" }
         );
     }
     Ok(Outcome::Complete)

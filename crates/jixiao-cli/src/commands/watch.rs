@@ -58,6 +58,7 @@ pub fn run(args: &WatchArgs, shell: Shell) -> Result<Outcome> {
             threads: args.threads,
             no_score: false,
             no_dataset: false,
+            no_report: false,
             incremental: true,
             ocr: crate::args::OcrArg::Auto,
             password: std::env::var("JIXIAO_PDF_PASSWORD").ok(),

@@ -6,11 +6,13 @@ use crate::parse::pieces::{join, non_empty, pieces};
 use crate::segment::{is_end_marker, keys, row_key};
 use crate::value::parse_amount;
 use jixiao_grid::text::{clean, key};
-use jixiao_grid::Row;
+use jixiao_grid::{Origin, Row};
 use rust_decimal::Decimal;
 
-pub(crate) fn total_and_grade(rows: &[Row]) -> (Option<Decimal>, Option<String>) {
+/// 总分, where it was printed, and 评分等级.
+pub(crate) fn total_and_grade(rows: &[Row]) -> (Option<Decimal>, Option<Origin>, Option<String>) {
     let mut total = None;
+    let mut at = None;
     let mut grade = None;
     for row in rows {
         let ps = pieces(row);
@@ -27,6 +29,7 @@ pub(crate) fn total_and_grade(rows: &[Row]) -> (Option<Decimal>, Option<String>)
             || (labelled_total && nums.len() == 1);
         if total.is_none() && total_row {
             total = nums.last().copied();
+            at = total.map(|_| row.origin.clone());
         }
         if grade_row && grade.is_none() {
             grade = toks
@@ -42,7 +45,7 @@ pub(crate) fn total_and_grade(rows: &[Row]) -> (Option<Decimal>, Option<String>)
                 });
         }
     }
-    (total, grade)
+    (total, at, grade)
 }
 
 /// The text after the first piece whose key satisfies `is_label`.

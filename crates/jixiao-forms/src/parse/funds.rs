@@ -207,6 +207,7 @@ pub(crate) fn funds_block(rows: &[Row], kind: FormKind) -> Vec<FundsRow> {
             initial_budget_yuan: None,
             budget_yuan: None,
             executed_yuan: None,
+            source: Some(row.origin.clone()),
         };
         for (p, f) in items_p.iter().zip(&a.fields) {
             let Some(fi) = f else { continue };
@@ -237,7 +238,7 @@ pub(crate) fn money_row_of(row: &Row) -> Option<(FundsRowKind, usize)> {
 /// Declarations print two label columns (project totals left, this year's request
 /// right) and one value column: each amount belongs to the nearest label on its left.
 pub(crate) fn declaration_funds(rows: &[Row]) -> Vec<FundsRow> {
-    let mut found: Vec<(FundsRowKind, Option<Decimal>)> = Vec::new();
+    let mut found: Vec<(FundsRowKind, Option<Decimal>, Option<&Origin>)> = Vec::new();
     for row in rows {
         let mut current: Option<FundsRowKind> = None;
         let mut row_vals: Vec<(FundsRowKind, Option<Decimal>)> = Vec::new();
@@ -266,21 +267,23 @@ pub(crate) fn declaration_funds(rows: &[Row]) -> Vec<FundsRow> {
             }
         }
         for (k, v) in row_vals {
-            match found.iter_mut().find(|(fk, _)| *fk == k) {
+            let at = v.is_some().then_some(&row.origin);
+            match found.iter_mut().find(|(fk, _, _)| *fk == k) {
                 Some(slot) => {
                     if slot.1.is_none() {
                         slot.1 = v;
+                        slot.2 = at;
                     }
                 }
-                None => found.push((k, v)),
+                None => found.push((k, v, at)),
             }
         }
     }
-    found.sort_by_key(|(k, _)| *k);
+    found.sort_by_key(|(k, _, _)| *k);
     found
         .into_iter()
-        .filter(|(k, v)| *k != FundsRowKind::Fiscal || v.is_some())
-        .map(|(row, budget)| FundsRow {
+        .filter(|(k, v, _)| *k != FundsRowKind::Fiscal || v.is_some())
+        .map(|(row, budget, at)| FundsRow {
             row,
             initial_budget: None,
             budget,
@@ -291,6 +294,7 @@ pub(crate) fn declaration_funds(rows: &[Row]) -> Vec<FundsRow> {
             initial_budget_yuan: None,
             budget_yuan: None,
             executed_yuan: None,
+            source: at.cloned(),
         })
         .collect()
 }

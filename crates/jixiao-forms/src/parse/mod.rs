@@ -207,10 +207,10 @@ pub(crate) fn parse_form(
         rows: Vec::new(),
     });
     let (indicators, table_end) = indicators(rows, kind, table.as_mut());
-    let (total_score, grade) = if kind == FormKind::SelfEvaluation {
+    let (total_score, total_source, grade) = if kind == FormKind::SelfEvaluation {
         total_and_grade(&rows[table_end.min(rows.len())..])
     } else {
-        (None, None)
+        (None, None, None)
     };
     let (outlook_budget, outlook_goals, corrective_actions) = if kind == FormKind::Monitoring {
         monitoring_tail(&rows[table_end.min(rows.len())..])
@@ -242,6 +242,7 @@ pub(crate) fn parse_form(
         indicators,
         total_score,
         grade,
+        total_source,
         outlook_budget,
         outlook_goals,
         corrective_actions,

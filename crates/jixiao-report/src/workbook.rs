@@ -1,0 +1,456 @@
+//! `findings.xlsx`: the auditors' workbook, in Chinese.
+//!
+//! Sheets: `汇总` (district × 主管部门 × rule × severity: findings, forms, money),
+//! `问题清单` (errors, warnings and OCR rows to check, sorted by severity then
+//! department), `提示` (`info` findings, apart), `未能读取的文件` (errors.jsonl) and
+//! `文件` (forms and findings per input file). Every sheet has its header frozen, filters
+//! on, columns as wide as their content (a CJK character counts two), long texts
+//! wrapped, and severities coloured; every finding links to where it was printed.
+
+use crate::links::Target;
+use crate::{
+    district_of, form_zh, place_zh, row_zh, severity_rank, severity_zh, summary, Audit, Item,
+    Links, ReportError,
+};
+use jixiao_score::Severity;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
+    Worksheet,
+};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Widest column, in Excel character units; longer texts wrap (a sheet stays readable
+/// on screen and printed on A3 landscape, one page wide).
+const MAX_WIDTH: f64 = 36.0;
+/// Widest message column (问题说明, 原因): they hold sentences.
+const MAX_MESSAGE_WIDTH: f64 = 50.0;
+/// Narrowest column (a header is never cut: its own width is the floor).
+const MIN_WIDTH: f64 = 6.0;
+/// Data rows per sheet before a list continues on a sheet of its own (Excel's limit is
+/// 1,048,576 rows with the header).
+const MAX_ROWS: usize = 1_000_000;
+/// Excel keeps at most 65,530 hyperlinks per worksheet; past it a link is written as
+/// its text.
+const MAX_LINKS_PER_SHEET: usize = 65_530;
+
+/// Width of a text in Excel character units: CJK and other wide characters count two.
+pub(crate) fn display_width(s: &str) -> usize {
+    s.lines()
+        .map(|l| {
+            l.chars()
+                .map(|c| if is_wide(c) { 2 } else { 1 })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x2FFFD)
+}
+
+/// One cell to write.
+enum X {
+    Text(String),
+    Int(i64),
+    Money(Option<Decimal>),
+    Severity(Severity),
+    Link {
+        target: Target,
+        location: Option<String>,
+        text: String,
+    },
+}
+
+struct Sheet {
+    name: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<Vec<X>>,
+}
+
+/// Writes `path` (the auditors' workbook). Links are made with `links` (relative to
+/// OUTDIR where the sources are under or beside it).
+pub fn write_workbook(path: &Path, audit: &Audit, links: &Links) -> Result<(), ReportError> {
+    let p = path.display().to_string();
+    let err = |e: rust_xlsxwriter::XlsxError| ReportError::Xlsx {
+        path: p.clone(),
+        message: e.to_string(),
+    };
+    let items = audit.items();
+    let mut wb = Workbook::new();
+    // A fixed creation time keeps the file byte-identical from run to run.
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
+    let sheets = [
+        summary_sheet(&items),
+        findings_sheet(
+            "问题清单",
+            items
+                .iter()
+                .filter(|i| i.finding.severity != Severity::Info),
+            links,
+        ),
+        findings_sheet(
+            "提示",
+            items
+                .iter()
+                .filter(|i| i.finding.severity == Severity::Info),
+            links,
+        ),
+        errors_sheet(audit, links),
+        files_sheet(audit, links),
+    ];
+    let styles = Styles::new();
+    for sheet in &sheets {
+        let chunks: Vec<&[Vec<X>]> = if sheet.rows.is_empty() {
+            vec![&[]]
+        } else {
+            sheet.rows.chunks(MAX_ROWS).collect()
+        };
+        for (k, rows) in chunks.into_iter().enumerate() {
+            let ws = wb.add_worksheet();
+            let name = if k == 0 {
+                sheet.name.to_string()
+            } else {
+                format!("{} {}", sheet.name, k + 1)
+            };
+            ws.set_name(&name).map_err(err)?;
+            write_sheet(ws, sheet.headers, rows, &styles).map_err(err)?;
+        }
+    }
+    wb.save(path).map_err(err)?;
+    Ok(())
+}
+
+struct Styles {
+    header: Format,
+    text: Format,
+    money: Format,
+    link: Format,
+    severity: HashMap<u8, Format>,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let base = Format::new().set_align(FormatAlign::Top).set_text_wrap();
+        let severity = [
+            (Severity::Error, 0xFFC7CE, 0x9C0006),
+            (Severity::Warning, 0xFFEB9C, 0x9C5700),
+            (Severity::Review, 0xDDEBF7, 0x1F4E78),
+            (Severity::Info, 0xEDEDED, 0x404040),
+        ]
+        .into_iter()
+        .map(|(s, bg, fg)| {
+            (
+                severity_rank(s),
+                base.clone()
+                    .set_background_color(Color::RGB(bg))
+                    .set_font_color(Color::RGB(fg))
+                    .set_bold(),
+            )
+        })
+        .collect();
+        Styles {
+            header: Format::new()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xD9E1F2))
+                .set_border_bottom(FormatBorder::Thin),
+            text: base.clone(),
+            money: base.clone().set_num_format("#,##0.00"),
+            link: base
+                .set_font_color(Color::RGB(0x0563C1))
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            severity,
+        }
+    }
+}
+
+fn cell_text(x: &X) -> String {
+    match x {
+        X::Text(s) => s.clone(),
+        X::Int(n) => n.to_string(),
+        X::Money(Some(d)) => format!("{:.2}", d),
+        X::Money(None) => String::new(),
+        X::Severity(s) => severity_zh(*s).to_string(),
+        X::Link { text, .. } => text.clone(),
+    }
+}
+
+/// The URL rust_xlsxwriter turns into the hyperlink target (and `location`).
+pub(crate) fn xlsx_url(target: &Target, location: &Option<String>) -> String {
+    // rust_xlsxwriter stores `file:///REL` as the relative target REL and
+    // `file:////abs` as `/abs`; Windows paths (`C:/…`) keep their drive.
+    let path = match target {
+        Target::Relative(p) | Target::Absolute(p) => p.replace('#', "%23"),
+    };
+    let mut url = format!("file:///{path}");
+    if let Some(l) = location {
+        url.push('#');
+        url.push_str(l);
+    }
+    url
+}
+
+fn write_sheet(
+    ws: &mut Worksheet,
+    headers: &[&str],
+    rows: &[Vec<X>],
+    st: &Styles,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
+    }
+    let mut links = 0usize;
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, x) in row.iter().enumerate() {
+            let col = c as u16;
+            let text = cell_text(x);
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(display_width(&text));
+            }
+            match x {
+                X::Text(s) => {
+                    if !s.is_empty() {
+                        ws.write_string_with_format(r, col, s, &st.text)?;
+                    }
+                }
+                X::Int(n) => {
+                    ws.write_number_with_format(r, col, *n as f64, &st.text)?;
+                }
+                X::Money(Some(d)) => {
+                    let v: f64 = d.to_string().parse().unwrap_or(0.0);
+                    ws.write_number_with_format(r, col, v, &st.money)?;
+                }
+                X::Money(None) => {}
+                X::Severity(s) => {
+                    let f = st.severity.get(&severity_rank(*s)).unwrap_or(&st.text);
+                    ws.write_string_with_format(r, col, severity_zh(*s), f)?;
+                }
+                X::Link {
+                    target,
+                    location,
+                    text,
+                } => {
+                    if links < MAX_LINKS_PER_SHEET {
+                        links += 1;
+                        let url = Url::new(xlsx_url(target, location)).set_text(text);
+                        ws.write_url_with_format(r, col, url, &st.link)?;
+                    } else {
+                        ws.write_string_with_format(r, col, text, &st.text)?;
+                    }
+                }
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        // Two characters of padding for the filter button.
+        let cap = if matches!(headers[c], "问题说明" | "原因") {
+            MAX_MESSAGE_WIDTH
+        } else {
+            MAX_WIDTH
+        };
+        let width =
+            (*w as f64 + 2.0).clamp(MIN_WIDTH, cap.max(display_width(headers[c]) as f64 + 2.0));
+        ws.set_column_width(c as u16, width)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let last_col = headers.len().saturating_sub(1) as u16;
+    ws.autofilter(0, 0, rows.len() as u32, last_col)?;
+    // Printed (or converted to PDF): landscape A3, all columns on one page wide, the
+    // header repeated on every page.
+    ws.set_landscape();
+    ws.set_paper_size(8);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+const SUMMARY_HEADERS: &[&str] = &[
+    "严重程度",
+    "区县",
+    "主管部门",
+    "规则",
+    "规则名称",
+    "问题数",
+    "涉及表数",
+    "涉及金额（元）",
+];
+
+fn summary_sheet(items: &[Item]) -> Sheet {
+    let rows = summary(items)
+        .into_iter()
+        .map(|s| {
+            let title = jixiao_score::rule(&s.rule).map_or("", |r| r.title);
+            vec![
+                X::Severity(s.severity),
+                X::Text(s.district),
+                X::Text(s.department),
+                X::Text(s.rule),
+                X::Text(title.to_string()),
+                X::Int(s.findings as i64),
+                X::Int(s.forms as i64),
+                X::Money(Some(s.amount_yuan)),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "汇总",
+        headers: SUMMARY_HEADERS,
+        rows,
+    }
+}
+
+const FINDING_HEADERS: &[&str] = &[
+    "严重程度",
+    "区县",
+    "主管部门",
+    "实施单位",
+    "项目名称",
+    "表",
+    "年度",
+    "规则",
+    "规则名称",
+    "所在行",
+    "公布值",
+    "应为",
+    "问题说明",
+    "原件位置",
+    "年度资金总额（元）",
+    "记录编号",
+    "重复发布（同一表首次出现的记录编号）",
+];
+
+fn findings_sheet<'a>(
+    name: &'static str,
+    items: impl Iterator<Item = &'a Item<'a>>,
+    links: &Links,
+) -> Sheet {
+    let rows = items
+        .map(|it| {
+            let (f, r) = (it.finding, it.record);
+            let (target, location) = links.finding_target(f, r);
+            let title = jixiao_score::rule(&f.rule).map_or("", |r| r.title);
+            vec![
+                X::Severity(f.severity),
+                X::Text(district_of(r).to_string()),
+                X::Text(r.department.clone().unwrap_or_default()),
+                X::Text(r.implementer.clone().unwrap_or_default()),
+                X::Text(r.project_name.clone().unwrap_or_default()),
+                X::Text(form_zh(r.form).to_string()),
+                X::Text(r.year.map(|y| y.to_string()).unwrap_or_default()),
+                X::Text(f.rule.clone()),
+                X::Text(title.to_string()),
+                X::Text(row_zh(f)),
+                X::Text(f.published.clone().unwrap_or_default()),
+                X::Text(f.expected.clone().unwrap_or_default()),
+                X::Text(f.message.clone()),
+                X::Link {
+                    target,
+                    location,
+                    text: format!("{} {}", r.source.file, place_zh(f, r)),
+                },
+                X::Money(crate::amount_yuan(r)),
+                X::Text(r.record_id.clone()),
+                X::Text(r.duplicate_of.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Sheet {
+        name,
+        headers: FINDING_HEADERS,
+        rows,
+    }
+}
+
+fn errors_sheet(audit: &Audit, links: &Links) -> Sheet {
+    let rows = audit
+        .errors
+        .iter()
+        .map(|e| {
+            vec![
+                X::Link {
+                    target: links.target(e.file.split("!/").next().unwrap_or(&e.file)),
+                    location: None,
+                    text: e.file.clone(),
+                },
+                X::Text(e.place.clone().unwrap_or_default()),
+                X::Text(e.message.clone()),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "未能读取的文件",
+        headers: &["文件", "位置", "原因"],
+        rows,
+    }
+}
+
+fn files_sheet(audit: &Audit, links: &Links) -> Sheet {
+    let mut per_file: HashMap<&str, (usize, usize)> = HashMap::new();
+    let ids: HashMap<&str, &str> = audit
+        .records
+        .iter()
+        .map(|r| (r.record_id.as_str(), r.source.file.as_str()))
+        .collect();
+    for f in audit.findings {
+        if let Some(file) = ids.get(f.record_id.as_str()) {
+            let e = per_file.entry(file).or_default();
+            if f.severity == Severity::Info {
+                e.1 += 1;
+            } else {
+                e.0 += 1;
+            }
+        }
+    }
+    let rows = audit
+        .files
+        .iter()
+        .map(|f| {
+            let (problems, info) = per_file.get(f.path.as_str()).copied().unwrap_or_default();
+            vec![
+                X::Link {
+                    target: links.target(&f.path),
+                    location: None,
+                    text: f.path.clone(),
+                },
+                X::Text(
+                    if f.status == "ok" {
+                        "已读取"
+                    } else {
+                        "未能读取"
+                    }
+                    .to_string(),
+                ),
+                X::Int(f.forms as i64),
+                X::Int(problems as i64),
+                X::Int(info as i64),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "文件",
+        headers: &["文件", "状态", "表数", "问题数（不含提示）", "提示数"],
+        rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_counts_double() {
+        assert_eq!(display_width("abc"), 3);
+        assert_eq!(display_width("项目名称"), 8);
+        assert_eq!(display_width("（汇总）a"), 9);
+        assert_eq!(display_width("长\nab"), 2);
+    }
+}
