@@ -9,8 +9,9 @@
 //!
 //! Why not the `pdfium-render` crate: it binds every PDFium function of one PDFium
 //! release when the library loads, and the wheels ship newer releases than its
-//! bindings know. The report needs twelve functions of the core API, unchanged for
-//! years; they are declared here. PDFium is not thread-safe: every call holds one lock.
+//! bindings know. The report needs 25 functions of the core API (`fpdfview.h`,
+//! `fpdf_text.h`), unchanged for years; they are declared here. PDFium is not
+//! thread-safe: every call holds one lock.
 
 #![allow(unsafe_code)] // Calls into PDFium's C API; each call is commented with its contract.
 
