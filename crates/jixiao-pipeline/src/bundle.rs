@@ -248,3 +248,60 @@ mod tests {
         );
     }
 }
+
+/// The bytes of a member named as records name it inside `bytes` (a bundle): `path` is
+/// the part after the bundle's own name — `member.pdf`, or `inner.zip!/member.pdf` for
+/// nested bundles. Bounded by `limits` like reading (depth, one member's size).
+pub fn member(bytes: &[u8], path: &str, limits: &Limits) -> Result<Vec<u8>, String> {
+    let mut data = bytes.to_vec();
+    for (depth, name) in path.split("!/").enumerate() {
+        if depth >= limits.depth {
+            return Err(format!(
+                "nested {} deep (limit {})",
+                depth + 1,
+                limits.depth
+            ));
+        }
+        let mut zip =
+            zip::ZipArchive::new(std::io::Cursor::new(&data)).map_err(|e| e.to_string())?;
+        let index = (0..zip.len())
+            .find(|&i| {
+                zip.by_index_raw(i)
+                    .is_ok_and(|m| !m.is_dir() && member_name(m.name_raw()) == name)
+            })
+            .ok_or_else(|| format!("no member {name}"))?;
+        let mut m = zip.by_index(index).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        (&mut m)
+            .take(limits.member_bytes + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| format!("member {name}: {e}"))?;
+        if out.len() as u64 > limits.member_bytes {
+            return Err(format!(
+                "member {name} inflates past {} bytes",
+                limits.member_bytes
+            ));
+        }
+        drop(m);
+        data = out;
+    }
+    Ok(data)
+}
+
+#[cfg(test)]
+mod member_tests {
+    use super::*;
+
+    #[test]
+    fn members_are_found_by_the_names_records_give_them() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let zip = std::fs::read(root.join("samples/zip/attachments.zip")).expect("bundle");
+        let text = std::fs::read(root.join("samples/text/001_7f02990d5c4f7ac6.txt")).expect("txt");
+        // Nested: the text export inside the bundle inside the bundle.
+        let got = member(&zip, "更多/text.zip!/001_7f02990d5c4f7ac6.txt", &LIMITS).expect("member");
+        assert_eq!(got, text);
+        assert!(member(&zip, "更多/none.txt", &LIMITS).is_err());
+        let shallow = Limits { depth: 1, ..LIMITS };
+        assert!(member(&zip, "更多/text.zip!/001_7f02990d5c4f7ac6.txt", &shallow).is_err());
+    }
+}

@@ -87,13 +87,8 @@ impl<'a> Cropper<'a> {
 
     fn bytes(&mut self, file: &str) -> Result<std::sync::Arc<Vec<u8>>, String> {
         if !self.bytes.contains_key(file) {
-            let r = if file.contains("!/") {
-                Err("压缩包中的文件，请打开压缩包查看".to_string())
-            } else {
-                std::fs::read(self.path(file))
-                    .map(std::sync::Arc::new)
-                    .map_err(|e| format!("{}: {e}", self.path(file).display()))
-            };
+            let (outer, member) = split_member(file);
+            let r = source_bytes(&self.path(outer), member).map(std::sync::Arc::new);
             self.bytes.insert(file.to_string(), r);
         }
         self.bytes[file].clone()
@@ -167,6 +162,10 @@ pub struct PageJob {
     pub image: bool,
     /// The page has a text layer to find the published values in (not a scan).
     pub text_layer: bool,
+    /// The member of the bundle at `path` the page is in (`b.pdf`, `inner.zip!/b.pdf`),
+    /// when the record's source is a bundle member.
+    #[serde(default)]
+    pub member: Option<String>,
     /// 1-based page.
     pub page: u32,
     /// Each row: its bbox (points, top-left origin) and the published value.
@@ -176,9 +175,9 @@ pub struct PageJob {
 /// Renders a job's page once and crops each of its rows.
 pub fn page_pictures(job: &PageJob) -> Vec<Picture> {
     let fail = |why: String| vec![Picture::None(why); job.rows.len()];
-    let bytes = match std::fs::read(&job.path) {
+    let bytes = match source_bytes(&job.path, job.member.as_deref()) {
         Ok(b) => b,
-        Err(e) => return fail(format!("{}: {e}", job.path.display())),
+        Err(e) => return fail(e),
     };
     let rendered = if job.image {
         image_page(&bytes)
@@ -205,6 +204,25 @@ pub fn page_pictures(job: &PageJob) -> Vec<Picture> {
             crop(&page, *bbox, &found)
         })
         .collect()
+}
+
+/// A source name split into the file on disk and the bundle member inside it:
+/// `a.zip!/b.pdf` → (`a.zip`, `b.pdf`).
+pub fn split_member(file: &str) -> (&str, Option<&str>) {
+    match file.split_once("!/") {
+        Some((outer, inner)) => (outer, Some(inner)),
+        None => (file, None),
+    }
+}
+
+/// The bytes of a source: the file at `path`, or the member of the bundle there.
+fn source_bytes(path: &Path, member: Option<&str>) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match member {
+        None => Ok(bytes),
+        Some(m) => jixiao_pipeline::bundle::member(&bytes, m, &jixiao_pipeline::bundle::LIMITS)
+            .map_err(|e| format!("{}!/{m}: {e}", path.display())),
+    }
 }
 
 /// A page image file as a rendered page (grey to RGB), at the pipeline's scale: the

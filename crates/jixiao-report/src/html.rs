@@ -3,7 +3,7 @@
 //! findings, each with the published and expected value, the rule and its source, a
 //! link to the printed page, and a picture of the printed row ([`crate::crop`]).
 
-use crate::crop::{Cropper, PageJob, Picture};
+use crate::crop::{split_member, Cropper, PageJob, Picture};
 use crate::{
     district_of, form_zh, place_zh, row_zh, severity_rank, severity_zh, Audit, Item, Links,
     ReportError,
@@ -220,7 +220,7 @@ fn pictures(
     for it in &todo {
         let r = it.record;
         match &it.finding.origin {
-            Some(Origin::Pdf { page, bbox, .. }) if !r.source.file.contains("!/") => {
+            Some(Origin::Pdf { page, bbox, .. }) => {
                 if rows >= MAX_PICTURES {
                     out.insert(
                         key(it),
@@ -234,7 +234,8 @@ fn pictures(
                     .or_insert_with(|| {
                         (
                             PageJob {
-                                path: links.source_path(&r.source.file),
+                                path: links.source_path(split_member(&r.source.file).0),
+                                member: split_member(&r.source.file).1.map(str::to_string),
                                 image: r.source.format.starts_with("image"),
                                 text_layer: !r.source.format.contains("ocr"),
                                 page: *page,

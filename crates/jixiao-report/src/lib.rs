@@ -123,28 +123,37 @@ pub struct Item<'a> {
 impl Audit<'_> {
     /// Findings with their records, sorted by severity, district, department, file,
     /// then document order.
+    ///
+    /// A finding names its record by `record_id`, which is the file's hash and the
+    /// form's ordinal: byte-identical files at two paths (a loose attachment and the same
+    /// one inside a bundle) give records of equal ids. Findings come in record order (as
+    /// `rescore_all` and `extract` write them), so each is matched to the next record of
+    /// its id at or after the previous finding's; out-of-order findings fall back to the
+    /// first record of the id.
     pub fn items(&self) -> Vec<Item<'_>> {
-        let by_id: HashMap<&str, &Record> = self
-            .records
-            .iter()
-            .map(|r| (r.record_id.as_str(), r))
-            .collect();
-        let mut v: Vec<(usize, Item)> = self
-            .findings
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                by_id.get(f.record_id.as_str()).map(|r| {
-                    (
-                        i,
-                        Item {
-                            finding: f,
-                            record: r,
-                        },
-                    )
-                })
-            })
-            .collect();
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (i, r) in self.records.iter().enumerate() {
+            first.entry(r.record_id.as_str()).or_insert(i);
+        }
+        let mut at = 0usize;
+        let mut v: Vec<(usize, Item)> = Vec::with_capacity(self.findings.len());
+        for (i, f) in self.findings.iter().enumerate() {
+            let next = self.records[at.min(self.records.len())..]
+                .iter()
+                .position(|r| r.record_id == f.record_id)
+                .map(|p| p + at);
+            let Some(j) = next.or_else(|| first.get(f.record_id.as_str()).copied()) else {
+                continue;
+            };
+            at = j;
+            v.push((
+                i,
+                Item {
+                    finding: f,
+                    record: &self.records[j],
+                },
+            ));
+        }
         v.sort_by(|(i, a), (j, b)| {
             (
                 severity_rank(a.finding.severity),

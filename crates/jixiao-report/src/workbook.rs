@@ -395,19 +395,14 @@ fn errors_sheet(audit: &Audit, links: &Links) -> Sheet {
 
 fn files_sheet(audit: &Audit, links: &Links) -> Sheet {
     let mut per_file: HashMap<&str, (usize, usize)> = HashMap::new();
-    let ids: HashMap<&str, &str> = audit
-        .records
-        .iter()
-        .map(|r| (r.record_id.as_str(), r.source.file.as_str()))
-        .collect();
-    for f in audit.findings {
-        if let Some(file) = ids.get(f.record_id.as_str()) {
-            let e = per_file.entry(file).or_default();
-            if f.severity == Severity::Info {
-                e.1 += 1;
-            } else {
-                e.0 += 1;
-            }
+    for it in audit.items() {
+        // A bundle member counts for its bundle, as the manifest lists it.
+        let file = it.record.source.file.split("!/").next().unwrap_or_default();
+        let e = per_file.entry(file).or_default();
+        if it.finding.severity == Severity::Info {
+            e.1 += 1;
+        } else {
+            e.0 += 1;
         }
     }
     let rows = audit

@@ -19,7 +19,7 @@ fn root() -> PathBuf {
 }
 
 /// Digital PDFs of two producers, a workbook with CJK sheet names, a text export,
-/// a Word file and a page image (OCR).
+/// a Word file, a page image (OCR) and a zip bundle (Word, HTML and a nested bundle).
 const INPUTS: &[&str] = &[
     "samples/pdf-lo/monitoring_002.pdf",
     "samples/pdf-chromium/selfeval_001_003.pdf",
@@ -27,6 +27,7 @@ const INPUTS: &[&str] = &[
     "samples/text/004_791103693362f411.txt",
     "samples/docx/selfeval_001_003.docx",
     "samples/images/selfeval_page1.png",
+    "samples/zip/attachments.zip",
 ];
 
 struct Data {
@@ -326,14 +327,11 @@ fn workbook_links_open_the_printed_place_and_columns_fit() {
 #[test]
 fn findings_point_at_rows_one_based() {
     let d = data();
-    let by_id: HashMap<&str, &Record> = d
-        .records
-        .iter()
-        .map(|r| (r.record_id.as_str(), r))
-        .collect();
     let mut funds = 0;
-    for f in &d.findings {
-        let r = by_id[f.record_id.as_str()];
+    // Byte-identical files (the Word file loose and inside the bundle) give equal record
+    // ids: items() pairs each finding with its own record, in order.
+    for it in audit(d).items() {
+        let (f, r) = (it.finding, it.record);
         if let Some(n) = f.indicator {
             let ind = &r.indicators[n - 1];
             assert_eq!(f.row_label, ind.level3, "{}: indicator {n}", f.rule);
@@ -390,6 +388,18 @@ fn report_pictures_show_the_printed_rows() {
         .filter(|f| matches!(f.origin, Some(jixiao_grid::Origin::Pdf { .. })))
         .count();
     assert!(st.pictures >= pdf_rows, "{st:?}, {pdf_rows} rows on pages");
+    // Only findings about a form as a whole go without a picture (bundle members too
+    // are shown).
+    let whole_form = d
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info && f.origin.is_none())
+        .count();
+    assert_eq!(html.matches("无截图：").count(), whole_form, "{st:?}");
+    assert!(
+        html.contains("attachments.zip!/"),
+        "bundle members are in the report"
+    );
 }
 
 /// Opens the report in headless Chromium (installed by `scripts/chromium.sh` from
