@@ -312,12 +312,16 @@ fn workbook_links_open_the_printed_place_and_columns_fit() {
         .flat_map(|s| s.links)
         .all(|(t, _)| t.starts_with("../samples/"));
     assert!(relative, "sources beside OUTDIR are linked relatively");
-    // OUTDIR elsewhere: absolute links.
-    let away = tempfile::tempdir().expect("tempdir");
-    let links = Links::new(&root, away.path());
-    let wb = away.path().join("findings.xlsx");
+    // OUTDIR elsewhere (two levels down in a temporary directory, so the sources are
+    // neither under it nor beside it, even in a clone that itself lies in /tmp):
+    // absolute links.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let away = tmp.path().join("a/out");
+    std::fs::create_dir_all(&away).expect("mkdir");
+    let links = Links::new(&root, &away);
+    let wb = away.join("findings.xlsx");
     jixiao_report::write_workbook(&wb, &audit(d), &links).expect("workbook");
-    check_workbook(away.path(), &wb);
+    check_workbook(&away, &wb);
     assert!(sheets(&wb)
         .into_iter()
         .flat_map(|s| s.links)
