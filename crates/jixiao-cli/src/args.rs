@@ -94,7 +94,9 @@ pub struct ExtractArgs {
     /// previous dataset intact.
     #[arg(short, long, default_value = "out")]
     pub output: PathBuf,
-    /// Worker threads (default: one per core).
+    /// Threads: files are read by this many worker processes at once, and each worker
+    /// reads a file's pages on this many threads at most (default: one per core), so
+    /// `-j1` is one thread in all.
     #[arg(short = 'j', long)]
     pub threads: Option<usize>,
     /// Do not re-score: skip OUTDIR/findings.jsonl (by default every record is re-scored

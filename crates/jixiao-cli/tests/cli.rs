@@ -236,3 +236,79 @@ fn score_rejects_a_file_that_is_not_records() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("r.jsonl:1"));
 }
+
+#[test]
+fn files_passed_over_are_counted_and_a_second_run_is_refused() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::copy(
+        root().join("samples/text/001_7f02990d5c4f7ac6.txt"),
+        dir.path().join("good.txt"),
+    )
+    .expect("copy");
+    for name in ["notes.dat", "more.dat", "clip.mp4", ".hidden.pdf"] {
+        std::fs::write(dir.path().join(name), b"x").expect("write");
+    }
+    let o = jixiao(
+        &["extract", ".", "-o", "out", "--summary-json", "sum.json"],
+        dir.path(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "stderr: {err}");
+    assert!(err.contains("skipped 2 .dat, 1 .mp4"), "stderr: {err}");
+    let sum: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("sum.json")).expect("json"))
+            .expect("summary");
+    assert_eq!(sum["totals"]["skipped"][".dat"], 2);
+    assert_eq!(sum["totals"]["files"], 1);
+
+    // A run holding OUTDIR's lock (here: this test, as pid 4242) stops a second one,
+    // which names it and leaves the dataset alone.
+    let mut held = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(dir.path().join(".out.lock"))
+        .expect("lock file");
+    held.try_lock().expect("lock");
+    write!(held, "4242").expect("pid");
+    let o = jixiao(&["extract", "good.txt", "-o", "out"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    assert!(
+        err.contains("another jixiao run (pid 4242)"),
+        "stderr: {err}"
+    );
+    assert_eq!(lines(&dir.path().join("out/records.jsonl")).len(), 9);
+    drop(held);
+    let o = jixiao(&["extract", "good.txt", "-o", "out"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn without_a_path_the_samples_of_the_working_directory_are_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let o = jixiao(&["extract", "-o", "out"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains("no samples/ directory in"), "stderr: {err}");
+    std::fs::create_dir(dir.path().join("samples")).expect("dir");
+    std::fs::copy(
+        root().join("samples/text/001_7f02990d5c4f7ac6.txt"),
+        dir.path().join("samples/one.txt"),
+    )
+    .expect("copy");
+    let o = jixiao(&["extract", "-o", "out"], dir.path());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(lines(&dir.path().join("out/records.jsonl")).len(), 9);
+}

@@ -6,8 +6,9 @@
 //! by run lengths ([`rulings`]) and turned into cells by the PDF reader's own lattice
 //! code, and the text lines inside each cell (and outside the tables) are found by
 //! projection ([`lines`]) and recognised by the PP-OCRv6 recognition model ([`rec`]) on
-//! ONNX Runtime; spaces and the width of punctuation are read from the line's blanks
-//! ([`spacing`]). The result is a [`jixiao_pdf::OcrPage`]: one glyph per text line, clipped
+//! ONNX Runtime (long lines narrowed, the numbers in them cut out and read again at full
+//! width, so CTC keeps repeated digits apart); spaces and the width of punctuation are
+//! read from the line's blanks ([`spacing`]). The result is a [`jixiao_pdf::OcrPage`]: one glyph per text line, clipped
 //! to its cell, with its confidence, so `jixiao-pdf` builds rows, merged cells and
 //! page-break stitching exactly as for a digital page.
 //!
@@ -24,6 +25,7 @@
 //! Bounds: pages above [`MAX_DPI`] are read at that resolution; the canvas is capped by
 //! [`jixiao_raster::MAX_PIXELS`]; crops per page are capped by [`MAX_LINES_PER_PAGE`].
 
+mod digits;
 pub mod lines;
 mod page;
 pub mod prep;

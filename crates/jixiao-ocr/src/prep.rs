@@ -139,24 +139,40 @@ pub fn deskew(r: &Raster, deg: f32) -> Raster {
     let (s, c) = deg.to_radians().sin_cos();
     let (cx, cy) = (r.width as f32 / 2.0, r.height as f32 / 2.0);
     let mut out = vec![255u8; r.width * r.height];
+    // Source coordinates in 16.16 fixed point, stepped along each output row (the map
+    // is affine); the four neighbours blended with integer weights, and paper (the
+    // most of a page) copied without blending.
+    const ONE: f32 = 65536.0;
+    let (step_x, step_y) = ((c * ONE) as i64, (s * ONE) as i64);
+    let (max_x, max_y) = (((r.width - 1) as i64) << 16, ((r.height - 1) as i64) << 16);
     for y in 0..r.height {
         let dy = y as f32 - cy;
-        for x in 0..r.width {
-            let dx = x as f32 - cx;
-            // Output (level) → source (skewed): rotate by +deg.
-            let sx = c * dx - s * dy + cx;
-            let sy = s * dx + c * dy + cy;
-            if sx < 0.0 || sy < 0.0 || sx >= (r.width - 1) as f32 || sy >= (r.height - 1) as f32 {
+        // Output (level) → source (skewed): rotate by +deg.
+        let mut sx = ((-cx * c - s * dy + cx) * ONE) as i64;
+        let mut sy = ((-cx * s + c * dy + cy) * ONE) as i64;
+        let row = &mut out[y * r.width..(y + 1) * r.width];
+        for o in row.iter_mut() {
+            let (fx, fy) = (sx, sy);
+            sx += step_x;
+            sy += step_y;
+            if fx < 0 || fy < 0 || fx >= max_x || fy >= max_y {
                 continue;
             }
-            let (x0, y0) = (sx as usize, sy as usize);
-            let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
-            let p = |xx: usize, yy: usize| r.pixels[yy * r.width + xx] as f32;
-            let v = p(x0, y0) * (1.0 - fx) * (1.0 - fy)
-                + p(x0 + 1, y0) * fx * (1.0 - fy)
-                + p(x0, y0 + 1) * (1.0 - fx) * fy
-                + p(x0 + 1, y0 + 1) * fx * fy;
-            out[y * r.width + x] = v as u8;
+            let (x0, y0) = ((fx >> 16) as usize, (fy >> 16) as usize);
+            let at = y0 * r.width + x0;
+            let (p00, p10) = (r.pixels[at] as i64, r.pixels[at + 1] as i64);
+            let (p01, p11) = (
+                r.pixels[at + r.width] as i64,
+                r.pixels[at + r.width + 1] as i64,
+            );
+            if p00 == p10 && p00 == p01 && p00 == p11 {
+                *o = p00 as u8;
+                continue;
+            }
+            let (wx, wy) = (fx & 0xffff, fy & 0xffff);
+            let top = p00 * (65536 - wx) + p10 * wx;
+            let bottom = p01 * (65536 - wx) + p11 * wx;
+            *o = ((top * (65536 - wy) + bottom * wy) >> 32) as u8;
         }
     }
     Raster {

@@ -8,7 +8,7 @@
 //! RapidOCR computes it). Sessions are pooled, one per concurrent caller, each on one
 //! intra-op thread: parallelism comes from pages and files, not inside one inference.
 
-use crate::OcrError;
+use crate::{digits, OcrError};
 use jixiao_raster::Raster;
 use ort::session::Session;
 use ort::value::Tensor;
@@ -24,7 +24,8 @@ const MAX_WIDTH: usize = 2400;
 /// trained on long lines squeezed into a fixed width and reads narrowed CJK text as well,
 /// while its cost grows with the width. Not for digits: CTC merges a repeated character
 /// unless a blank step falls between the two, and narrowed `100000.00` loses zeros —
-/// lines read with digits are read again at full width ([`Recogniser::read_numbers`]).
+/// the numbers of lines read narrowed are cut out and read again at full width
+/// ([`Recogniser::read_numbers`]).
 const SQUEEZE: f32 = 0.75;
 /// Crops up to this width at model height (about eight characters) are read unsqueezed
 /// in the first pass: they hold most numbers and cost little.
@@ -45,6 +46,8 @@ pub struct Reading {
     /// Horizontal centre of each character of `text`, in pixels of the crop (from the
     /// time steps CTC emitted it at: about a third of an em precise).
     pub centres: Vec<f32>,
+    /// Probability of each character of `text` (its time step's best class).
+    pub probs: Vec<f32>,
 }
 
 /// The recognition model and its character list, with a pool of sessions.
@@ -122,7 +125,9 @@ impl Recogniser {
 
     /// Reads numbers at the width the model needs to keep repeated digits apart: short
     /// crops (cells of numbers, labels: cheap) unsqueezed at once; long ones squeezed,
-    /// and read again unsqueezed when their reading holds a digit.
+    /// and the runs of digits their reading holds cut out and read again unsqueezed
+    /// (module `digits`); a line whose cut-out number does not read as one is read
+    /// again whole, unsqueezed.
     pub fn read_numbers(&self, crops: &[Raster]) -> Result<Vec<Reading>, OcrError> {
         let squeeze: Vec<f32> = crops
             .iter()
@@ -135,12 +140,49 @@ impl Recogniser {
             })
             .collect();
         let mut out = self.read_at(crops, &squeeze)?;
-        let again: Vec<usize> = (0..crops.len())
-            .filter(|&i| squeeze[i] < 1.0 && out[i].text.chars().any(|c| c.is_ascii_digit()))
-            .collect();
-        let crops2: Vec<Raster> = again.iter().map(|&i| crops[i].clone()).collect();
-        let full = vec![1.0; crops2.len()];
-        for (i, r) in again.into_iter().zip(self.read_at(&crops2, &full)?) {
+        // Every digit run of the squeezed readings, cut out: (line, run, from, pad).
+        let mut cuts = Vec::new();
+        let mut windows = Vec::new();
+        // Lines read again whole: a window that cannot be cut or is not trusted.
+        let mut whole = std::collections::BTreeSet::new();
+        for (i, crop) in crops.iter().enumerate() {
+            if squeeze[i] >= 1.0 {
+                continue;
+            }
+            for run in digits::runs(&out[i].text) {
+                let run = digits::with_marks(&out[i].text, run);
+                let (from, to) = digits::window(crop, &out[i], run);
+                if to <= from {
+                    whole.insert(i);
+                    continue;
+                }
+                let (w, pad) = digits::cut(crop, from, to);
+                cuts.push((i, run, from, pad));
+                windows.push(w);
+            }
+        }
+        let read = self.read_exact(&windows)?;
+        // Spliced from the last run of a line to its first, so earlier runs' character
+        // positions stay valid.
+        for ((i, run, from, pad), w) in cuts.into_iter().zip(read).rev() {
+            if whole.contains(&i) {
+                continue;
+            }
+            let len = out[i].text.chars().count();
+            match digits::number(&w, run.start > 0, run.end < len) {
+                Some(n) => digits::splice(&mut out[i], run, &w, n, from as f32 - pad as f32),
+                None => {
+                    whole.insert(i);
+                }
+            }
+        }
+        tracing::debug!(
+            windows = windows.len(),
+            lines_again = whole.len(),
+            "numbers of narrowed lines read again"
+        );
+        let again: Vec<Raster> = whole.iter().map(|&i| crops[i].clone()).collect();
+        for (i, r) in whole.into_iter().zip(self.read_exact(&again)?) {
             out[i] = r;
         }
         Ok(out)
@@ -159,6 +201,7 @@ impl Recogniser {
                 text: String::new(),
                 confidence: 0.0,
                 centres: Vec::new(),
+                probs: Vec::new(),
             };
             crops.len()
         ];
@@ -239,6 +282,7 @@ impl Recogniser {
     fn decode(&self, probs: &[f32], steps: usize, classes: usize, px: f32) -> Reading {
         let mut text = String::new();
         let mut centres: Vec<f32> = Vec::new();
+        let mut kept: Vec<f32> = Vec::new();
         let (mut sum, mut count) = (0f32, 0usize);
         let mut prev = 0usize;
         // First step of the character being emitted, and how many of its letters.
@@ -261,6 +305,7 @@ impl Recogniser {
                     if let Some(c) = self.chars.get(best) {
                         text.push_str(c);
                         run = Some((s, c.chars().count()));
+                        kept.extend(std::iter::repeat_n(p, c.chars().count()));
                         sum += p;
                         count += 1;
                     }
@@ -273,6 +318,7 @@ impl Recogniser {
             text,
             confidence: if count == 0 { 0.0 } else { sum / count as f32 },
             centres,
+            probs: kept,
         }
     }
 }

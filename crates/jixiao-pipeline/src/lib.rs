@@ -4,11 +4,14 @@
 //! for that format (scanned pages and image files through the OCR engine, loaded once per
 //! process: [`Options`] says which pages), hashing for record ids, provenance links (and
 //! `source.format` `pdf-ocr` / `image-ocr` for forms read by OCR), and containment: a reader
-//! or parser that panics on hostile input fails that one file, never the run. It does
-//! not walk directories or write outputs (that is the CLI's job).
+//! or parser that panics on hostile input fails that one file, never the run; and the
+//! input files of a run ([`inputs`]: directories walked, one list of readable
+//! extensions, what was passed over counted). It does not write outputs (that is the
+//! CLI's job).
 
 pub mod bundle;
 pub mod explain;
+pub mod inputs;
 mod summary;
 use jixiao_grid::{Grid, Origin};
 use jixiao_record::{Record, RecordSource};

@@ -99,6 +99,9 @@ pub struct Totals {
     pub missed: usize,
     /// Seconds spent on files, summed over threads.
     pub file_seconds: f64,
+    /// Files passed over while walking directories, by extension
+    /// ([`crate::inputs::Inputs::skipped`]).
+    pub skipped: std::collections::BTreeMap<String, usize>,
 }
 
 /// The summary of a run: every file, then the totals.

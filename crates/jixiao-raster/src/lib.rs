@@ -471,7 +471,6 @@ fn paint(canvas: &mut Raster, scale: f32, p: &Placement) {
     }
     let s = scale as f64;
     // Canvas pixel centre (px, py) → page point (x, y) = (px+0.5)/s → unit square (u, v).
-    let (iw, ih) = (p.raster.width as f64, p.raster.height as f64);
     let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(u, v)| {
         (
             (a * u + c * v + e) * s, // x in canvas pixels
@@ -494,24 +493,85 @@ fn paint(canvas: &mut Raster, scale: f32, p: &Placement) {
         .max(0.0) as usize;
     let y1 =
         (corners.iter().map(|q| q.1).fold(f64::MIN, f64::max).ceil() as usize).min(canvas.height);
+    if b == 0.0 && c == 0.0 {
+        paint_upright(canvas, s, p, (x0, x1), (y0, y1));
+    } else {
+        paint_affine(canvas, s, p, (x0, x1), (y0, y1));
+    }
+}
+
+/// [`paint`] for any placement: (u, v) is affine in the canvas pixel, computed at each
+/// row's first pixel and stepped along the row (no division per pixel).
+fn paint_affine(
+    canvas: &mut Raster,
+    s: f64,
+    p: &Placement,
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+) {
+    let [a, b, c, d, e, f] = p.ctm.map(|v| v as f64);
+    let det = a * d - b * c;
+    let (iw, ih) = (p.raster.width as f64, p.raster.height as f64);
+    let (du, dv) = (d / (det * s), -b / (det * s));
     for py in y0..y1 {
         let y = (py as f64 + 0.5) / s - f;
-        for px in x0..x1 {
-            let x = (px as f64 + 0.5) / s - e;
-            let u = (d * x - c * y) / det;
-            let v = (a * y - b * x) / det;
-            if !(0.0..1.0).contains(&u) || !(0.0..1.0).contains(&v) {
+        let x = (x0 as f64 + 0.5) / s - e;
+        let (u0, v0) = ((d * x - c * y) / det, (a * y - b * x) / det);
+        let row = &mut canvas.pixels[py * canvas.width..(py + 1) * canvas.width];
+        for (k, out) in row[x0..x1.max(x0)].iter_mut().enumerate() {
+            let (uu, vv) = (u0 + k as f64 * du, v0 + k as f64 * dv);
+            if !(0.0..1.0).contains(&uu) || !(0.0..1.0).contains(&vv) {
                 continue;
             }
             // Image rows run top to bottom, v up from the bottom.
-            let sx = (u * iw) as usize;
-            let sy = ((1.0 - v) * ih) as usize;
+            let sx = (uu * iw) as usize;
+            let sy = ((1.0 - vv) * ih) as usize;
             let g = p.raster.pixels
                 [sy.min(p.raster.height - 1) * p.raster.width + sx.min(p.raster.width - 1)];
             if p.mask && g >= 128 {
                 continue;
             }
-            canvas.pixels[py * canvas.width + px] = g;
+            *out = g;
+        }
+    }
+}
+
+/// [`paint`] for an image drawn without rotation or shear (how scans are placed): the
+/// source column depends on the canvas column only and the row on the row, so both are
+/// looked up once.
+fn paint_upright(
+    canvas: &mut Raster,
+    s: f64,
+    p: &Placement,
+    (x0, x1): (usize, usize),
+    (y0, y1): (usize, usize),
+) {
+    let [a, _, _, d, e, f] = p.ctm.map(|v| v as f64);
+    let (iw, ih) = (p.raster.width as f64, p.raster.height as f64);
+    // Same arithmetic as the general path: u = x / a, v = y / d.
+    let cols: Vec<Option<usize>> = (x0..x1)
+        .map(|px| {
+            let u = ((px as f64 + 0.5) / s - e) / a;
+            (0.0..1.0)
+                .contains(&u)
+                .then(|| ((u * iw) as usize).min(p.raster.width - 1))
+        })
+        .collect();
+    for py in y0..y1 {
+        let v = ((py as f64 + 0.5) / s - f) / d;
+        if !(0.0..1.0).contains(&v) {
+            continue;
+        }
+        let sy = (((1.0 - v) * ih) as usize).min(p.raster.height - 1);
+        let src = &p.raster.pixels[sy * p.raster.width..(sy + 1) * p.raster.width];
+        let row = &mut canvas.pixels[py * canvas.width..(py + 1) * canvas.width];
+        for (out, sx) in row[x0..x1.max(x0)].iter_mut().zip(&cols) {
+            let Some(sx) = sx else { continue };
+            let g = src[*sx];
+            if p.mask && g >= 128 {
+                continue;
+            }
+            *out = g;
         }
     }
 }
@@ -619,5 +679,34 @@ mod tests {
         assert!((page.scale - 0.2).abs() < 1e-6);
         assert_eq!((r.width, r.height), (2, 2));
         assert_eq!(r.pixels, vec![0, 0, 255, 255]);
+    }
+
+    #[test]
+    fn the_upright_shortcut_paints_what_the_affine_path_paints() {
+        let (w, h) = (37, 23);
+        let img = Raster {
+            width: w,
+            height: h,
+            pixels: (0..w * h).map(|i| (i * 7 % 251) as u8).collect(),
+        };
+        // Upright, flipped either way, scaled up and down, offset, partly off the page.
+        for ctm in [
+            [100.0, 0.0, 0.0, -60.0, 5.0, 80.0],
+            [-100.0, 0.0, 0.0, 60.0, 120.0, 10.0],
+            [13.0, 0.0, 0.0, -9.0, 0.5, 9.25],
+            [300.0, 0.0, 0.0, -200.0, -40.0, 150.0],
+        ] {
+            let place = Placement {
+                raster: img.clone(),
+                ctm,
+                mask: false,
+            };
+            let canvas = || Raster::filled(150, 120, 255).expect("canvas");
+            let (mut up, mut any) = (canvas(), canvas());
+            paint(&mut up, 1.0, &place);
+            paint_affine(&mut any, 1.0, &place, (0, 150), (0, 120));
+            assert_eq!(up.pixels, any.pixels, "{ctm:?}");
+            assert!(up.pixels.iter().any(|p| *p != 255), "{ctm:?}");
+        }
     }
 }

@@ -15,71 +15,25 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Extensions read when walking a directory: the formats that have a reader.
-const READ: [&str; 19] = [
-    "txt", "tsv", "csv", "xlsx", "xlsm", "xlsb", "xls", "ods", "pdf", "html", "htm", "docx", "doc",
-    "zip", "png", "jpg", "jpeg", "tif", "tiff",
-];
-
 /// The reader version recorded in the manifest: the OCR mode changes what a file gives,
 /// so a dataset written under another mode is not reused.
 fn version(opts: &jixiao_pipeline::Options) -> String {
     format!("{READER_VERSION}+ocr-{:?}", opts.ocr).to_lowercase()
 }
 
-/// The bundled samples: `./samples` if present, else the workspace's own.
+/// The bundled samples: `./samples` of the working directory (the README runs from the
+/// project's root); never a path compiled into the binary.
 fn default_samples() -> Result<PathBuf> {
     let here = PathBuf::from("samples");
     if here.is_dir() {
         return Ok(here);
     }
-    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples");
-    if built.is_dir() {
-        return Ok(built);
-    }
-    bail!("no PATH given and no samples/ directory here; pass files or directories to read")
-}
-
-/// Expands directories into their readable files, sorted for a deterministic order.
-/// The output directory `skip` is never read, even when it lies inside a directory
-/// given (`jixiao extract . -o out` must not read its own earlier tables).
-fn collect(paths: &[PathBuf], skip: &Path) -> Result<Vec<PathBuf>> {
-    let skip = std::fs::canonicalize(skip).ok();
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = Vec::new();
-            for e in walkdir::WalkDir::new(p)
-                .follow_links(false)
-                .into_iter()
-                .filter_entry(|e| {
-                    !e.file_type().is_dir()
-                        || skip.is_none()
-                        || std::fs::canonicalize(e.path()).ok() != skip
-                })
-                .filter_map(|e| e.ok())
-            {
-                if !e.file_type().is_file() || e.file_name().to_string_lossy().starts_with('.') {
-                    continue;
-                }
-                let ext = e
-                    .path()
-                    .extension()
-                    .and_then(|x| x.to_str())
-                    .map(str::to_ascii_lowercase)
-                    .unwrap_or_default();
-                if READ.contains(&ext.as_str()) {
-                    found.push(e.into_path());
-                }
-            }
-            found.sort();
-            out.extend(found);
-        } else if p.exists() {
-            out.push(p.clone());
-        } else {
-            bail!("{}: no such file or directory", p.display());
-        }
-    }
-    Ok(out)
+    bail!(
+        "no PATH given and no samples/ directory in {}; pass files or directories to read",
+        std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|_| ".".into())
+    )
 }
 
 /// What one input gave: its manifest entry and its records or error.
@@ -338,6 +292,11 @@ fn workers(args: &ExtractArgs, shell: Shell) -> Result<jixiao_isolate::Pool> {
     if let Some(pw) = &args.password {
         pool = pool.with_env("JIXIAO_PDF_PASSWORD", pw);
     }
+    // A worker reads one file at a time, its pages in parallel: with `-j N` it uses N
+    // threads at most, so `-j1` is one thread in all (without `-j`, one per core).
+    if let Some(j) = args.threads {
+        pool = pool.with_env("RAYON_NUM_THREADS", j.max(1).to_string());
+    }
     Ok(pool)
 }
 
@@ -447,7 +406,9 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
     } else {
         args.paths.clone()
     };
-    let files = collect(&roots, &args.output)?;
+    let inputs = jixiao_pipeline::inputs::collect(&roots, &args.output)?;
+    let files = &inputs.files;
+    let _lock = output::lock(&args.output)?;
     let staging = output::begin(&args.output)?;
     let opts = jixiao_pipeline::Options {
         ocr: args.ocr.mode(),
@@ -489,7 +450,8 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
             .collect()
     });
     bar.finish_and_clear();
-    let summary = RunSummary::of(done.iter().map(summary_of).collect());
+    let mut summary = RunSummary::of(done.iter().map(summary_of).collect());
+    summary.totals.skipped = inputs.skipped.clone();
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut manifest = Manifest {
@@ -586,6 +548,11 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
     } else {
         String::new()
     };
+    if let Some(line) = inputs.skipped_line() {
+        eprintln!(
+            "jixiao: skipped {line} (not an extension jixiao reads; name such a file to read it anyway)"
+        );
+    }
     eprintln!(
         "jixiao: {} files{reused}, {} forms, {findings}{} errors, {:.2} s → {}",
         files.len(),

@@ -76,6 +76,95 @@ fn leftovers(out: &Path, tag: &str) -> Vec<PathBuf> {
     v
 }
 
+/// The lock of the run writing OUTDIR: the file `.NAME.lock` beside it, held with an
+/// OS file lock (released when the process ends, however it ends — a run killed with
+/// `kill -9` leaves at most an unlocked file, which the next run takes) and holding the
+/// run's pid for the message a second run gets; removed when the run ends. Without it, a
+/// second run would remove the first one's staging directory.
+pub struct Lock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Removed while still locked: a run waiting on this file finds it gone and
+        // takes a new one (see `lock`).
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// The lock file of OUTDIR.
+pub fn lock_path(out: &Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    out.with_file_name(format!(".{name}.lock"))
+}
+
+/// True when `path` still names the file `file` is open on (the lock file was not
+/// removed and made anew by a run that ended meanwhile).
+fn still_there(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Takes OUTDIR's lock, or says which run holds it.
+pub fn lock(out: &Path) -> Result<Lock> {
+    use std::io::{Read, Seek, Write};
+    let path = lock_path(out);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    loop {
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("cannot open the lock {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) if !still_there(&file, &path) => continue,
+            Ok(()) => {
+                file.set_len(0)?;
+                file.rewind()?;
+                write!(file, "{}", std::process::id())?;
+                file.flush()?;
+                return Ok(Lock { file, path });
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = file.read_to_string(&mut pid);
+                let pid = pid.trim();
+                bail!(
+                    "{}: another jixiao run (pid {}) is writing this directory; wait for it to end or choose another with -o (lock: {})",
+                    out.display(),
+                    if pid.is_empty() { "unknown" } else { pid },
+                    path.display()
+                )
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()))
+            }
+        }
+    }
+}
+
 /// Prepares OUTDIR: finishes or undoes what a killed run left, checks that OUTDIR is a
 /// dataset (or empty, or missing), and returns a fresh staging directory to write into.
 pub fn begin(out: &Path) -> Result<PathBuf> {
