@@ -19,9 +19,11 @@ use std::path::Path;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-/// Extensions of the documents followed from index pages.
-pub const DOCUMENT_EXTENSIONS: [&str; 9] = [
-    "pdf", "xlsx", "xls", "xlsm", "xlsb", "ods", "csv", "txt", "tsv",
+/// Extensions of the documents followed from index pages: what the readers take
+/// (Word attachments and zip bundles of attachments included; `.doc` becomes an error
+/// entry naming its format rather than a link passed over in silence).
+pub const DOCUMENT_EXTENSIONS: [&str; 12] = [
+    "pdf", "xlsx", "xls", "xlsm", "xlsb", "ods", "csv", "txt", "tsv", "docx", "doc", "zip",
 ];
 
 /// The state file in the store.
@@ -170,8 +172,23 @@ pub fn resolve(base: &str, href: &str) -> Option<String> {
         let dir = &base_path[..base_path.rfind('/').map_or(0, |i| i + 1)];
         format!("{dir}{href}")
     };
-    let joined = joined.split(['#', '?']).next().unwrap_or("").to_string();
-    Some(format!("{origin}{}", normalise(&joined)))
+    // The fragment is the browser's; the query names the document (`a.pdf?v=2`).
+    let joined = joined.split('#').next().unwrap_or("");
+    let (path, query) = match joined.split_once('?') {
+        Some((p, q)) => (p, format!("?{q}")),
+        None => (joined, String::new()),
+    };
+    Some(format!("{origin}{}{query}", normalise(path)))
+}
+
+/// The extension of a URL's last path segment (lowercase; empty without one).
+fn url_extension(url: &str) -> String {
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    path.rsplit('/')
+        .next()
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 fn normalise(path: &str) -> String {
@@ -214,12 +231,7 @@ pub fn document_links(base: &str, html: &str, scope: &str) -> Vec<String> {
         let Some(url) = resolve(base, &href) else {
             continue;
         };
-        let ext = url
-            .rsplit('/')
-            .next()
-            .and_then(|n| n.rsplit_once('.'))
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .unwrap_or_default();
+        let ext = url_extension(&url);
         if url.starts_with(scope)
             && DOCUMENT_EXTENSIONS.contains(&ext.as_str())
             && !out.contains(&url)
@@ -231,9 +243,17 @@ pub fn document_links(base: &str, html: &str, scope: &str) -> Vec<String> {
 }
 
 /// Where a URL is stored: `host/path`, each segment reduced to safe characters, with
-/// an extension from the content when the name has none the readers know.
+/// an extension from the content when the name has none the readers know. A query is
+/// kept in the name, made safe and followed by the first 8 hex digits of its SHA-256,
+/// so `a.pdf?v=1` and `a.pdf?v_1` are two files (`a_v_1_….pdf`), neither of them `a.pdf`.
 fn store_path(url: &str, bytes: &[u8]) -> String {
     let (origin, path) = split(url).unwrap_or_default();
+    let query = url
+        .split('#')
+        .next()
+        .and_then(|u| u.split_once('?'))
+        .map(|(_, q)| q)
+        .filter(|q| !q.is_empty());
     let path = normalise(&path);
     let host = origin
         .rsplit("//")
@@ -259,6 +279,15 @@ fn store_path(url: &str, bytes: &[u8]) -> String {
     );
     if segs.len() == 1 {
         segs.push("index".into());
+    }
+    if let Some(q) = query {
+        let tag = format!("_{}_{}", safe(q), &sha256_hex(q.as_bytes())[..8]);
+        if let Some(last) = segs.last_mut() {
+            *last = match last.rsplit_once('.') {
+                Some((stem, ext)) if !stem.is_empty() => format!("{stem}{tag}.{ext}"),
+                _ => format!("{last}{tag}"),
+            };
+        }
     }
     let mut p = segs.join("/");
     let ext = p
@@ -477,12 +506,17 @@ mod tests {
         );
         assert_eq!(
             resolve(base, "/top.xlsx?v=1#p").as_deref(),
-            Some("http://example.org/top.xlsx")
+            Some("http://example.org/top.xlsx?v=1")
+        );
+        assert_eq!(
+            resolve(base, "../a/./b.pdf?id=3&t=x").as_deref(),
+            Some("http://example.org/gov/a/b.pdf?id=3&t=x")
         );
         assert_eq!(resolve(base, "mailto:a@b.c"), None);
         let html = r#"<a href="a.pdf">A</a> <a href='sub/b.xlsx'>B</a> <a href=../up.pdf>U</a>
             <a href="http://other.org/gov/2024/c.pdf">C</a> <a href="page.html">P</a>
-            <a href="a.pdf">again</a>"#;
+            <a href="a.pdf">again</a> <a href="a.pdf?v=2">v2</a> <a href="附件/表.docx">W</a>
+            <a href="all.ZIP">Z</a>"#;
         let s = scope(base).expect("scope");
         assert_eq!(s, "http://example.org/gov/2024/");
         assert_eq!(
@@ -490,6 +524,9 @@ mod tests {
             vec![
                 "http://example.org/gov/2024/a.pdf".to_string(),
                 "http://example.org/gov/2024/sub/b.xlsx".to_string(),
+                "http://example.org/gov/2024/a.pdf?v=2".to_string(),
+                "http://example.org/gov/2024/附件/表.docx".to_string(),
+                "http://example.org/gov/2024/all.ZIP".to_string(),
             ]
         );
     }
@@ -500,9 +537,18 @@ mod tests {
             store_path("http://h.org:8080/a/../b/报告 1.pdf", b"%PDF"),
             "h.org_8080/b/报告_1.pdf"
         );
+        // A query stays in the name, made unique by its hash.
+        let q = |q: &str| sha256_hex(q.as_bytes())[..8].to_string();
         assert_eq!(
             store_path("http://h.org/download?id=3", b"%PDF-1.7"),
-            "h.org/download.pdf"
+            format!("h.org/download_id_3_{}.pdf", q("id=3"))
         );
+        let (a, b) = (
+            store_path("http://h.org/d/declaration_004.pdf?v=1", b"%PDF"),
+            store_path("http://h.org/d/declaration_004.pdf?v_1", b"%PDF"),
+        );
+        assert_eq!(a, format!("h.org/d/declaration_004_v_1_{}.pdf", q("v=1")));
+        assert_ne!(a, b);
+        assert_ne!(a, store_path("http://h.org/d/declaration_004.pdf", b"%PDF"));
     }
 }

@@ -9,10 +9,12 @@
 //! name, a line number or a column count: labels are recognised by the forms' own
 //! vocabulary, regions by the header row.
 //!
-//! [`bombs`] rebuilds the hostile files (resource bombs) that once stopped whole runs.
+//! [`bombs`] rebuilds the hostile files (resource bombs) that once stopped whole runs;
+//! [`rulings`] makes borderless PDFs of the forms from ruled ones.
 
 pub mod bombs;
 pub mod fields;
+pub mod rulings;
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same mess on
 /// every machine and every version.

@@ -368,3 +368,99 @@ fn zip_bundle_gives_the_records_of_its_members() {
         assert_eq!(gv, wv, "{}", g.record_id);
     }
 }
+
+/// Least share of fields (%) equal to the text golden for the LibreOffice PDFs with their
+/// ruling lines erased (all of them, or all but the horizontal rules): today's accuracy
+/// less a margin, a guard against regressions while tables without a lattice are read as
+/// free text lines (issue 19's target is 99 % with every form found).
+const BORDERLESS_FLOOR: f64 = 75.0;
+/// Least forms of the 100 found with their project name in the borderless renderings
+/// (see [`BORDERLESS_FLOOR`]; 98 are found, 6 of them with the name garbled).
+const BORDERLESS_FORMS_FLOOR: usize = 90;
+
+/// Like [`compare_with`], but forms may be missing: each golden form is matched with the
+/// next record of the same project name, and a form without one counts all its fields as
+/// different. Returns (equal, total, forms found, forms, differences).
+fn compare_aligned(
+    dir: &str,
+    derive: &dyn Fn(Vec<u8>) -> Vec<u8>,
+) -> (usize, usize, usize, usize, Vec<String>) {
+    let gold = golden();
+    let (mut equal, mut total, mut found, mut forms, mut diffs) = (0, 0, 0, 0, Vec::new());
+    let mut maps: Vec<PathBuf> = std::fs::read_dir(root().join("golden/rendered").join(dir))
+        .expect("mappings")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    maps.sort();
+    for m in maps {
+        let map: Value =
+            serde_json::from_str(&std::fs::read_to_string(&m).expect("map")).expect("json");
+        let file = map["file"].as_str().expect("file");
+        let path = root().join(file);
+        let bytes = derive(std::fs::read(&path).expect("sample"));
+        let recs: Vec<Value> = jixiao_pipeline::extract_bytes(&bytes, &path, file)
+            .unwrap_or_default()
+            .iter()
+            .map(|r| serde_json::to_value(r).expect("json"))
+            .collect();
+        let mut next = 0;
+        for id in map["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .filter_map(Value::as_str)
+        {
+            forms += 1;
+            let want = content(rederive(gold[id].clone()));
+            let hit = (next..recs.len()).find(|&k| recs[k]["project_name"] == want["project_name"]);
+            let got: BTreeMap<String, Value> = match hit {
+                Some(k) => {
+                    found += 1;
+                    next = k + 1;
+                    leaves(&content(recs[k].clone())).into_iter().collect()
+                }
+                None => {
+                    diffs.push(format!("{file} {id}: form not found"));
+                    BTreeMap::new()
+                }
+            };
+            for (p, wv) in leaves(&want) {
+                total += 1;
+                match got.get(&p) {
+                    Some(gv) if *gv == wv => equal += 1,
+                    other => diffs.push(format!("{file} {id} {p}: got {other:?} want {wv}")),
+                }
+            }
+        }
+    }
+    (equal, total, found, forms, diffs)
+}
+
+fn borderless_parity(keep: jixiao_mess::rulings::Rulings) {
+    let (equal, total, found, forms, diffs) = compare_aligned("pdf-lo", &|b| {
+        jixiao_mess::rulings::restyle(&b, keep).expect("restyled PDF")
+    });
+    let pct = 100.0 * equal as f64 / total.max(1) as f64;
+    let label = format!("pdf-lo rulings {keep:?}");
+    println!(
+        "{label} parity: {equal}/{total} fields equal ({pct:.3} %), {found}/{forms} forms found with their name"
+    );
+    if let Some(out) = std::env::var_os("JIXIAO_PARITY_DIFFS") {
+        let out = Path::new(&out).join(format!("pdf-lo-rulings-{keep:?}.diff"));
+        std::fs::write(&out, diffs.join("\n")).expect("write diffs");
+    }
+    assert!(
+        pct >= BORDERLESS_FLOOR && found >= BORDERLESS_FORMS_FLOOR,
+        "{label}: {pct:.3} % of fields, {found} forms, below the floors"
+    );
+}
+
+#[test]
+fn pdfs_without_ruling_lines_read_as_free_text() {
+    borderless_parity(jixiao_mess::rulings::Rulings::None);
+}
+
+#[test]
+fn pdfs_with_horizontal_rules_only_read_as_free_text() {
+    borderless_parity(jixiao_mess::rulings::Rulings::Horizontal);
+}
