@@ -193,12 +193,18 @@ impl Engine {
             return Ok((false, Vec::new()));
         }
         let crops: Vec<Raster> = lines.iter().map(|&i| l.crop(&l.jobs[i])).collect();
-        let turned: Vec<Raster> = crops.iter().map(|c| c.rotated(2)).collect();
         let mean =
             |r: &[rec::Reading]| r.iter().map(|x| x.confidence).sum::<f32>() / r.len() as f32;
         let upright = self.rec.read(&crops)?;
         let up = mean(&upright);
-        let down = mean(&self.rec.read(&turned)?);
+        // A confidence is at most 1: a page read upright this well cannot read better
+        // turned by the margin, so the turned reading is not needed.
+        let down = if up + ORIENTATION_MARGIN >= 1.0 {
+            0.0
+        } else {
+            let turned: Vec<Raster> = crops.iter().map(|c| c.rotated(2)).collect();
+            mean(&self.rec.read(&turned)?)
+        };
         Ok((
             down > up + ORIENTATION_MARGIN,
             lines.into_iter().zip(upright).collect(),
