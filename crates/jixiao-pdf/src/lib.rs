@@ -12,6 +12,7 @@
 //! Every row carries [`jixiao_grid::Origin::Pdf`] with its page and bounding box (points, top-left
 //! origin of the page as displayed).
 
+pub mod borderless;
 pub mod cmap;
 pub mod compat;
 pub mod content;
@@ -341,9 +342,22 @@ pub fn grid_of_ocr_pages(pages: Vec<OcrPage>) -> Grid {
     grid_of_pages(&pages)
 }
 
+/// The lattice tables of a page: of its ruling lines, or, on a page without any, of the
+/// lines its borderless table implies ([`borderless`]).
+fn page_tables(p: &PageContent) -> Vec<layout::Table> {
+    let tabs = layout::tables(&p.segments);
+    if !tabs.is_empty() {
+        return tabs;
+    }
+    let implied = borderless::rulings(p);
+    if implied.is_empty() {
+        return tabs;
+    }
+    layout::tables(&implied)
+}
+
 fn grid_of_pages(pages: &[PageContent]) -> Grid {
-    let tables: Vec<Vec<layout::Table>> =
-        pages.iter().map(|p| layout::tables(&p.segments)).collect();
+    let tables: Vec<Vec<layout::Table>> = pages.iter().map(page_tables).collect();
     let grids = layout::chain_grids(&tables);
     let mut per_page = Vec::with_capacity(pages.len());
     for (i, ((p, tabs), grids)) in pages.iter().zip(tables).zip(&grids).enumerate() {

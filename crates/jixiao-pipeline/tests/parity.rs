@@ -369,14 +369,18 @@ fn zip_bundle_gives_the_records_of_its_members() {
     }
 }
 
-/// Least share of fields (%) equal to the text golden for the LibreOffice PDFs with their
-/// ruling lines erased (all of them, or all but the horizontal rules): today's accuracy
-/// less a margin, a guard against regressions while tables without a lattice are read as
-/// free text lines (issue 19's target is 99 % with every form found).
-const BORDERLESS_FLOOR: f64 = 75.0;
-/// Least forms of the 100 found with their project name in the borderless renderings
-/// (see [`BORDERLESS_FLOOR`]; 98 are found, 6 of them with the name garbled).
+/// Least share of fields (%) equal to the text golden for the LibreOffice PDFs with all
+/// their ruling lines erased, read through the lines their text implies
+/// (`jixiao_pdf::borderless`): today's 76.9 % less a margin, a guard against regressions
+/// (issue 19's target is 99 % with every form found; free-text reading gave 75.6 %).
+const BORDERLESS_FLOOR: f64 = 76.5;
+/// Least forms of the 100 found with their project name with all lines erased (91 today).
 const BORDERLESS_FORMS_FLOOR: usize = 90;
+/// [`BORDERLESS_FLOOR`] for the renderings that keep their horizontal rules (三线表
+/// style): 93.8 % today (75.6 % read as free text).
+const RULES_ONLY_FLOOR: f64 = 93.5;
+/// Forms found with horizontal rules only: every one, as today.
+const RULES_ONLY_FORMS_FLOOR: usize = 100;
 
 /// Like [`compare_with`], but forms may be missing: each golden form is matched with the
 /// next record of the same project name, and a form without one counts all its fields as
@@ -436,7 +440,7 @@ fn compare_aligned(
     (equal, total, found, forms, diffs)
 }
 
-fn borderless_parity(keep: jixiao_mess::rulings::Rulings) {
+fn borderless_parity(keep: jixiao_mess::rulings::Rulings, floor: f64, forms_floor: usize) {
     let (equal, total, found, forms, diffs) = compare_aligned("pdf-lo", &|b| {
         jixiao_mess::rulings::restyle(&b, keep).expect("restyled PDF")
     });
@@ -450,17 +454,25 @@ fn borderless_parity(keep: jixiao_mess::rulings::Rulings) {
         std::fs::write(&out, diffs.join("\n")).expect("write diffs");
     }
     assert!(
-        pct >= BORDERLESS_FLOOR && found >= BORDERLESS_FORMS_FLOOR,
+        pct >= floor && found >= forms_floor,
         "{label}: {pct:.3} % of fields, {found} forms, below the floors"
     );
 }
 
 #[test]
-fn pdfs_without_ruling_lines_read_as_free_text() {
-    borderless_parity(jixiao_mess::rulings::Rulings::None);
+fn pdfs_without_ruling_lines_read_through_implied_lines() {
+    borderless_parity(
+        jixiao_mess::rulings::Rulings::None,
+        BORDERLESS_FLOOR,
+        BORDERLESS_FORMS_FLOOR,
+    );
 }
 
 #[test]
-fn pdfs_with_horizontal_rules_only_read_as_free_text() {
-    borderless_parity(jixiao_mess::rulings::Rulings::Horizontal);
+fn pdfs_with_horizontal_rules_only_read_through_implied_columns() {
+    borderless_parity(
+        jixiao_mess::rulings::Rulings::Horizontal,
+        RULES_ONLY_FLOOR,
+        RULES_ONLY_FORMS_FLOOR,
+    );
 }
