@@ -11,7 +11,7 @@
 //! The lines come from the text alone, with nothing known of budget forms:
 //!
 //! * **Runs.** Glyphs drawn one after another on one baseline, without a gap wider than
-//!   [`RUN_GAP`] and under the same clip, are one cell's line (producers draw a cell's
+//!   `RUN_GAP` and under the same clip, are one cell's line (producers draw a cell's
 //!   text in one go, so two cells never share a run even when they nearly touch).
 //! * **Columns.** Two runs side by side on one line leave a gap a column boundary passes
 //!   through. The fewest positions that pass through every such gap of every line
@@ -21,26 +21,30 @@
 //!   them, a line holding runs of two or more cells is a row's line (cells of a row share
 //!   their vertical alignment), and so is a lone line with no text within a leading of it,
 //!   or one right above a row's line in its column (a subtitle); between two consecutive
-//!   rows the boundary goes through the widest band free of text, or halfway where text
-//!   fills the whole space (a wrapped cell centred on its row spills over both its edges;
-//!   the lattice code puts such spill back by centring, as it does for ruled pages).
+//!   rows the boundary is the edge of a cell's clip that lies between them (producers
+//!   clip the text of a cell it overflows), else goes through the widest band free of
+//!   text, or halfway where text fills the whole space (a wrapped cell centred on its row
+//!   spills over both its edges; the lattice code puts such spill back by centring, as it
+//!   does for ruled pages).
 //! * **Merged cells.** A vertical line is left out of a row where a run crosses it and
 //!   cannot be moved clear of it within the gaps it was found in (a cell spanning
 //!   columns); a horizontal line is left out of a column where a label of at most
-//!   [`MAX_LABEL_LINES`] lines, none on a row's line, sits centred on it (a label centred
+//!   `MAX_LABEL_LINES` lines, none on a row's line, sits centred on it (a label centred
 //!   over an even number of rows).
 //!
 //! Only pages without any lattice of their own get lines, and only the part of the page
 //! between the first and the last line holding several runs, with the lines within a
-//! leading of it (titles further above a table stay free text). Work is bounded: pages of more than [`MAX_RUNS`] runs, or whose lines would
-//! make more than [`MAX_IMPLIED_CELLS`] cells, are left to the free-text reading.
+//! leading of it (titles further above a table stay free text). Work is bounded: pages
+//! of more than [`MAX_RUNS`] runs, or whose lines would make more than
+//! [`MAX_IMPLIED_CELLS`] cells, are left to the free-text reading.
 
 use crate::content::{Glyph, PageContent, Segment};
 
 /// Widest gap (in font sizes) between two glyphs of one run: wider than a word space
 /// (≈ 0.25–0.33 em), narrower than the padding between two cells' text (LibreOffice
-/// leaves ≥ 0.8 em between a centred label and the next cell's text).
-const RUN_GAP: f32 = 0.6;
+/// leaves 0.59 em between a level-2 label filling its cell and the level-3 name beside
+/// it).
+const RUN_GAP: f32 = 0.45;
 /// Largest offset between two glyphs' vertical centres (share of the glyph height) that
 /// still puts them on one baseline.
 const BASELINE: f32 = 0.3;
@@ -129,8 +133,11 @@ fn lines(runs: &[Run]) -> Vec<Vec<usize>> {
     let mut out: Vec<(f32, Vec<usize>)> = Vec::new();
     for i in order {
         let r = &runs[i];
+        // Runs printed over each other (a wrapped cell spilling into its neighbour's
+        // line band) are not cells side by side: the later one starts a line of its own.
+        let beside = |l: &[usize]| l.iter().all(|&j| runs[j].x1 <= r.x0 || runs[j].x0 >= r.x1);
         match out.last_mut() {
-            Some((cy, l)) if (r.cy() - *cy).abs() < BASELINE * r.h() => {
+            Some((cy, l)) if (r.cy() - *cy).abs() < BASELINE * r.h() && beside(l) => {
                 let n = l.len() as f32;
                 *cy = (*cy * n + r.cy()) / (n + 1.0);
                 l.push(i);
@@ -213,7 +220,7 @@ fn drawn_rules(page: &PageContent, x0: f32, x1: f32, y0: f32, y1: f32) -> Vec<Se
 
 /// Row boundaries inferred from the text: between the centres of consecutive lines
 /// holding several runs, through the widest text-free band, or halfway.
-fn inferred_rows(runs: &[Run], lines: &[Vec<usize>]) -> Vec<f32> {
+fn inferred_rows(runs: &[Run], lines: &[Vec<usize>], clip_edges: &[f32]) -> Vec<f32> {
     let multi: Vec<usize> = lines
         .iter()
         .filter(|l| l.len() >= 2)
@@ -250,9 +257,17 @@ fn inferred_rows(runs: &[Run], lines: &[Vec<usize>]) -> Vec<f32> {
         if b > edge && best.is_none_or(|(p, q)| b - edge > q - p) {
             best = Some((edge, b));
         }
-        out.push(match best {
-            Some((p, q)) if q - p > 0.05 * (b - a) && p > a && q < b => (p + q) / 2.0,
-            _ => (a + b) / 2.0,
+        // A cell's clip edge between the two rows is the boundary itself.
+        let margin = BASELINE * runs.iter().map(Run::h).fold(0.0, f32::max);
+        let mid = (a + b) / 2.0;
+        let clipped = clip_edges
+            .iter()
+            .filter(|e| **e > a + margin && **e < b - margin)
+            .min_by(|p, q| (**p - mid).abs().total_cmp(&(**q - mid).abs()));
+        out.push(match (clipped, best) {
+            (Some(e), _) => *e,
+            (None, Some((p, q))) if q - p > 0.05 * (b - a) && p > a && q < b => (p + q) / 2.0,
+            _ => mid,
         });
     }
     out
@@ -358,7 +373,18 @@ pub fn rulings(page: &PageContent) -> Vec<Segment> {
     let mut rows = vec![y0];
     if drawn.is_empty() {
         let sub: Vec<Vec<usize>> = lines[first..=last].to_vec();
-        rows.extend(inferred_rows(&runs, &sub));
+        // Producers clip a cell's text to the cell when it overflows: the clip's top and
+        // bottom are row boundaries (clips as tall as half the table are no cell's).
+        let mut clip_edges: Vec<f32> = page
+            .glyphs
+            .iter()
+            .filter_map(|g| g.clip)
+            .filter(|c| c[3] - c[1] < 0.5 * (y1 - y0) && c[2] - c[0] < x1 - x0)
+            .flat_map(|c| [c[1], c[3]])
+            .collect();
+        clip_edges.sort_by(f32::total_cmp);
+        clip_edges.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+        rows.extend(inferred_rows(&runs, &sub, &clip_edges));
     } else {
         let mut ys: Vec<f32> = drawn
             .iter()
