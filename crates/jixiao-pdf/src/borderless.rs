@@ -20,7 +20,7 @@
 //! * **Rows.** Horizontal rules the page draws are used, across the whole table. Without
 //!   them, a line holding runs of two or more cells is a row's line (cells of a row share
 //!   their vertical alignment), and so is a lone line with no text within a leading of it,
-//!   or one right above a row's line in its column (a subtitle); between two consecutive
+//!   one right above a row's line in its column (a subtitle), or one set larger (a title); between two consecutive
 //!   rows the boundary is the edge of a cell's clip that lies between them (producers
 //!   clip the text of a cell it overflows), else goes through the widest band free of
 //!   text, or halfway where text fills the whole space (a wrapped cell centred on its row
@@ -62,6 +62,10 @@ const CENTRED_ON: f32 = 0.25;
 /// Largest vertical gap (share of the line height) between two runs of one column that
 /// are lines of one paragraph.
 const LEADING: f32 = 0.7;
+/// Least height of a lone line, as a multiple of the median run height, that makes it a
+/// heading of its own row (titles are set larger than the table; 1.3× sits between a
+/// form's 10–11 pt cells and its 13–16 pt title).
+const HEADING: f32 = 1.3;
 /// Narrowest text-free stretch (points) a column boundary moves into.
 const MIN_ROOM: f32 = 0.5;
 /// Margin (points) of the lines drawn around the table's text.
@@ -227,12 +231,17 @@ fn inferred_rows(runs: &[Run], lines: &[Vec<usize>], clip_edges: &[f32]) -> Vec<
         .flatten()
         .copied()
         .collect();
+    // A heading (a title over the table) is printed larger than the table's text.
+    let mut heights: Vec<f32> = runs.iter().map(Run::h).collect();
+    heights.sort_by(f32::total_cmp);
+    let usual = heights.get(heights.len() / 2).copied().unwrap_or(0.0);
+    let heading = |i: usize| runs[i].h() >= HEADING * usual;
     let centres: Vec<f32> = lines
         .iter()
         .filter(|l| {
             l.len() >= 2
                 || l.iter()
-                    .all(|i| stands_alone(*i, runs) || heads_row(*i, runs, &multi))
+                    .all(|i| stands_alone(*i, runs) || heads_row(*i, runs, &multi) || heading(*i))
         })
         .map(|l| l.iter().map(|i| runs[*i].cy()).sum::<f32>() / l.len() as f32)
         .collect();
