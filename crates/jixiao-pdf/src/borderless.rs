@@ -20,7 +20,9 @@
 //! * **Rows.** Horizontal rules the page draws are used, across the whole table. Without
 //!   them, a line holding runs of two or more cells is a row's line (cells of a row share
 //!   their vertical alignment), and so is a lone line with no text within a leading of it,
-//!   one right above a row's line in its column (a subtitle), or one set larger (a title); between two consecutive
+//!   one right above a row's line in its column or with no line of its column at the
+//!   mirrored place below that row's line (a subtitle: a centred wrapped cell's lines
+//!   are symmetric about its row), or one set larger (a title); between two consecutive
 //!   rows the boundary is the edge of a cell's clip that lies between them (producers
 //!   clip the text of a cell it overflows), else goes through the widest band free of
 //!   text, or halfway where text fills the whole space (a wrapped cell centred on its row
@@ -240,8 +242,12 @@ fn inferred_rows(runs: &[Run], lines: &[Vec<usize>], clip_edges: &[f32]) -> Vec<
         .iter()
         .filter(|l| {
             l.len() >= 2
-                || l.iter()
-                    .all(|i| stands_alone(*i, runs) || heads_row(*i, runs, &multi) || heading(*i))
+                || l.iter().all(|i| {
+                    stands_alone(*i, runs)
+                        || heads_row(*i, runs, &multi)
+                        || unmirrored(*i, runs, &multi)
+                        || heading(*i)
+                })
         })
         .map(|l| l.iter().map(|i| runs[*i].cy()).sum::<f32>() / l.len() as f32)
         .collect();
@@ -305,11 +311,41 @@ fn heads_row(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
         let o = &runs[j];
         j != i && column(o) && o.y0 >= r.y1 - 0.1 * r.h() && o.y0 < r.y1 + room
     });
-    let above = runs
-        .iter()
-        .enumerate()
-        .any(|(j, o)| j != i && column(o) && o.y1 <= r.y0 + 0.1 * r.h() && o.y1 > r.y0 - room);
+    // Only text of its own size above could be the same paragraph (a title is larger).
+    let above = runs.iter().enumerate().any(|(j, o)| {
+        j != i
+            && column(o)
+            && o.h() < HEADING * r.h()
+            && o.y1 <= r.y0 + 0.1 * r.h()
+            && o.y1 > r.y0 - room
+    });
     below && !above
+}
+
+/// True when run `i` lies within a leading above a row's line and nothing of its column
+/// sits at the mirrored place below that line: not the first line of a cell wrapped and
+/// centred on the row (whose last line would sit there), nor a top-aligned cell's (whose
+/// lines run downwards from the row's line), so a line of its own (a subtitle beside the
+/// first row's cell).
+fn unmirrored(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
+    let r = &runs[i];
+    let room = LEADING * r.h();
+    let Some(c) = row_runs
+        .iter()
+        .map(|&j| &runs[j])
+        .filter(|o| o.y0 >= r.y1 - 0.1 * r.h() && o.y0 < r.y1 + room)
+        .map(Run::cy)
+        .min_by(f32::total_cmp)
+    else {
+        return false;
+    };
+    let mirror = 2.0 * c - r.cy();
+    !runs.iter().enumerate().any(|(j, o)| {
+        j != i
+            && !o.row_line
+            && (o.cy() - mirror).abs() < BASELINE * r.h()
+            && o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0
+    })
 }
 
 /// Ruling lines that turn a page's borderless table into a lattice, or nothing when the
@@ -606,6 +642,19 @@ mod tests {
             nonblank.contains(&vec!["名称", "数值", "备注"]),
             "{nonblank:?}"
         );
+    }
+
+    #[test]
+    fn a_subtitle_beside_the_first_rows_cell_is_a_row_of_its_own() {
+        let mut g = text("年度", 100.0, 0.0, 10.0);
+        for (k, y) in [12.0, 24.0, 36.0].into_iter().enumerate() {
+            g.extend(text("名称", 0.0, y, 10.0));
+            g.extend(text(&"值".repeat(k + 1), 130.0, y, 10.0));
+        }
+        let rows = rows_of(g);
+        let texts: Vec<String> = rows.iter().map(|r| r.concat()).collect();
+        assert!(texts.contains(&"年度".to_string()), "{texts:?}");
+        assert!(texts.contains(&"名称值".to_string()), "{texts:?}");
     }
 
     #[test]
