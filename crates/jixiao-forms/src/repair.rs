@@ -8,6 +8,9 @@
 //! no part may be a label on its own, and the parts must spell the label exactly.
 
 use crate::labels::{LEVEL1, LEVEL2};
+use crate::parse::header::{head_key_exact, head_tokens, Tok};
+use crate::segment::is_indicator_header;
+use crate::value::parse_amount;
 use jixiao_grid::{Cell, Grid, Row};
 use std::borrow::Cow;
 
@@ -97,20 +100,45 @@ pub fn join_split_labels(grid: &Grid) -> Cow<'_, Grid> {
     // Then labels wrapped onto the next line of their cell (`年度资金申` over `请总额：`).
     for ri in 0..grid.rows.len().saturating_sub(1) {
         let g = out.as_ref().unwrap_or(grid);
-        let Some((upper, lower, text)) = wrapped_label(&g.rows[ri], &g.rows[ri + 1]) else {
+        if is_indicator_header(&g.rows[ri]) {
             continue;
-        };
+        }
+        let joins = wrapped_labels(&g.rows[ri], &g.rows[ri + 1]);
+        if joins.is_empty() {
+            continue;
+        }
         let g = out.get_or_insert_with(|| grid.clone());
-        let (col, span) = (
-            g.rows[ri].cells[upper].col,
-            g.rows[ri].cells[upper].col_span,
-        );
-        let mut cell = Cell::new(text, col);
-        cell.col_span = span;
-        cell.row_span = g.rows[ri].cells[upper].row_span + 1;
-        g.rows[ri].cells[upper] = cell;
-        let lower_col = g.rows[ri + 1].cells[lower].col;
-        g.rows[ri + 1].cells[lower] = Cell::new("", lower_col);
+        for (upper, lower, text) in joins {
+            let (col, span) = (
+                g.rows[ri].cells[upper].col,
+                g.rows[ri].cells[upper].col_span,
+            );
+            let mut cell = Cell::new(text, col);
+            cell.col_span = span;
+            cell.row_span = g.rows[ri].cells[upper].row_span + 1;
+            g.rows[ri].cells[upper] = cell;
+            let lower_col = g.rows[ri + 1].cells[lower].col;
+            g.rows[ri + 1].cells[lower] = Cell::new("", lower_col);
+        }
+    }
+    // Then values of the header's label–value rows wrapped onto a line of their own.
+    for ri in 0..grid.rows.len().saturating_sub(1) {
+        let g = out.as_ref().unwrap_or(grid);
+        let joins = value_continuation(&g.rows[ri], &g.rows[ri + 1]);
+        if joins.is_empty() {
+            continue;
+        }
+        let g = out.get_or_insert_with(|| grid.clone());
+        for (upper, lower) in joins {
+            let below = g.rows[ri + 1].cells[lower].text.trim().to_string();
+            let cell = &g.rows[ri].cells[upper];
+            let mut joined = Cell::new(format!("{}{below}", cell.text.trim()), cell.col);
+            joined.col_span = cell.col_span;
+            joined.row_span = cell.row_span + 1;
+            g.rows[ri].cells[upper] = joined;
+            let lower_col = g.rows[ri + 1].cells[lower].col;
+            g.rows[ri + 1].cells[lower] = Cell::new("", lower_col);
+        }
     }
     match out {
         Some(g) => Cow::Owned(g),
@@ -118,17 +146,74 @@ pub fn join_split_labels(grid: &Grid) -> Cow<'_, Grid> {
     }
 }
 
-/// A label whose cell wrapped onto the next row: (its cell in `row`, the continuation's
-/// cell in `next`, the joined text). Level names are left alone: their merged cells
-/// wrap down their regions, which the level filling reads as such.
-fn wrapped_label(row: &Row, next: &Row) -> Option<(usize, usize, String)> {
+/// When `next` is nothing but the rest of the values of the header row `row` (项目名称,
+/// 主管部门, 实施单位 … with their values), wrapped onto a line of its own: (the value's
+/// cell in `row`, its continuation's cell in `next`) for each. Every filled cell of
+/// `next` must be text under a value cell of `row` (not under a label), and `next`
+/// holds no label and no number.
+fn value_continuation(row: &Row, next: &Row) -> Vec<(usize, usize)> {
+    let toks = head_tokens(row);
+    let keyed = toks.iter().any(|t| matches!(t, Tok::Key(_)));
+    if !keyed || !toks.iter().any(|t| matches!(t, Tok::Val(_))) || next.is_blank() {
+        return Vec::new();
+    }
+    if head_tokens(next).iter().any(|t| matches!(t, Tok::Key(_))) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (j, d) in next.cells.iter().enumerate() {
+        if d.is_blank() {
+            continue;
+        }
+        let k = d.key();
+        let text = k.chars().any(|c| c.is_alphabetic()) && parse_amount(d.cleaned()).is_none();
+        let above = row
+            .cells
+            .iter()
+            .position(|c| (c.col - d.col).abs() < 0.5 && !c.is_blank());
+        let Some(i) = above.filter(|&i| {
+            let c = row.cells[i].key();
+            head_key_exact(c).is_none() && !is_wrappable(c)
+        }) else {
+            return Vec::new();
+        };
+        if !text || is_wrappable(k) || is_level(k) {
+            return Vec::new();
+        }
+        out.push((i, j));
+    }
+    out
+}
+
+/// Labels a narrow cell wraps (`跟踪期实` over `际完成情况`), joined only down a cell:
+/// across cells the goals block's labels stay split (see [`LABELS`]). The row labels
+/// 年度总体目标 / 项目总目标 are not among them (the goals code reads their pieces), nor
+/// is the indicator table's header, whose second line `indicators` reads itself.
+const WRAPPED_LABELS: [&str; 5] = [
+    "实际完成情况",
+    "跟踪期实际完成情况",
+    "预期目标",
+    "年度项目预算完成可能性",
+    "年度绩效目标完成可能性",
+];
+
+fn is_wrappable(k: &str) -> bool {
+    LABELS.contains(&k) || WRAPPED_LABELS.contains(&k)
+}
+
+/// Labels whose cells wrapped onto the next row: (a cell in `row`, the continuation's
+/// cell in `next`, the joined text) for each. Level names are left alone: their merged
+/// cells wrap down their regions, which the level filling reads as such.
+fn wrapped_labels(row: &Row, next: &Row) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
     for (i, c) in row.cells.iter().enumerate() {
         let u = c.key();
-        if u.is_empty() || u.chars().count() >= MAX_LABEL_CHARS || is_label(u) {
+        if u.is_empty() || u.chars().count() >= MAX_LABEL_CHARS || is_wrappable(u) {
             continue;
         }
         // Only the head of a label can wrap (and the search below costs a row's width).
-        if !LABELS.iter().any(|l| l.len() > u.len() && l.starts_with(u)) {
+        let head = |l: &&str| l.len() > u.len() && l.starts_with(u);
+        if !LABELS.iter().any(head) && !WRAPPED_LABELS.iter().any(head) {
             continue;
         }
         let Some(j) = next
@@ -140,12 +225,14 @@ fn wrapped_label(row: &Row, next: &Row) -> Option<(usize, usize, String)> {
         };
         let l = next.cells[j].key();
         let whole = format!("{u}{l}");
-        if !is_label(l) && LABELS.contains(&whole.as_str()) {
+        // The head is no label (checked above), so a label under it is its tail
+        // (`其中：` over `当年财政拨款`), not a label of its own.
+        if is_wrappable(&whole) {
             let text = format!("{}{}", c.text.trim(), next.cells[j].text.trim());
-            return Some((i, j, text));
+            out.push((i, j, text));
         }
     }
-    None
+    out
 }
 
 /// The row with its split labels joined, when it has any; `near` are the rows above and
@@ -279,6 +366,43 @@ mod tests {
         assert!(join_row_alone(&row(&["培训", "人数"])).is_none());
         let g = Grid {
             rows: vec![row(&["总分", "100"])],
+        };
+        assert!(matches!(join_split_labels(&g), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn header_values_wrapped_onto_a_line_of_their_own_are_joined_up() {
+        let g = Grid {
+            rows: vec![
+                row(&["项目名称", "", "南科创实训", ""]),
+                row(&["", "", "基地工作", ""]),
+                row(&["主管部门", "上海市某局", "实施单位", "上海市某"]),
+                row(&["", "", "", "中心"]),
+                row(&["年度", "预期目标", "", "跟踪期实"]),
+                row(&["", "", "", "际完成情况"]),
+                row(&["", "其中：", "", "10.00"]),
+                row(&["", "当年财政拨款", "", ""]),
+            ],
+        };
+        let j = join_split_labels(&g);
+        assert_eq!(texts(&j.rows[0])[2], "南科创实训基地工作");
+        assert!(j.rows[1].is_blank());
+        assert_eq!(texts(&j.rows[2])[3], "上海市某中心");
+        assert_eq!(texts(&j.rows[4])[3], "跟踪期实际完成情况");
+        assert_eq!(texts(&j.rows[6])[1], "其中：当年财政拨款");
+    }
+
+    #[test]
+    fn lines_under_labels_or_with_numbers_are_no_continuations() {
+        let g = Grid {
+            rows: vec![
+                row(&["项目名称", "", "某项目", ""]),
+                // Under the label, not the value.
+                row(&["上海市某局", "", "", ""]),
+                row(&["主管部门", "", "上海市某局", ""]),
+                // A number under the value.
+                row(&["", "", "2024", ""]),
+            ],
         };
         assert!(matches!(join_split_labels(&g), Cow::Borrowed(_)));
     }

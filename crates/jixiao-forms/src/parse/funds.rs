@@ -44,7 +44,9 @@ pub(crate) fn money_header_field(k: &str) -> Option<Money> {
         Some(Money::Rate)
     } else if k.contains("预算数") || k.contains("全年预算") || k.contains("期预算") {
         Some(Money::Budget)
-    } else if k.contains("执行数") || k.ends_with("执行") {
+    } else if k.contains("执行数") || (k.ends_with("执行") && !k.starts_with("预算执行")) {
+        // `全年执行` cut short by OCR; `预算执行` is the block's own label cut short
+        // (预算执行 over 情况(万元)), no column.
         Some(Money::Executed)
     } else if k == "分值" || k == "分数" {
         Some(Money::Weight)

@@ -8,7 +8,7 @@ mod closing;
 mod dates;
 mod funds;
 mod goals;
-mod header;
+pub(crate) mod header;
 mod indicators;
 mod pieces;
 

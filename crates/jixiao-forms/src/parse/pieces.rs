@@ -14,10 +14,11 @@ pub(crate) struct Piece {
 }
 
 /// True for a cell of nothing but OCR debris: punctuation without a letter, digit or
-/// CJK character (`,,,`, `·`, `|`, `_`). Dashes are kept: `-` means "not applicable".
+/// CJK character (`,,,`, `·`, `|`, `_`, `、`; CJK punctuation is punctuation too).
+/// Dashes are kept: `-` means "not applicable".
 pub(crate) fn is_debris(text: &str) -> bool {
     !text.is_empty()
-        && !text.chars().any(|c| c.is_alphanumeric() || is_cjk(c))
+        && !text.chars().any(char::is_alphanumeric)
         && !text
             .chars()
             .any(|c| matches!(c, '-' | '—' | '－' | '–' | '/'))

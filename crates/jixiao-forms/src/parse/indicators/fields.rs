@@ -184,7 +184,8 @@ pub(crate) fn expected_ind(kind: FormKind) -> &'static [Ind] {
 /// Fields of an indicator table from one or two header rows. Unrecognised header
 /// fragments (`三级扫 | 旨标`) widen the field on their left.
 pub(crate) fn ind_fields(headers: &[&Row], kind: FormKind) -> (Vec<Field<Ind>>, bool) {
-    let mut cols: Vec<(f32, Option<Ind>, bool)> = Vec::new(); // col, field, is_fragment
+    // col, field, is_fragment, the first line's key
+    let mut cols: Vec<(f32, Option<Ind>, bool, String)> = Vec::new();
     for (hi, h) in headers.iter().enumerate() {
         for p in pieces(h) {
             let k = key(&p.text);
@@ -192,11 +193,21 @@ pub(crate) fn ind_fields(headers: &[&Row], kind: FormKind) -> (Vec<Field<Ind>>, 
                 continue;
             }
             let f = ind_header_field(&k);
-            // A second header line only fills columns the first left blank: where the
-            // first has a cell, the second is the rest of that cell (or OCR debris).
-            match cols.iter_mut().find(|(c, _, _)| (*c - p.col).abs() < 0.01) {
+            // A second header line fills columns the first left blank; where the first
+            // has a cell, the second is the rest of that cell (or OCR debris): it names
+            // the column only when the first did not (`跟踪期` over `计划完成值`).
+            let named: Vec<Ind> = cols.iter().filter_map(|c| c.1).collect();
+            match cols.iter_mut().find(|(c, ..)| (*c - p.col).abs() < 0.01) {
+                Some((_, above @ None, _, first)) => {
+                    // A field named once only: OCR debris joined to a cell does not
+                    // name a second level-2 column.
+                    let whole = ind_header_field(&format!("{first}{k}"));
+                    if whole.is_some_and(|w| !named.contains(&w)) {
+                        *above = whole;
+                    }
+                }
                 Some(_) => {}
-                None => cols.push((p.col, f, f.is_none() && hi == 0)),
+                None => cols.push((p.col, f, f.is_none() && hi == 0, k)),
             }
         }
     }
@@ -204,7 +215,7 @@ pub(crate) fn ind_fields(headers: &[&Row], kind: FormKind) -> (Vec<Field<Ind>>, 
     let expected = expected_ind(kind);
     let mut fields: Vec<Field<Ind>> = Vec::new();
     let mut fragments: Vec<f32> = Vec::new();
-    for (col, f, frag) in cols {
+    for (col, f, frag, _) in cols {
         match f {
             Some(id) if expected.contains(&id) => {
                 if let Some(existing) = fields.iter_mut().find(|x| x.id == id) {

@@ -54,6 +54,31 @@ pub(crate) fn unplaced(ps: &[Piece]) -> Vec<CellUse> {
         .collect()
 }
 
+/// True when `next` is the rest of header cells of `header` that a narrow column wrapped
+/// (`跟踪期` over `计划完成值`): each of its pieces sits under a header piece and either
+/// completes a label the piece above is not on its own, or is a header label itself;
+/// none is a value.
+fn completes_header(header: &Row, next: &Row) -> bool {
+    let above = pieces(header);
+    let ps = pieces(next);
+    !ps.is_empty()
+        && ps.iter().all(|p| {
+            let k = key(&p.text);
+            let value = matches!(
+                ind_kind(&p.text),
+                Kind::Number | Kind::Measure | Kind::Band | Kind::Dash
+            );
+            let Some(a) = above.iter().find(|a| (a.col - p.col).abs() < 0.5) else {
+                return false;
+            };
+            let ka = key(&a.text);
+            !value
+                && (ind_header_field(&k).is_some()
+                    || (ind_header_field(&ka).is_none()
+                        && ind_header_field(&format!("{ka}{k}")).is_some()))
+        })
+}
+
 pub(crate) fn indicators(
     rows: &[Row],
     kind: FormKind,
@@ -73,7 +98,7 @@ pub(crate) fn indicators(
             .first()
             .map(|p| key(&p.text))
             .unwrap_or_default();
-        if n >= 3 || first == "指标" {
+        if n >= 3 || first == "指标" || completes_header(&rows[h], next) {
             headers.push(next);
             body = h + 2;
         }
@@ -212,7 +237,11 @@ pub(crate) fn indicators(
         let t = l1_parts.len();
         l1_parts.push(non_empty(join(&raw.l1)));
         l2_parts.push(non_empty(join(&raw.l2)));
-        if kind != FormKind::SelfEvaluation && items.iter().all(|i| i.kind == Kind::Text) {
+        let textual = items
+            .iter()
+            .zip(&ps)
+            .all(|(i, p)| i.kind == Kind::Text || (i.kind == Kind::Measure && wordy(&p.text)));
+        if kind != FormKind::SelfEvaluation && textual {
             if let Some((_, _, prev)) = raws.last_mut() {
                 // By the columns of the previous row when every cell sits under one of
                 // its cells (the alignment of a lone wrapped line is a guess), else by
@@ -355,10 +384,7 @@ fn continues(prev: &RawInd, raw: &RawInd) -> bool {
     }
     // A wrapped value continues a text value of the same field (a measure is printed
     // whole).
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .is_some_and(|t| parse_value(t).is_none_or(|x| x.value.is_none()))
-    };
+    let text = |v: &Option<String>| v.as_deref().is_some_and(wordy);
     has_value
         && values.iter().all(|(r, p)| r.is_none() || text(p))
         && (raw.note.is_empty() || !prev.note.is_empty())
@@ -400,6 +426,8 @@ const SAME_COLUMN: f32 = 0.5;
 
 /// [`continues`] by the columns the line's cells sit under: only under the level-3
 /// name, or only under text values (and the note) of `prev`.
+/// A line holding more of the name *and* of values continues `prev` only when it lacks
+/// one of the values `prev` has: an indicator of its own fills every value column.
 fn continues_under(prev: &RawInd, fs: &[Ind]) -> bool {
     if fs.is_empty() {
         return false;
@@ -407,17 +435,41 @@ fn continues_under(prev: &RawInd, fs: &[Ind]) -> bool {
     if fs.iter().all(|f| *f == Ind::L3) {
         return !prev.l3.is_empty();
     }
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .is_some_and(|t| parse_value(t).is_none_or(|x| x.value.is_none()))
-    };
-    fs.iter().all(|f| match f {
+    let text = |v: &Option<String>| v.as_deref().is_some_and(wordy);
+    let values_continue = fs.iter().filter(|f| **f != Ind::L3).all(|f| match f {
         Ind::Target => text(&prev.target),
         Ind::Planned => text(&prev.planned),
         Ind::Actual => text(&prev.actual),
         Ind::Note => !prev.note.is_empty(),
         _ => false,
-    })
+    });
+    if !fs.contains(&Ind::L3) {
+        return values_continue;
+    }
+    let had = [&prev.target, &prev.planned, &prev.actual]
+        .iter()
+        .filter(|v| v.is_some())
+        .count();
+    let has = [Ind::Target, Ind::Planned, Ind::Actual]
+        .iter()
+        .filter(|f| fs.contains(f))
+        .count();
+    values_continue && !prev.l3.is_empty() && has < had
+}
+
+/// A value that is words, not a measure: no number, or mostly CJK characters around one
+/// (`24小时内响应`, `应/年故障影响使用<5天`); such a value can wrap over lines (a measure is
+/// printed whole).
+fn wordy(t: &str) -> bool {
+    if parse_value(t).is_none_or(|x| x.value.is_none()) {
+        return true;
+    }
+    let n = t.chars().filter(|c| !c.is_whitespace()).count();
+    let cjk = t
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    cjk * 2 >= n
 }
 
 /// Appends each piece of a wrapped line to the field of `prev` it sits under.
@@ -484,5 +536,36 @@ mod tests {
         // no wrapped part of them (and, with no name, stays an indicator of its own).
         let inds = table(&tsv, FormKind::Monitoring);
         assert_eq!(inds.len(), 2, "{inds:?}");
+    }
+
+    #[test]
+    fn a_line_with_more_of_the_name_and_of_a_worded_value_joins_its_indicator() {
+        let tsv = format!(
+            "{HEADER}\
+             产出指标\t质量指标\t信息平台运维\t24小时内响应\t24小时内响应\t24小时内响应\n\
+             \t\t及时性\t/年故障<5天\t\t\n\
+             \t时效指标\t完成及时性\t及时\t及时\t及时\n\
+             \t\t工作完成率\t达标\t达标\t达标\n"
+        );
+        let inds = table(&tsv, FormKind::Monitoring);
+        assert_eq!(inds.len(), 3, "{inds:?}");
+        assert_eq!(inds[0].level3.as_deref(), Some("信息平台运维及时性"));
+        let target = inds[0].target.as_ref().map(|v| v.text.clone());
+        assert_eq!(target.as_deref(), Some("24小时内响应/年故障<5天"));
+        // Every value column filled: an indicator of its own, though all of it is words.
+        assert_eq!(inds[2].level3.as_deref(), Some("工作完成率"));
+    }
+
+    #[test]
+    fn a_header_label_wrapped_onto_a_second_line_names_its_column() {
+        let tsv = "一级指标\t二级指标\t三级指标\t年度指标值\t跟踪期\t跟踪期 实际\t偏差原因分析\n\
+                   \t\t\t\t计划完成值\t完成值\t\n\
+                   产出指标\t数量指标\t培训人次\t≥90(人次)\t80(人次)\t95(人次)\t\n";
+        let inds = table(tsv, FormKind::Monitoring);
+        assert_eq!(inds.len(), 1, "{inds:?}");
+        let v = |x: &Option<jixiao_record::Value>| x.as_ref().map(|v| v.text.clone());
+        assert_eq!(v(&inds[0].planned_to_date).as_deref(), Some("80(人次)"));
+        assert_eq!(v(&inds[0].actual).as_deref(), Some("95(人次)"));
+        assert!(wordy("24小时内响应") && wordy("及时") && !wordy("≥90.00(%)"));
     }
 }
