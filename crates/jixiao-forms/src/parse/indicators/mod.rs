@@ -17,7 +17,7 @@ use crate::parse::pieces::{join, non_empty, pieces, split_numbers, split_trailin
 use crate::segment::is_indicator_header;
 use crate::value::{parse_amount, parse_value};
 use jixiao_grid::text::key;
-use jixiao_grid::{Origin, Row};
+use jixiao_grid::{Cell, Origin, Row};
 use jixiao_record::{FormKind, Indicator};
 use rust_decimal::Decimal;
 
@@ -103,8 +103,22 @@ pub(crate) fn indicators(
             body = h + 2;
         }
     }
-    let (fields, complete) = ind_fields(&headers, kind);
+    let (mut fields, complete) = ind_fields(&headers, kind);
     let lambda = crate::align::lambda(complete);
+    // A label split over an inserted cell (`三级 | 指标`, joined by `repair` in place)
+    // leaves the header's later labels a column right of their data; a header whose
+    // cells are gaps apart is also tried closed up, and the one the body fits better
+    // (summed alignment cost of its first rows) is kept.
+    if headers.len() == 1 && has_gaps(&rows[h]) {
+        let closed = closed_up(&rows[h]);
+        let (alt, alt_complete) = ind_fields(&[&closed], kind);
+        if alt_complete == complete {
+            let body_rows = &rows[body..];
+            if fit_cost(body_rows, &alt, lambda) < fit_cost(body_rows, &fields, lambda) {
+                fields = alt;
+            }
+        }
+    }
 
     // (table row, origin, raw)
     let mut raws: Vec<(usize, Origin, RawInd)> = Vec::new();
@@ -129,23 +143,7 @@ pub(crate) fn indicators(
             end = ri;
             break;
         }
-        let mut ps: Vec<Piece> = Vec::new();
-        for p in pieces(row) {
-            if labels::is_section_label(&p.text) {
-                continue;
-            }
-            for q in split_numbers(&p) {
-                ps.extend(split_trailing_measure(&q));
-            }
-        }
-        let items: Vec<Item> = ps
-            .iter()
-            .map(|p| Item {
-                col: p.col,
-                kind: ind_kind(&p.text),
-                len: p.text.chars().count(),
-            })
-            .collect();
+        let (ps, items) = row_items(row);
         if items.len() > MAX_ROW_CELLS {
             // Not a table row (run-away text); keeps the alignment's work bounded.
             if let Some(tr) = trace.as_deref_mut() {
@@ -365,6 +363,77 @@ pub(crate) fn indicators(
     (out, end)
 }
 
+/// Body rows whose alignment cost decides between header readings.
+const FIT_ROWS: usize = 40;
+
+/// True when the row's filled cells have blank cells between them.
+fn has_gaps(row: &Row) -> bool {
+    let filled: Vec<usize> = (0..row.cells.len())
+        .filter(|&i| !row.cells[i].is_blank())
+        .collect();
+    filled.windows(2).any(|w| w[1] > w[0] + 1)
+}
+
+/// The row with the blank cells between its filled ones taken out (cells renumbered
+/// from its first filled column on).
+fn closed_up(row: &Row) -> Row {
+    let filled: Vec<&Cell> = row.cells.iter().filter(|c| !c.is_blank()).collect();
+    let first = filled.first().map_or(0.0, |c| c.col);
+    let cells = filled
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut c = (*c).clone();
+            c.col = first + i as f32;
+            c.col_span = 1;
+            c
+        })
+        .collect();
+    Row {
+        cells,
+        origin: row.origin.clone(),
+    }
+}
+
+/// The table rows as alignment items: pieces, numbers and trailing measures split off,
+/// section labels left out.
+fn row_items(row: &Row) -> (Vec<Piece>, Vec<Item>) {
+    let mut ps: Vec<Piece> = Vec::new();
+    for p in pieces(row) {
+        if labels::is_section_label(&p.text) {
+            continue;
+        }
+        for q in split_numbers(&p) {
+            ps.extend(split_trailing_measure(&q));
+        }
+    }
+    let items = ps
+        .iter()
+        .map(|p| Item {
+            col: p.col,
+            kind: ind_kind(&p.text),
+            len: p.text.chars().count(),
+        })
+        .collect();
+    (ps, items)
+}
+
+/// Summed alignment cost of the first [`FIT_ROWS`] rows of the table body to `fields`.
+fn fit_cost(body: &[Row], fields: &[crate::align::Field<Ind>], lambda: f32) -> f32 {
+    body.iter()
+        .take_while(|r| !is_table_end(r))
+        .filter(|r| !r.is_blank())
+        .take(FIT_ROWS)
+        .map(|r| {
+            let (_, items) = row_items(r);
+            if items.is_empty() || items.len() > MAX_ROW_CELLS {
+                return 0.0;
+            }
+            align(&items, fields, &IndCost, crate::align::MAX_SHIFT, lambda).cost
+        })
+        .sum()
+}
+
 /// In a form without 分值 / 得分 (monitoring, declarations), whether a row of text alone —
 /// no level label — is `prev`'s cells wrapped onto the next line: either only more of
 /// its level-3 name, or no name and only more of text values `prev` already has
@@ -567,5 +636,29 @@ mod tests {
         assert_eq!(v(&inds[0].planned_to_date).as_deref(), Some("80(人次)"));
         assert_eq!(v(&inds[0].actual).as_deref(), Some("95(人次)"));
         assert!(wordy("24小时内响应") && wordy("及时") && !wordy("≥90.00(%)"));
+    }
+
+    #[test]
+    fn a_header_spread_by_split_labels_is_closed_up_when_the_body_fits_it_better() {
+        // `三级 | 指标` and `年 | 度指标值` each took a cell of their own: joined in place,
+        // they leave gaps that put the later labels two columns right of their data.
+        let spread = "一级指标\t二级指标\t三级指标\t\t年度指标值\t\t跟踪期计划完成值\t跟踪期实际完成值\t偏差原因分析\n\
+                      产出指标\t数量指标\t博览会举办\t举办\t未举办\t未举办\t11月举办\n\
+                      \t质量指标\t活动主题符合性\t符合\t符合\t符合\n";
+        let inds = table(spread, FormKind::Monitoring);
+        let v = |x: &Option<jixiao_record::Value>| x.as_ref().map(|v| v.text.clone());
+        assert_eq!(inds.len(), 2, "{inds:?}");
+        assert_eq!(v(&inds[0].target).as_deref(), Some("举办"));
+        assert_eq!(v(&inds[0].actual).as_deref(), Some("未举办"));
+        assert_eq!(inds[0].deviation_note.as_deref(), Some("11月举办"));
+        assert_eq!(v(&inds[1].target).as_deref(), Some("符合"));
+        assert_eq!(v(&inds[1].actual).as_deref(), Some("符合"));
+        assert_eq!(inds[1].deviation_note, None);
+        // A header whose gaps are the body's own columns keeps its places.
+        let gapped = "一级指标\t二级指标\t三级指标\t\t年度指标值\n\
+                      产出指标\t数量指标\t培训人次\t\t≥90(人次)\n";
+        let inds = table(gapped, FormKind::TargetDeclaration);
+        assert_eq!(v(&inds[0].target).as_deref(), Some("≥90(人次)"));
+        assert_eq!(inds[0].level3.as_deref(), Some("培训人次"));
     }
 }
