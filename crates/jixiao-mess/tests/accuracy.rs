@@ -3,8 +3,8 @@
 //! (two seeds) and by three kinds combined (two seeds), parsed as a text export, and
 //! compared field by field with its reviewed record. Prints the table per kind; fails
 //! when a kind falls below the floor measured when the generator was written (see
-//! `FLOORS`: a regression guard, not the target — issue 15 asks ≥ 99 % per kind, ≥ 97 %
-//! combined).
+//! `FLOORS`: today's numbers less 0.05, a regression guard; issue 15 asked ≥ 99 % per
+//! kind, ≥ 97 % combined). Also prints the accuracy per sample file, all kinds together.
 
 use jixiao_mess::fields::{leaves, without_provenance};
 use jixiao_mess::{perturb, perturb_all, rows_of, to_text, Kind, Rng, Rows};
@@ -108,7 +108,7 @@ const SEEDS: u64 = 2;
 /// regression guard only. `identity` is the unperturbed form cut out of its file.
 const FLOORS: [(&str, f64); 11] = [
     ("identity", 99.60),
-    ("split_labels", 98.61),
+    ("split_labels", 99.34),
     ("shift_rows", 99.31),
     ("wrap_cells", 99.20),
     ("spacers", 99.10),
@@ -117,7 +117,7 @@ const FLOORS: [(&str, f64); 11] = [
     ("centre_labels", 98.97),
     ("html_remnants", 99.60),
     ("debris", 99.11),
-    ("three_combined", 97.39),
+    ("three_combined", 97.59),
 ];
 
 #[test]

@@ -98,3 +98,30 @@ pub(crate) fn monitoring_tail(rows: &[Row]) -> (Option<String>, Option<String>, 
     }
     (budget.flatten(), goals.flatten(), actions)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_total_and_the_grade_are_read_from_the_closing_rows() {
+        let g = jixiao_text::parse("总分\t\t100.00\t95.50\t\n评分等级\t优\n");
+        let (total, at, grade) = total_and_grade(&g.rows);
+        assert_eq!(total, Some(Decimal::new(9550, 2)));
+        assert!(at.is_some());
+        assert_eq!(grade.as_deref(), Some("优"));
+    }
+
+    #[test]
+    fn the_judgements_and_corrective_actions_of_a_monitoring_form() {
+        let g = jixiao_text::parse(
+            "绩效跟踪 总体判断\t年度项目预算完成可能性\t确定能完成\n\
+             \t年度绩效目标完成可能性\t可能完成\n\
+             纠偏措施\t加快支付进度\n",
+        );
+        let (budget, goals, actions) = monitoring_tail(&g.rows);
+        assert_eq!(budget.as_deref(), Some("确定能完成"));
+        assert_eq!(goals.as_deref(), Some("可能完成"));
+        assert_eq!(actions.as_deref(), Some("加快支付进度"));
+    }
+}

@@ -85,3 +85,18 @@ pub(crate) fn year_in_prose(rows: &[Row]) -> Option<i32> {
 pub(crate) fn file_year(grid: &Grid) -> Option<i32> {
     grid.rows.iter().find_map(year_line)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_districts_and_years() {
+        assert_eq!(iso_date("2024年3月5日").as_deref(), Some("2024-03-05"));
+        assert_eq!(iso_date("2024-13-05"), None);
+        let dept = Some("上海市闵行区人力资源和社会保障局".to_string());
+        assert_eq!(district_of(&[&None, &dept]).as_deref(), Some("闵行区"));
+        let rows = jixiao_text::parse("在2023年计划开展\t2023年完成\t对比2022年\n").rows;
+        assert_eq!(year_in_prose(&rows), Some(2023));
+    }
+}

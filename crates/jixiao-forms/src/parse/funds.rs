@@ -322,3 +322,37 @@ pub(crate) fn funds_unit(rows: &[Row]) -> Option<String> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_labels_name_their_columns_and_the_block_label_names_none() {
+        assert_eq!(money_header_field("年初预算数"), Some(Money::Initial));
+        assert_eq!(money_header_field("跟踪期预算数"), Some(Money::Budget));
+        assert_eq!(money_header_field("跟踪期执行数"), Some(Money::Executed));
+        // OCR cut 全年执行数 short; 预算执行 is the block's label cut short.
+        assert_eq!(money_header_field("全年执行"), Some(Money::Executed));
+        assert_eq!(money_header_field("预算执行"), None);
+        assert_eq!(money_header_field("执行率"), Some(Money::Rate));
+    }
+
+    #[test]
+    fn funds_rows_align_to_their_header() {
+        let g = jixiao_text::parse(
+            "预算执行情况(万元)\t\t年初预算数\t跟踪期预算数\t跟踪期执行数\t执行率(%)\n\
+             \t年度资金总额\t4.00\t4.00\t3.80\t95.00\n\
+             \t其中：当年财政拨款\t4.00\t4.00\t3.80\t95.00\n\
+             \t上年结转资金\t0.00\t0.00\t0.00\t0.00\n\
+             \t其他资金\t0.00\t0.00\t0.00\t0.00\n",
+        );
+        let f = funds_block(&g.rows, FormKind::Monitoring);
+        assert_eq!(f.len(), 4);
+        assert_eq!(f[0].row, FundsRowKind::Total);
+        assert_eq!(f[0].budget, Some(Decimal::new(400, 2)));
+        assert_eq!(f[0].executed, Some(Decimal::new(380, 2)));
+        assert_eq!(f[1].row, FundsRowKind::CurrentAppropriation);
+        assert_eq!(funds_unit(&g.rows).as_deref(), Some("万元"));
+    }
+}

@@ -185,3 +185,23 @@ pub(crate) fn goals(
         non_empty(join(&project)),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_and_outcome_are_read_by_their_header_columns() {
+        let g = jixiao_text::parse(
+            "年度总体目标\t预期目标\t\t实际完成情况\t\n\
+             \t完成培训200人次，\t\t完成培训210人次，\t\n\
+             \t满意度达90%。\t\t满意度达95%。\t\n\
+             一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\n",
+        );
+        let (planned, actual, project) = goals(&g.rows, FormKind::SelfEvaluation);
+        assert_eq!(planned.as_deref(), Some("完成培训200人次，满意度达90%。"));
+        assert_eq!(actual.as_deref(), Some("完成培训210人次，满意度达95%。"));
+        assert_eq!(project, None);
+        assert!(is_goal_header(&g.rows[0]) && !is_goal_header(&g.rows[1]));
+    }
+}

@@ -234,3 +234,60 @@ pub(crate) fn split_two_names(row: &Row) -> Option<(String, String)> {
     (names.len() == 2 && names.iter().all(|n| is_org(n)))
         .then(|| (names[0].clone(), names[1].clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(tsv: &str) -> Vec<Row> {
+        jixiao_text::parse(tsv).rows
+    }
+
+    fn fields(tsv: &str) -> Vec<(HeadKey, String)> {
+        head_fields(&rows(tsv))
+            .into_iter()
+            .map(|(k, v, _)| (k, v))
+            .collect()
+    }
+
+    #[test]
+    fn labels_and_their_values_pair_up_across_a_row() {
+        let f = fields("项目名称\t\t人才工作经费\n主管部门\t上海市某局\t实施单位\t上海市某中心\n");
+        assert_eq!(
+            f,
+            [
+                (HeadKey::Name, "人才工作经费".to_string()),
+                (HeadKey::Department, "上海市某局".to_string()),
+                (HeadKey::Implementer, "上海市某中心".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_label_fused_with_its_value_or_split_by_ocr_is_still_a_label() {
+        assert_eq!(
+            fields("项目名称 专业技术人员经费\n"),
+            [(HeadKey::Name, "专业技术人员经费".to_string())]
+        );
+        // 实施单位 | 立: the label's last character read as a cell of its own.
+        assert_eq!(
+            fields("实施单位\t立\t上海市某中心\n"),
+            [(HeadKey::Implementer, "上海市某中心".to_string())]
+        );
+        assert_eq!(
+            fields("项目\t名称\t某项目\n"),
+            [(HeadKey::Name, "某项目".to_string())]
+        );
+    }
+
+    #[test]
+    fn two_names_after_a_department_label_are_department_and_implementer() {
+        let r = &rows("主管部门\t上海市某某局\t\t上海市某某中心\n")[0];
+        assert_eq!(
+            split_two_names(r),
+            Some(("上海市某某局".to_string(), "上海市某某中心".to_string()))
+        );
+        let one = &rows("主管部门\t上海市某某局\n")[0];
+        assert_eq!(split_two_names(one), None);
+    }
+}

@@ -147,3 +147,18 @@ pub(crate) fn non_empty(s: String) -> Option<String> {
     let s = s.trim().to_string();
     (!s.is_empty()).then_some(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debris_is_punctuation_alone_and_dashes_are_kept() {
+        for d in [",,,", "·", "|", "_", "、", "，", "："] {
+            assert!(is_debris(d), "{d}");
+        }
+        for t in ["-", "—", "/", "中", "1", "a"] {
+            assert!(!is_debris(t), "{t}");
+        }
+    }
+}

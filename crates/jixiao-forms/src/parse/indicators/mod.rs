@@ -160,7 +160,33 @@ pub(crate) fn indicators(
             end = ri;
             break;
         }
-        let a = align(&items, &fields, &IndCost, crate::align::MAX_SHIFT, lambda);
+        let mut a = align(&items, &fields, &IndCost, crate::align::MAX_SHIFT, lambda);
+        // A label joined from cells of its own (`质量指 | 标`) leaves blank cells behind
+        // it; the row is also read with them taken out, and kept so when it fits the
+        // fields better (a cell was inserted for the split, not filled) — at equal cost,
+        // when it fills more of name, target and values (every indicator has a name;
+        // a name and a worded value fit the target column alike).
+        let (ps, items) = match unspread(row) {
+            Some(closed) => {
+                let (ps2, items2) = row_items(&closed);
+                let a2 = align(&items2, &fields, &IndCost, crate::align::MAX_SHIFT, lambda);
+                let filled = |a: &crate::align::Alignment| {
+                    [Ind::L3, Ind::Target, Ind::Planned, Ind::Actual]
+                        .iter()
+                        .filter(|id| a.fields.iter().flatten().any(|&fi| fields[fi].id == **id))
+                        .count()
+                };
+                let better = a2.cost < a.cost - COST_EPSILON
+                    || (a2.cost <= a.cost + COST_EPSILON && filled(&a2) > filled(&a));
+                if better {
+                    a = a2;
+                    (ps2, items2)
+                } else {
+                    (ps, items)
+                }
+            }
+            None => (ps, items),
+        };
         if let Some(tr) = trace.as_deref_mut() {
             let cells = ps
                 .iter()
@@ -363,6 +389,9 @@ pub(crate) fn indicators(
     (out, end)
 }
 
+/// Alignment costs closer than this are equal.
+const COST_EPSILON: f32 = 1e-3;
+
 /// Body rows whose alignment cost decides between header readings.
 const FIT_ROWS: usize = 40;
 
@@ -393,6 +422,39 @@ fn closed_up(row: &Row) -> Row {
         cells,
         origin: row.origin.clone(),
     }
+}
+
+/// The row of a text export with the blank cells a joined label leaves behind it taken
+/// out (a cell spanning `k` columns followed by `k - 1` blank ones, as `repair` joins
+/// split labels), later cells moved left; `None` when there are none. Only text
+/// exports insert a cell for a split label: in a spreadsheet or a PDF lattice a cell
+/// spanning columns is a merged cell and the blank cells it covers are its own.
+fn unspread(row: &Row) -> Option<Row> {
+    if !matches!(row.origin, Origin::Line { .. }) {
+        return None;
+    }
+    let mut cells: Vec<Cell> = Vec::with_capacity(row.cells.len());
+    let mut skip = 0u32;
+    let mut moved = 0.0f32;
+    for c in &row.cells {
+        if skip > 0 && c.is_blank() {
+            skip -= 1;
+            moved += 1.0;
+            continue;
+        }
+        skip = 0;
+        let mut c = c.clone();
+        c.col -= moved;
+        if c.col_span > 1 && !c.is_blank() {
+            skip = c.col_span - 1;
+            c.col_span = 1;
+        }
+        cells.push(c);
+    }
+    (moved > 0.0).then(|| Row {
+        cells,
+        origin: row.origin.clone(),
+    })
 }
 
 /// The table rows as alignment items: pieces, numbers and trailing measures split off,
@@ -660,5 +722,26 @@ mod tests {
         let inds = table(gapped, FormKind::TargetDeclaration);
         assert_eq!(v(&inds[0].target).as_deref(), Some("≥90(人次)"));
         assert_eq!(inds[0].level3.as_deref(), Some("培训人次"));
+    }
+
+    #[test]
+    fn a_row_whose_level_label_took_an_inserted_cell_is_read_closed_up() {
+        // `质量指 | 标` joined by `repair` leaves a blank cell behind the label; the
+        // row's name then sits in the target column and its worded values one right.
+        let grid = jixiao_text::parse(
+            "一级指标\t二级指标\t三级指标\t年度指标值\t跟踪期计划完成值\t跟踪期实际完成值\t偏差原因分析\n\
+             产出指标\t数量指标\t培训人次\t≥90(人次)\t95(人次)\t95(人次)\t\n\
+             \t质量指\t标\t津贴发放及时性\t一季度前\t一季度前\t一季度前\n",
+        );
+        let grid = crate::repair::join_split_labels(&grid);
+        let inds = indicators(&grid.rows, FormKind::Monitoring, None).0;
+        assert_eq!(inds.len(), 2, "{inds:?}");
+        assert_eq!(inds[1].level2.as_deref(), Some("质量指标"));
+        assert_eq!(inds[1].level3.as_deref(), Some("津贴发放及时性"));
+        let v = |x: &Option<jixiao_record::Value>| x.as_ref().map(|v| v.text.clone());
+        assert_eq!(v(&inds[1].target).as_deref(), Some("一季度前"));
+        assert_eq!(inds[1].deviation_note, None);
+        // Without a joined label nothing is closed up.
+        assert!(unspread(&grid.rows[1]).is_none());
     }
 }
