@@ -112,11 +112,19 @@ pub struct ExtractArgs {
     /// workbook, is written whenever records are scored.
     #[arg(long)]
     pub no_report: bool,
-    /// Reuse the results of OUTDIR's previous run for files whose path, size and SHA-256
-    /// are unchanged (per OUTDIR/manifest.json); read new and changed files; drop files
-    /// that are gone. The outputs are byte-identical to a full run.
+    /// Reuse the results of OUTDIR's previous run for files that are unchanged (per
+    /// OUTDIR/manifest.json: path, size and modification time, else path, size and
+    /// SHA-256); read new and changed files; drop files that are gone. The outputs are
+    /// byte-identical to a full run.
     #[arg(long)]
     pub incremental: bool,
+    /// With --incremental: hash every input to tell whether it changed. Without it, a
+    /// file whose path, size and modification time match the manifest (and whose time is
+    /// older than the previous run's manifest by 2 s or more) is taken as unchanged
+    /// without being read; use --verify when files may change without their time
+    /// changing (a copy that keeps times, a clock set back).
+    #[arg(long, requires = "incremental")]
+    pub verify: bool,
     /// Which PDF pages are read by OCR: `auto` pages that are images without a text
     /// layer (scans); `always` every page that is mostly an image, its text layer
     /// ignored; `never` none (scans become "needs OCR" errors). Records read by OCR have

@@ -185,6 +185,62 @@ fn incremental_runs_reread_only_changed_files_and_match_a_full_run() {
 }
 
 #[test]
+fn unchanged_size_and_time_skip_reading_and_verify_hashes_anyway() {
+    let w = workdir(&SAMPLES);
+    let o = jixiao(&["extract", "in", "-o", "out"], w.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(w.path().join("out/manifest.json")).expect("m"))
+            .expect("manifest");
+    assert!(m["files"][0]["mtime_ns"].as_i64().is_some_and(|t| t > 0));
+    // Change a file's content but not its size, and give it back its old time (a copy
+    // that keeps times): the time vouches for it, so the old records stay…
+    let path = w.path().join("in/004_791103693362f411.txt");
+    let old = std::fs::metadata(&path)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replacen("2025", "2026", 1)).expect("write");
+    let f = std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .expect("open");
+    f.set_modified(old).expect("set mtime");
+    drop(f);
+    // (the manifest must be older than the file by the settling margin)
+    let late = std::time::SystemTime::now() + std::time::Duration::from_secs(10);
+    let mf = std::fs::File::options()
+        .write(true)
+        .open(w.path().join("out/manifest.json"))
+        .expect("open manifest");
+    mf.set_modified(late).expect("set manifest mtime");
+    drop(mf);
+    let o = jixiao(&["extract", "in", "-o", "out", "--incremental"], w.path());
+    assert!(
+        stderr(&o).contains("(3 unchanged, 0 read)"),
+        "{}",
+        stderr(&o)
+    );
+    // …and --verify hashes every file, finds the change and reads it.
+    let o = jixiao(
+        &["extract", "in", "-o", "out", "--incremental", "--verify"],
+        w.path(),
+    );
+    assert!(
+        stderr(&o).contains("(2 unchanged, 1 read)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = jixiao(&["extract", "in", "-o", "full"], w.path());
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        snapshot(&w.path().join("out")),
+        snapshot(&w.path().join("full"))
+    );
+}
+
+#[test]
 fn refuses_to_replace_a_directory_that_is_not_a_dataset() {
     let w = workdir(&SAMPLES[..1]);
     std::fs::create_dir_all(w.path().join("docs")).expect("mkdir");

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Instant, UNIX_EPOCH};
 
 /// Extensions read when walking a directory: the formats that have a reader.
 /// The reader version recorded in the manifest: the OCR mode changes what a file gives,
@@ -86,6 +86,7 @@ fn failed(name: String, sha256: String, size: u64, error: &ExtractError) -> Done
             size,
             status: "error".into(),
             records: 0,
+            mtime_ns: None,
         },
         records: Vec::new(),
         errors: vec![ErrorEntry::from(error)],
@@ -100,6 +101,9 @@ fn failed(name: String, sha256: String, size: u64, error: &ExtractError) -> Done
 /// them for the same content and reader version), in this process.
 fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -> Done {
     let name = name_of(p);
+    if let Some(done) = previous.and_then(|prev| prev.unchanged(p, &name)) {
+        return done;
+    }
     let bytes = match bytes_of(p, &name) {
         Ok(b) => b,
         Err(e) => return failed(name, String::new(), 0, &e),
@@ -137,6 +141,7 @@ fn read_bytes(
             }
             .into(),
             records: records.len(),
+            mtime_ns: None,
         },
         records,
         errors,
@@ -226,6 +231,9 @@ pub fn worker(args: &WorkerArgs) -> Result<Outcome> {
 /// error entry.
 fn isolated(p: &Path, previous: Option<&Previous>, pool: &jixiao_isolate::Pool) -> Done {
     let name = name_of(p);
+    if let Some(done) = previous.and_then(|prev| prev.unchanged(p, &name)) {
+        return done;
+    }
     let hashed = |name: &str| -> Result<(String, u64), ExtractError> {
         let bytes = bytes_of(p, name)?;
         Ok((jixiao_pipeline::sha256_hex(&bytes), bytes.len() as u64))
@@ -300,15 +308,37 @@ fn workers(args: &ExtractArgs, shell: Shell) -> Result<jixiao_isolate::Pool> {
     Ok(pool)
 }
 
+/// Nanoseconds since the Unix epoch of a file's modification time.
+fn mtime_ns(m: &std::fs::Metadata) -> Option<i64> {
+    let d = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    i64::try_from(d.as_nanos()).ok()
+}
+
+/// How much older than the previous manifest a file's modification time must be for
+/// the time to vouch for its content: file systems keep times as coarse as 2 s (FAT),
+/// so a file written in the same tick as it was read could have changed unseen.
+const SETTLED_NS: i64 = 2_000_000_000;
+
 /// The previous dataset of OUTDIR, for incremental runs.
 struct Previous {
     files: HashMap<String, FileEntry>,
     records: HashMap<String, Vec<Record>>,
     errors: HashMap<String, Vec<ErrorEntry>>,
+    /// Files modified before this (ns since the epoch) are unchanged when their size
+    /// and time match; `None` (--verify, or no time for the manifest): hash them all.
+    settled_before: Option<i64>,
+    /// Files taken as unchanged by size and time, without reading them.
+    by_time: std::sync::atomic::AtomicUsize,
 }
 
 impl Previous {
-    fn load(out: &Path, version: &str) -> Option<Previous> {
+    fn load(out: &Path, version: &str, verify: bool) -> Option<Previous> {
+        let settled_before = std::fs::metadata(out.join(output::MANIFEST))
+            .ok()
+            .as_ref()
+            .and_then(mtime_ns)
+            .map(|t| t - SETTLED_NS)
+            .filter(|_| !verify);
         let m = Manifest::load(out)?;
         if m.reader_version != version {
             tracing::info!(
@@ -343,7 +373,25 @@ impl Previous {
             files: m.files.into_iter().map(|f| (f.path.clone(), f)).collect(),
             records,
             errors,
+            settled_before,
+            by_time: std::sync::atomic::AtomicUsize::new(0),
         })
+    }
+
+    /// The previous results of `p` when its size and modification time say it has not
+    /// changed since it was read (see [`SETTLED_NS`]), without reading it.
+    fn unchanged(&self, p: &Path, name: &str) -> Option<Done> {
+        let settled = self.settled_before?;
+        let f = self.files.get(name)?;
+        let meta = std::fs::metadata(p).ok()?;
+        let t = mtime_ns(&meta)?;
+        if f.mtime_ns != Some(t) || t >= settled || f.size != meta.len() || f.sha256.is_empty() {
+            return None;
+        }
+        let done = self.reuse(name, &f.sha256, f.size)?;
+        self.by_time
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(done)
     }
 
     fn reuse(&self, path: &str, sha256: &str, size: u64) -> Option<Done> {
@@ -415,7 +463,7 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
         password: args.password.clone(),
     };
     let previous = if args.incremental {
-        Previous::load(&args.output, &version(&opts))
+        Previous::load(&args.output, &version(&opts), args.verify)
     } else {
         None
     };
@@ -431,6 +479,9 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
             .par_iter()
             .map(|p| {
                 let t = Instant::now();
+                // The time is taken before the file is read: a file written meanwhile
+                // then has a newer time than the manifest says, and is read next time.
+                let mtime = std::fs::metadata(p).ok().as_ref().and_then(mtime_ns);
                 let mut d = match &isolate {
                     Some(workers) => isolated(p, previous.as_ref(), workers),
                     None => one(p, previous.as_ref(), &opts),
@@ -440,6 +491,7 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
                 if !args.no_score && !scored {
                     d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
                 }
+                d.entry.mtime_ns = mtime;
                 d.seconds = t.elapsed().as_secs_f64();
                 if shell.verbose > 0 {
                     bar.suspend(|| eprintln!("jixiao: {}", summary_of(&d).line()));
@@ -460,6 +512,13 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
         files: Vec::with_capacity(done.len()),
     };
     let reused = done.iter().filter(|d| d.reused).count();
+    if let Some(prev) = &previous {
+        let by_time = prev.by_time.load(std::sync::atomic::Ordering::Relaxed);
+        tracing::info!(
+            "{reused} files unchanged: {by_time} by size and modification time (not read), {} by SHA-256",
+            reused - by_time
+        );
+    }
     let mut findings = Vec::new();
     for d in done {
         records.extend(d.records);

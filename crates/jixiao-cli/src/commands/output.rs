@@ -26,6 +26,10 @@ pub struct FileEntry {
     pub status: String,
     /// Forms found.
     pub records: usize,
+    /// Modification time (nanoseconds since the Unix epoch) when the file was read:
+    /// with the size, what an incremental run compares before hashing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtime_ns: Option<i64>,
 }
 
 /// `manifest.json`.

@@ -60,6 +60,7 @@ pub fn run(args: &WatchArgs, shell: Shell) -> Result<Outcome> {
             no_dataset: false,
             no_report: false,
             incremental: true,
+            verify: false,
             ocr: crate::args::OcrArg::Auto,
             password: std::env::var("JIXIAO_PDF_PASSWORD").ok(),
             summary_json: None,
