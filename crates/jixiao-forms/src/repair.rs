@@ -107,19 +107,11 @@ pub fn join_split_labels(grid: &Grid) -> Cow<'_, Grid> {
         if joins.is_empty() {
             continue;
         }
-        let g = out.get_or_insert_with(|| grid.clone());
-        for (upper, lower, text) in joins {
-            let (col, span) = (
-                g.rows[ri].cells[upper].col,
-                g.rows[ri].cells[upper].col_span,
-            );
-            let mut cell = Cell::new(text, col);
-            cell.col_span = span;
-            cell.row_span = g.rows[ri].cells[upper].row_span + 1;
-            g.rows[ri].cells[upper] = cell;
-            let lower_col = g.rows[ri + 1].cells[lower].col;
-            g.rows[ri + 1].cells[lower] = Cell::new("", lower_col);
-        }
+        join_down(
+            &mut out.get_or_insert_with(|| grid.clone()).rows,
+            ri,
+            &joins,
+        );
     }
     // Then values of the header's label–value rows wrapped onto a line of their own.
     for ri in 0..grid.rows.len().saturating_sub(1) {
@@ -128,21 +120,30 @@ pub fn join_split_labels(grid: &Grid) -> Cow<'_, Grid> {
         if joins.is_empty() {
             continue;
         }
-        let g = out.get_or_insert_with(|| grid.clone());
-        for (upper, lower) in joins {
-            let below = g.rows[ri + 1].cells[lower].text.trim().to_string();
-            let cell = &g.rows[ri].cells[upper];
-            let mut joined = Cell::new(format!("{}{below}", cell.text.trim()), cell.col);
-            joined.col_span = cell.col_span;
-            joined.row_span = cell.row_span + 1;
-            g.rows[ri].cells[upper] = joined;
-            let lower_col = g.rows[ri + 1].cells[lower].col;
-            g.rows[ri + 1].cells[lower] = Cell::new("", lower_col);
-        }
+        join_down(
+            &mut out.get_or_insert_with(|| grid.clone()).rows,
+            ri,
+            &joins,
+        );
     }
     match out {
         Some(g) => Cow::Owned(g),
         None => Cow::Borrowed(grid),
+    }
+}
+
+/// Joins each (cell of row `ri`, cell of the row below) pair: the upper cell gets both
+/// texts and one more row of span, the lower one is blanked in place.
+fn join_down(rows: &mut [Row], ri: usize, joins: &[(usize, usize)]) {
+    for &(upper, lower) in joins {
+        let below = rows[ri + 1].cells[lower].text.trim().to_string();
+        let cell = &rows[ri].cells[upper];
+        let mut joined = Cell::new(format!("{}{below}", cell.text.trim()), cell.col);
+        joined.col_span = cell.col_span;
+        joined.row_span = cell.row_span + 1;
+        rows[ri].cells[upper] = joined;
+        let lower_col = rows[ri + 1].cells[lower].col;
+        rows[ri + 1].cells[lower] = Cell::new("", lower_col);
     }
 }
 
@@ -202,9 +203,9 @@ fn is_wrappable(k: &str) -> bool {
 }
 
 /// Labels whose cells wrapped onto the next row: (a cell in `row`, the continuation's
-/// cell in `next`, the joined text) for each. Level names are left alone: their merged
+/// cell in `next`) for each. Level names are left alone: their merged
 /// cells wrap down their regions, which the level filling reads as such.
-fn wrapped_labels(row: &Row, next: &Row) -> Vec<(usize, usize, String)> {
+fn wrapped_labels(row: &Row, next: &Row) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (i, c) in row.cells.iter().enumerate() {
         let u = c.key();
@@ -228,8 +229,7 @@ fn wrapped_labels(row: &Row, next: &Row) -> Vec<(usize, usize, String)> {
         // The head is no label (checked above), so a label under it is its tail
         // (`其中：` over `当年财政拨款`), not a label of its own.
         if is_wrappable(&whole) {
-            let text = format!("{}{}", c.text.trim(), next.cells[j].text.trim());
-            out.push((i, j, text));
+            out.push((i, j));
         }
     }
     out
