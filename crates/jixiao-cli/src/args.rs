@@ -9,8 +9,10 @@ use std::path::PathBuf;
 #[command(name = "jixiao", version, about, long_about = None)]
 pub struct Cli {
     /// More on stderr: -v one line per file (reader, pages/sheets/lines, forms, findings,
-    /// time, share read by OCR or recovered from glyph outlines) and what the readers log;
-    /// -vv debug logs. JIXIAO_LOG (e.g. `jixiao_pdf=debug`) sets the log filter.
+    /// time, share read by OCR or recovered from glyph outlines; `watch`: every URL) and
+    /// what the readers log; -vv debug logs; -vvv also the libraries' (HTTP, PDF, zip).
+    /// JIXIAO_LOG (e.g. `jixiao_pdf=debug`) sets the log filter. No colour unless stderr
+    /// is a terminal.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
     /// Only errors on stderr: no progress bar, no per-file lines, no summary line.
@@ -156,6 +158,10 @@ pub struct ExtractArgs {
     /// `resource limit: timeout`.
     #[arg(long, value_name = "SECONDS", default_value_t = jixiao_isolate::DEFAULT_TIMEOUT.as_secs())]
     pub file_timeout: u64,
+    /// Where downloaded files came from and which were revised (set by `jixiao watch`;
+    /// not a flag).
+    #[arg(skip)]
+    pub web: Option<std::sync::Arc<jixiao_fetch::WebRun>>,
 }
 
 /// Arguments of `jixiao explain`.
@@ -214,20 +220,43 @@ impl OcrArg {
 /// Arguments of `jixiao watch`.
 #[derive(Debug, Args)]
 pub struct WatchArgs {
-    /// URLs of documents, or of index pages whose document links (.pdf, .xlsx, .xls,
-    /// .xlsm, .xlsb, .ods, .csv, .txt, .tsv) under the page's directory are followed.
-    /// Nothing else is fetched.
+    /// URLs of documents, or of index pages. From an index page, links to documents
+    /// (.pdf, .xlsx, .xls, .xlsm, .xlsb, .ods, .csv, .txt, .tsv, .docx, .doc, .zip) on
+    /// the same site are fetched, `下一页` pages are followed, and other pages under the
+    /// index page's directory (articles holding attachments) to --depth. Nothing on
+    /// another site is fetched.
     pub urls: Vec<String>,
     /// A file with more URLs, one per line (`#` starts a comment).
     #[arg(long, value_name = "FILE")]
     pub url_file: Option<PathBuf>,
-    /// Local store of the downloaded documents (and store.json: ETag, Last-Modified,
-    /// SHA-256 of each URL).
+    /// Local store: every version of every document under its SHA-256 (objects/), and
+    /// store.json (per URL: current version, earlier versions, ETag, Last-Modified, fetch
+    /// time, withdrawn date) and revisions.jsonl (every revision found).
     #[arg(long, default_value = "store")]
     pub store: PathBuf,
-    /// Output directory of the incremental extract run over the store.
+    /// Output directory of the incremental extract run over the store (records carry
+    /// `source.url` and `source.fetched_at`; revisions.jsonl lists what agencies revised).
     #[arg(short, long, default_value = "out")]
     pub output: PathBuf,
+    /// How many links away from an index page other pages of its site are followed
+    /// (0: the index page and its next pages only).
+    #[arg(long, default_value_t = 1)]
+    pub depth: u32,
+    /// Least seconds between two requests to one site (robots.txt Crawl-delay can make
+    /// it longer); one request at a time per site.
+    #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
+    pub interval: f64,
+    /// Retries of a request that met a 5xx, 429 or timeout, waiting --backoff seconds
+    /// and doubling each time (a Retry-After wins; at most 60 s).
+    #[arg(long, default_value_t = 3)]
+    pub retries: u32,
+    /// Seconds before the first retry.
+    #[arg(long, default_value_t = 2.0, value_name = "SECONDS")]
+    pub backoff: f64,
+    /// The User-Agent header (default: jixiao, its version and what it does; name a
+    /// contact if the site asks crawlers for one).
+    #[arg(long)]
+    pub user_agent: Option<String>,
     /// Time limit of each request, in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
@@ -242,8 +271,9 @@ pub struct WatchArgs {
 /// Arguments of `jixiao score`.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// A records.jsonl written by `jixiao extract` (errors.jsonl and manifest.json
-    /// beside it, when present, fill the workbook's sheets of files).
+    /// A records.jsonl written by `jixiao extract` (errors.jsonl, manifest.json and
+    /// revisions.jsonl beside it, when present, fill the workbook's sheets of files and
+    /// of revisions).
     pub records: PathBuf,
     /// Directory for the complete findings set: findings.jsonl, findings.csv,
     /// findings.parquet, findings.xlsx and report.html (created if missing; files of

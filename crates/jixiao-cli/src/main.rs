@@ -32,14 +32,19 @@ const CRATES: [&str; 16] = [
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    // Our crates log at the level asked for; libraries (HTTP, PDF, zip) only warnings.
+    // Our crates log at the level asked for; libraries (HTTP, PDF, zip) only errors,
+    // their chatter only at -vvv. Colour only on a terminal.
     let ours = match (cli.quiet, cli.verbose) {
         (true, _) => "error",
         (_, 0) => "warn",
         (_, 1) => "info",
-        _ => "debug",
+        (_, 2) => "debug",
+        _ => "trace",
     };
-    let others = if cli.quiet { "error" } else { "warn" };
+    let others = match (cli.quiet, cli.verbose) {
+        (false, v) if v >= 3 => "debug",
+        _ => "error",
+    };
     let level = std::iter::once(others.to_string())
         .chain(CRATES.iter().map(|c| format!("{c}={ours}")))
         .collect::<Vec<_>>()

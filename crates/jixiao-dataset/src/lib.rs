@@ -57,7 +57,7 @@ pub enum DatasetError {
 /// The version of the tables' schema (columns, types, scales), written into
 /// `manifest.json` and every Parquet file's metadata (`jixiao.schema_version`). It
 /// changes only when a column is added, removed or retyped.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Decimal scale of published amounts (万元 or 元): 6 places holds a 万元 amount to the
 /// fen. Wider published values are rounded in Parquet only; CSV, XLSX and JSON keep
@@ -160,7 +160,7 @@ const SCORE: Kind = Kind::Decimal(SCALE_SCORE);
 const VALUE: Kind = Kind::Decimal(SCALE_VALUE);
 
 /// Columns of `forms`: one row per record.
-pub const FORMS: [Column; 34] = [
+pub const FORMS: [Column; 37] = [
     col("record_id", Kind::Text, "the record: first 12 hex digits of the file's SHA-256, `-`, the form's 1-based ordinal in the file"),
     col("project_key", Kind::Text, "the project across years, files and formats: district, department, implementer and project name, each normalised, joined by `|`"),
     col("form_key", Kind::Text, "the form across its publications: form kind, year, period and `project_key`, joined by `|`"),
@@ -194,6 +194,9 @@ pub const FORMS: [Column; 34] = [
     col("source_format", Kind::Text, "reader: `text`, `xlsx`, `pdf`, `html`, `docx`, `image` …"),
     col("source_pages", Kind::Text, "1-based pages the form spans, comma-separated (PDFs and scans)"),
     col("text_recovery", Kind::Float, "PDFs whose fonts map no text: share (0–1) of the file's glyphs read from their outlines"),
+    col("source_url", Kind::Text, "URL the file was downloaded from (`jixiao watch`; empty for files read from disk)"),
+    col("fetched_at", Kind::Text, "when that version of the file was downloaded (RFC 3339, UTC)"),
+    col("withdrawn", Kind::Date, "date the publishing site stopped listing the file (it is kept)"),
     col("link", Kind::Text, "opens the form where it was printed: `file.pdf#page=3`, `file.xlsx#'Sheet'!A17`, `file.txt#L120`"),
 ];
 
@@ -361,7 +364,8 @@ pub fn dictionary() -> String {
          | `duplicate_of` | `record_id` of the first record of the run with the same `form_key` and the same content (provenance aside); null for the first |\n\
          | `funds[].initial_budget_yuan`, `budget_yuan`, `executed_yuan` | the amounts in 元 (× 10,000 where printed in 万元), exact decimals |\n\
          | `goal_project` | 项目总目标 (declarations) |\n\
-         | `source.lines`, `source.text_recovery` | first and last line (text exports); share of glyphs read from outlines (PDFs without text mapping) |\n",
+         | `source.lines`, `source.text_recovery` | first and last line (text exports); share of glyphs read from outlines (PDFs without text mapping) |\n\
+         | `source.url`, `source.final_url`, `source.fetched_at`, `source.etag`, `source.last_modified`, `source.withdrawn` | files `jixiao watch` downloaded: the URL, the URL that answered after redirects, when this version was downloaded (RFC 3339, UTC), the server's validators, and the date its index stopped listing it |\n",
     );
     for (name, cols, what) in [
         ("forms", &FORMS[..], "one row per form (record)"),
@@ -555,6 +559,9 @@ pub fn tables(records: &[Record], findings: &[Finding]) -> Vec<Table> {
                     .text_recovery
                     .map(|v| (f64::from(v) * 10_000.0).round() / 10_000.0),
             ),
+            text(&r.source.web.url),
+            text(&r.source.web.fetched_at),
+            date(r.source.web.withdrawn.as_deref(), false),
             s(link),
         ]);
         for (i, f) in r.funds.iter().enumerate() {

@@ -72,6 +72,37 @@ pub(crate) fn decode(bytes: &[u8]) -> String {
     enc.decode(bytes).0.into_owned()
 }
 
+/// A link of a page: `<a href>` with its text and `rel`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The `href` as written (entities decoded).
+    pub href: String,
+    /// The link's text, whitespace collapsed (`下一页`, `附件1.pdf`).
+    pub text: String,
+    /// The `rel` attribute (`next` on pagination links), lowercase.
+    pub rel: String,
+}
+
+/// The links of an HTML page, in document order, decoded like [`read_html`] decodes.
+pub fn anchors(bytes: &[u8]) -> Vec<Anchor> {
+    let page = Html::parse_document(&decode(&bytes[..bytes.len().min(MAX_BYTES)]));
+    let Ok(a) = scraper::Selector::parse("a[href], area[href]") else {
+        return Vec::new();
+    };
+    page.select(&a)
+        .map(|e| Anchor {
+            href: e.value().attr("href").unwrap_or("").trim().to_string(),
+            text: e
+                .text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            rel: e.value().attr("rel").unwrap_or("").to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 struct Walker {
     rows: Vec<Row>,
     tables: usize,
@@ -227,6 +258,22 @@ pub fn read_html(bytes: &[u8]) -> Result<Grid, MarkupError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_keep_text_rel_and_decode_gbk() {
+        let (page, _, _) = encoding_rs::GBK.encode(
+            "<html><head><meta charset=gbk></head><body><a href=\"a.pdf?x=1&amp;y=2\">附件 1</a>\
+             <p><a rel=Next href='list_2.html'><span>下一页</span></a><a name=top>x</a></body></html>",
+        );
+        let got = anchors(&page);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].href, "a.pdf?x=1&y=2");
+        assert_eq!(got[0].text, "附件 1");
+        assert_eq!(
+            (got[1].text.as_str(), got[1].rel.as_str()),
+            ("下一页", "next")
+        );
+    }
 
     #[test]
     fn tables_and_text_around_them() {

@@ -13,7 +13,7 @@ mod html;
 mod table;
 
 pub use docx::read_docx;
-pub use html::read_html;
+pub use html::{anchors, read_html, Anchor};
 
 /// Largest document read (bytes of HTML, or of a `.docx` member once inflated).
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;

@@ -720,6 +720,7 @@ fn source_of(file: &str, sha: &str, format: Format, origins: &[&Origin]) -> Reco
             _ => None,
         },
         text_recovery: None,
+        web: Default::default(),
     }
 }
 

@@ -8,6 +8,8 @@ pub use jixiao_grid::Origin;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub mod revision;
+
 /// Marks every record that repeats an earlier one: the same `form_key` and the same
 /// [`Record::content`] as a record before it in `records` gets that record's id in
 /// `duplicate_of` (the first publication stays null). Deterministic for a given order.
@@ -73,22 +75,22 @@ pub struct FundsRow {
     /// Which row this is.
     pub row: FundsRowKind,
     /// 年初预算数.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub initial_budget: Option<Decimal>,
     /// 全年预算数 / 跟踪期预算数 / 年度资金申请总额.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub budget: Option<Decimal>,
     /// 全年执行数 / 跟踪期执行数.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub executed: Option<Decimal>,
     /// 执行率 in percent as published.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub rate_pct: Option<Decimal>,
     /// 分值 / 分数 of the budget-execution line.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub weight: Option<Decimal>,
     /// 得分 of the budget-execution line.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub score: Option<Decimal>,
     /// `initial_budget` in 元 (converted from 万元 where the form prints 万元; null when
     /// the form names no unit). An addition to the contract, like the other `_yuan`s.
@@ -134,7 +136,7 @@ pub struct Value {
     /// Comparison operator, if the text is a comparison.
     pub op: Option<Op>,
     /// The number, if the text is a number or comparison.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub value: Option<Decimal>,
     /// What follows the number (`%`, `人次`, `元/人/年`).
     pub unit: Option<String>,
@@ -156,10 +158,10 @@ pub struct Indicator {
     /// 实际完成值 / 跟踪期实际完成值.
     pub actual: Option<Value>,
     /// 分值 (self-evaluations).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub weight: Option<Decimal>,
     /// 得分 (self-evaluations).
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub score: Option<Decimal>,
     /// 偏差原因分析(及改进措施).
     pub deviation_note: Option<String>,
@@ -188,6 +190,33 @@ pub struct RecordSource {
     /// recognised from their outlines by OCR. Absent when no glyph needed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_recovery: Option<f32>,
+    /// Where the file was fetched from, for files `jixiao watch` downloaded.
+    #[serde(flatten, default)]
+    pub web: WebSource,
+}
+
+/// Where a downloaded file came from (`source.url`, `source.fetched_at` …); every
+/// field is absent for files read from disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebSource {
+    /// The URL the document was listed at or given as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The URL that answered, after redirects (absent when it is `url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_url: Option<String>,
+    /// When this content was first downloaded (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched_at: Option<String>,
+    /// The server's ETag for this content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The server's Last-Modified for this content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// The date (YYYY-MM-DD, UTC) the index pages stopped listing the document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<String>,
 }
 
 /// A record as JSON without its provenance — `record_id`, `source`, `total_source` and
@@ -249,7 +278,7 @@ pub struct Record {
     /// Indicator rows in document order.
     pub indicators: Vec<Indicator>,
     /// 总分.
-    #[serde(with = "rust_decimal::serde::str_option")]
+    #[serde(default, with = "rust_decimal::serde::str_option")]
     pub total_score: Option<Decimal>,
     /// 评分等级.
     pub grade: Option<String>,

@@ -175,12 +175,81 @@ pub fn write_report(
         }
         h.push_str("</ul>\n");
     }
+    if !audit.revisions.is_empty() {
+        revisions_section(&mut h, audit, links);
+    }
     h.push_str("</body></html>\n");
     std::fs::write(path, h).map_err(|source| ReportError::Io {
         path: path.display().to_string(),
         source,
     })?;
     Ok(stats)
+}
+
+/// The documents the site revised: per form, the values old → new, with both versions.
+fn revisions_section(h: &mut String, audit: &Audit, links: &Links) {
+    let open = |link: &Option<String>, file: &str| {
+        let link = link.clone().unwrap_or_else(|| file.to_string());
+        let (f, frag) = crate::links::split_link(&link);
+        let uri = links.target(f.split("!/").next().unwrap_or(f)).uri();
+        match frag {
+            Some(fr) => format!("{uri}#{fr}"),
+            None => uri,
+        }
+    };
+    h.push_str("<h2 id=\"revisions\">发布后修订的文件</h2>\n");
+    for rv in audit.revisions {
+        let _ = writeln!(
+            h,
+            "<h3>{} <small>（{} 发现；<a href=\"{}\">原版本</a> → <a href=\"{}\">新版本</a>）</small></h3>",
+            esc(&rv.url),
+            esc(&rv.detected_at),
+            esc(&open(&None, &rv.old.file)),
+            esc(&open(&None, &rv.new.file)),
+        );
+        if rv.records.is_empty() {
+            h.push_str("<p>文件内容更新，表中数值未变。</p>\n");
+            continue;
+        }
+        h.push_str("<table><tr><th>项目名称</th><th>变化</th><th>字段</th><th>原值</th><th>新值</th><th>原版本</th><th>新版本</th></tr>\n");
+        for rc in &rv.records {
+            let rows: Vec<(String, String, String)> = if rc.changes.is_empty() {
+                vec![(String::new(), String::new(), String::new())]
+            } else {
+                rc.changes
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.field.clone(),
+                            crate::workbook::value_text(&c.old),
+                            crate::workbook::value_text(&c.new),
+                        )
+                    })
+                    .collect()
+            };
+            for (field, old, new) in rows {
+                let link = |l: &Option<String>, f: &str| {
+                    if l.is_some() {
+                        format!("<a href=\"{}\">打开</a>", esc(&open(l, f)))
+                    } else {
+                        String::new()
+                    }
+                };
+                let _ = writeln!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(rc.project_name.as_deref().unwrap_or("")),
+                    crate::workbook::change_zh(rc.change),
+                    esc(&field),
+                    esc(&old),
+                    esc(&new),
+                    link(&rc.old_link, &rv.old.file),
+                    link(&rc.new_link, &rv.new.file),
+                );
+            }
+        }
+        h.push_str("</table>\n");
+    }
 }
 
 fn anchor(d: &str, dep: &str) -> String {

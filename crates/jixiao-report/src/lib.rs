@@ -67,6 +67,8 @@ pub struct Audit<'a> {
     pub errors: &'a [ErrorEntry],
     /// Every input file.
     pub files: &'a [FileRow],
+    /// Documents the publishing site revised (`jixiao watch`), oldest first.
+    pub revisions: &'a [jixiao_record::revision::Revision],
 }
 
 /// Severity in Chinese.

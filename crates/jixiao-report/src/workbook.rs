@@ -86,7 +86,7 @@ pub fn write_workbook(path: &Path, audit: &Audit, links: &Links) -> Result<(), R
     // A fixed creation time keeps the file byte-identical from run to run.
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
-    let sheets = [
+    let mut sheets = vec![
         summary_sheet(&items),
         findings_sheet(
             "问题清单",
@@ -105,6 +105,9 @@ pub fn write_workbook(path: &Path, audit: &Audit, links: &Links) -> Result<(), R
         errors_sheet(audit, links),
         files_sheet(audit, links),
     ];
+    if !audit.revisions.is_empty() {
+        sheets.push(revisions_sheet(audit, links));
+    }
     let styles = Styles::new();
     for sheet in &sheets {
         let chunks: Vec<&[Vec<X>]> = if sheet.rows.is_empty() {
@@ -389,6 +392,90 @@ fn errors_sheet(audit: &Audit, links: &Links) -> Sheet {
     Sheet {
         name: "未能读取的文件",
         headers: &["文件", "位置", "原因"],
+        rows,
+    }
+}
+
+/// How a form fared, in Chinese.
+pub(crate) fn change_zh(c: jixiao_record::revision::FormChange) -> &'static str {
+    match c {
+        jixiao_record::revision::FormChange::Changed => "修改",
+        jixiao_record::revision::FormChange::Added => "新增",
+        jixiao_record::revision::FormChange::Removed => "删除",
+    }
+}
+
+/// A JSON value as an auditor reads it: strings bare, absent values empty.
+pub(crate) fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        v => v.to_string(),
+    }
+}
+
+fn version_link(links: &Links, link: &Option<String>, file: &str) -> X {
+    let link = link.clone().unwrap_or_else(|| file.to_string());
+    let (f, frag) = crate::links::split_link(&link);
+    X::Link {
+        target: links.target(f.split("!/").next().unwrap_or(f)),
+        location: frag.map(str::to_string),
+        text: link.clone(),
+    }
+}
+
+/// One row per changed value of a revised document (a row per form added or removed).
+fn revisions_sheet(audit: &Audit, links: &Links) -> Sheet {
+    let mut rows = Vec::new();
+    for rv in audit.revisions {
+        for rc in &rv.records {
+            let head = |field: &str, old: String, new: String| {
+                vec![
+                    X::Text(rv.detected_at.clone()),
+                    X::Text(rv.url.clone()),
+                    X::Text(rc.project_name.clone().unwrap_or_default()),
+                    X::Text(change_zh(rc.change).to_string()),
+                    X::Text(field.to_string()),
+                    X::Text(old),
+                    X::Text(new),
+                    version_link(links, &rc.old_link, &rv.old.file),
+                    version_link(links, &rc.new_link, &rv.new.file),
+                ]
+            };
+            if rc.changes.is_empty() {
+                rows.push(head("", String::new(), String::new()));
+            }
+            for c in &rc.changes {
+                rows.push(head(&c.field, value_text(&c.old), value_text(&c.new)));
+            }
+        }
+        if rv.records.is_empty() {
+            rows.push(vec![
+                X::Text(rv.detected_at.clone()),
+                X::Text(rv.url.clone()),
+                X::Text(String::new()),
+                X::Text("文件更新，数值未变".into()),
+                X::Text(String::new()),
+                X::Text(String::new()),
+                X::Text(String::new()),
+                version_link(links, &None, &rv.old.file),
+                version_link(links, &None, &rv.new.file),
+            ]);
+        }
+    }
+    Sheet {
+        name: "修订",
+        headers: &[
+            "发现时间",
+            "网址",
+            "项目名称",
+            "变化",
+            "字段",
+            "原值",
+            "新值",
+            "原版本",
+            "新版本",
+        ],
         rows,
     }
 }

@@ -66,6 +66,7 @@ fn audit(d: &Data) -> Audit<'_> {
         findings: &d.findings,
         errors: &[],
         files: &d.files,
+        revisions: &[],
     }
 }
 

@@ -152,6 +152,7 @@ fn clean_self() -> Record {
             link: "t.txt#L1".into(),
             lines: None,
             text_recovery: None,
+            web: Default::default(),
         },
     }
 }

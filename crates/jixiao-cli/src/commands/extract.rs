@@ -7,6 +7,7 @@ use crate::args::{ExtractArgs, WorkerArgs};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_pipeline::{ErrorEntry, ExtractError, FileSummary, ReadStats, RunSummary};
+use jixiao_record::revision::Revision;
 use jixiao_record::Record;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -446,8 +447,46 @@ fn summary_of(d: &Done) -> FileSummary {
     }
 }
 
+/// The revisions of the documents `web` says were revised: each new version's records
+/// (read in this run) against the old version's (from the previous dataset, else read
+/// again from the store, which keeps every version).
+fn revisions_of(
+    web: &jixiao_fetch::WebRun,
+    records: &[Record],
+    previous: Option<&Previous>,
+    opts: &jixiao_pipeline::Options,
+) -> Vec<Revision> {
+    let detected_at = jixiao_fetch::now();
+    web.revised
+        .iter()
+        .map(|rv| {
+            let old = previous
+                .and_then(|p| p.records.get(&rv.old.file).cloned())
+                .unwrap_or_else(|| one(Path::new(&rv.old.file), None, opts).records);
+            let new: Vec<Record> = records
+                .iter()
+                .filter(|r| input_of(&r.source.file) == rv.new.file)
+                .cloned()
+                .collect();
+            Revision {
+                url: rv.url.clone(),
+                detected_at: detected_at.clone(),
+                old: rv.old.clone(),
+                new: rv.new.clone(),
+                records: jixiao_record::revision::diff_records(&old, &new),
+            }
+        })
+        .collect()
+}
+
 /// Runs the extraction.
 pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
+    run_web(args, shell).map(|(outcome, _)| outcome)
+}
+
+/// Runs the extraction; also returns the revisions found (files `args.web` says were
+/// revised).
+pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revision>)> {
     let started = Instant::now();
     let roots = if args.paths.is_empty() {
         vec![default_samples()?]
@@ -526,12 +565,27 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
         findings.extend(d.findings);
         manifest.files.push(d.entry);
     }
+    let mut revisions = Vec::new();
+    let mut all_revisions = Vec::new();
+    if let Some(web) = &args.web {
+        for r in &mut records {
+            if let Some(w) = web.sources.get(input_of(&r.source.file)) {
+                r.source.web = w.clone();
+            }
+        }
+        revisions = revisions_of(web, &records, previous.as_ref(), &opts);
+        all_revisions = web.history.clone();
+        all_revisions.extend(revisions.iter().cloned());
+    }
     // Another publication of a form read earlier in the run (another format, another
     // file) points at it.
     jixiao_record::mark_duplicates(&mut records);
     let write = || -> Result<()> {
         super::write_jsonl(&staging.join("records.jsonl"), &records)?;
         super::write_jsonl(&staging.join("errors.jsonl"), &errors)?;
+        if args.web.is_some() {
+            super::write_jsonl(&staging.join(jixiao_fetch::HISTORY), &all_revisions)?;
+        }
         if !args.no_score {
             super::write_jsonl(&staging.join("findings.jsonl"), &findings)?;
         }
@@ -552,6 +606,7 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
                 findings: &findings,
                 errors: &errors,
                 files: &files,
+                revisions: &all_revisions,
             };
             let t = Instant::now();
             let run = |job: &jixiao_report::PageJob| match &isolate {
@@ -591,11 +646,12 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
         eprintln!("jixiao: {}", e.message);
     }
     if shell.quiet {
-        return Ok(if errors.is_empty() {
+        let outcome = if errors.is_empty() {
             Outcome::Complete
         } else {
             Outcome::Partial
-        });
+        };
+        return Ok((outcome, revisions));
     }
     let findings = if args.no_score {
         String::new()
@@ -620,9 +676,10 @@ pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
         started.elapsed().as_secs_f64(),
         args.output.display()
     );
-    Ok(if errors.is_empty() {
+    let outcome = if errors.is_empty() {
         Outcome::Complete
     } else {
         Outcome::Partial
-    })
+    };
+    Ok((outcome, revisions))
 }

@@ -47,6 +47,10 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
         p if p.is_file() => read_lines(&p, "an error entry")?,
         _ => Vec::new(),
     };
+    let revisions: Vec<jixiao_record::revision::Revision> = match dir.join(jixiao_fetch::HISTORY) {
+        p if p.is_file() => read_lines(&p, "a revision")?,
+        _ => Vec::new(),
+    };
     let files = Manifest::load(dir)
         .map(|m| file_rows(&m))
         .unwrap_or_default();
@@ -66,6 +70,7 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
         findings: &findings,
         errors: &errors,
         files: &files,
+        revisions: &revisions,
     };
     // PDFium renders the report's pages in worker processes, like extract's readers.
     let workers = jixiao_isolate::Pool::of_current_exe(

@@ -258,6 +258,7 @@ pub(crate) fn parse_form(
             link: String::new(),
             lines: None,
             text_recovery: None,
+            web: Default::default(),
         },
     };
     if let Some(traces) = trace {
