@@ -12,9 +12,10 @@
 use jixiao_record::{normalise_name, Record, Value};
 use jixiao_score::Finding;
 use rust_decimal::Decimal;
-use std::path::Path;
 
+mod csv_out;
 mod parquet_out;
+mod stream;
 mod xlsx_out;
 
 /// Why a dataset file could not be written.
@@ -664,39 +665,7 @@ pub fn tables(records: &[Record], findings: &[Finding]) -> Vec<Table> {
     vec![forms, funds, indicators, finding_rows]
 }
 
-/// Writes `DIR/<table>.csv` for every table: UTF-8 with a byte-order mark (Excel reads
-/// it as UTF-8), a header row, RFC 4180 quoting.
-pub fn write_csv(dir: &Path, tables: &[Table]) -> Result<(), DatasetError> {
-    for t in tables {
-        let path = dir.join(format!("{}.csv", t.name));
-        let p = path.display().to_string();
-        let mut file = std::fs::File::create(&path).map_err(|source| DatasetError::Io {
-            path: p.clone(),
-            source,
-        })?;
-        std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(|source| {
-            DatasetError::Io {
-                path: p.clone(),
-                source,
-            }
-        })?;
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        let csv_err = |source| DatasetError::Csv {
-            path: p.clone(),
-            source,
-        };
-        w.write_record(t.columns.iter().map(|c| c.name))
-            .map_err(csv_err)?;
-        for row in &t.rows {
-            w.write_record(row.iter().map(Cell::csv)).map_err(csv_err)?;
-        }
-        w.flush().map_err(|source| DatasetError::Io {
-            path: p.clone(),
-            source,
-        })?;
-    }
-    Ok(())
-}
-
+pub use csv_out::write_csv;
 pub use parquet_out::write_parquet;
+pub use stream::{DatasetWriter, XlsxTarget};
 pub use xlsx_out::write_xlsx;

@@ -1,16 +1,237 @@
 //! One XLSX workbook for auditors: a sheet per table (header frozen, filters on), money
 //! as numbers with the decimals they were published with, and every `link` a hyperlink
 //! to the source file (at the page for PDFs), so a finding opens where it was printed.
+//!
+//! Written in rust_xlsxwriter's constant-memory mode: each row goes to a temporary file
+//! as soon as the next one starts, so the workbook costs the same memory for ten forms
+//! or a million. A table past [`MAX_ROWS`] continues on a sheet of its own
+//! (`indicators (2)`, after the tables' first sheets).
 
-use crate::{Cell, DatasetError, Table};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Url, Workbook};
+use crate::{Cell, Column, DatasetError, Table};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Url, Workbook, Worksheet};
 use std::path::Path;
 
 /// Rows per sheet before a table continues on a sheet of its own (Excel's limit is
 /// 1,048,576 with the header).
-const MAX_ROWS: usize = 1_000_000;
+pub(crate) const MAX_ROWS: usize = 1_000_000;
 /// Excel keeps at most 65,530 hyperlinks per worksheet; past it a link is its text.
 const MAX_LINKS_PER_SHEET: usize = 65_530;
+
+/// A sheet being written.
+struct Sheet {
+    /// Index in the workbook.
+    index: usize,
+    /// Data rows written.
+    rows: usize,
+    links: usize,
+}
+
+/// A table's sheets.
+struct TableSheets {
+    name: &'static str,
+    columns: Vec<Column>,
+    sheets: Vec<Sheet>,
+}
+
+/// The dataset workbook, written a row at a time.
+pub(crate) struct XlsxStream<'a> {
+    path: String,
+    wb: Workbook,
+    tables: Vec<TableSheets>,
+    url_of: &'a dyn Fn(&str) -> String,
+    bold: Format,
+    date_format: Format,
+}
+
+impl<'a> XlsxStream<'a> {
+    fn err(&self, e: rust_xlsxwriter::XlsxError) -> DatasetError {
+        DatasetError::Xlsx {
+            path: self.path.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    /// A workbook at `path` with a sheet for each of `tables` (their rows are not
+    /// written: see [`XlsxStream::push`]).
+    pub fn create(
+        path: &Path,
+        tables: &[Table],
+        url_of: &'a dyn Fn(&str) -> String,
+    ) -> Result<XlsxStream<'a>, DatasetError> {
+        let mut wb = Workbook::new();
+        // A fixed creation time keeps the file byte-identical from run to run.
+        let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(|e| DatasetError::Xlsx {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
+        let mut s = XlsxStream {
+            path: path.display().to_string(),
+            wb,
+            tables: tables
+                .iter()
+                .map(|t| TableSheets {
+                    name: t.name,
+                    columns: t.columns.clone(),
+                    sheets: Vec::new(),
+                })
+                .collect(),
+            url_of,
+            bold: Format::new().set_bold(),
+            date_format: Format::new().set_num_format("yyyy-mm-dd"),
+        };
+        for t in 0..s.tables.len() {
+            s.new_sheet(t)?;
+        }
+        Ok(s)
+    }
+
+    fn new_sheet(&mut self, t: usize) -> Result<(), DatasetError> {
+        let k = self.tables[t].sheets.len();
+        let name = if k == 0 {
+            self.tables[t].name.to_string()
+        } else {
+            format!("{} ({})", self.tables[t].name, k + 1)
+        };
+        let index = self.wb.worksheets().len();
+        let ws = self.wb.add_worksheet_with_constant_memory();
+        let r = (|| {
+            ws.set_name(&name)?;
+            ws.set_freeze_panes(1, 0)?;
+            for (c, col) in self.tables[t].columns.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, col.name, &self.bold)?;
+            }
+            Ok(())
+        })();
+        r.map_err(|e| self.err(e))?;
+        self.tables[t].sheets.push(Sheet {
+            index,
+            rows: 0,
+            links: 0,
+        });
+        Ok(())
+    }
+
+    /// Appends rows of the `t`-th table.
+    pub fn push(&mut self, t: usize, rows: &[Vec<Cell>]) -> Result<(), DatasetError> {
+        for row in rows {
+            if self.tables[t]
+                .sheets
+                .last()
+                .is_some_and(|s| s.rows >= MAX_ROWS)
+            {
+                self.new_sheet(t)?;
+            }
+            let Some(sheet) = self.tables[t].sheets.last_mut() else {
+                continue;
+            };
+            sheet.rows += 1;
+            let (index, r) = (sheet.index, sheet.rows as u32);
+            let mut links = sheet.links;
+            let columns = &self.tables[t].columns;
+            let ws = self
+                .wb
+                .worksheet_from_index(index)
+                .map_err(|e| DatasetError::Xlsx {
+                    path: self.path.clone(),
+                    message: e.to_string(),
+                })?;
+            write_row(
+                ws,
+                r,
+                row,
+                columns,
+                &mut links,
+                self.url_of,
+                &self.date_format,
+            )
+            .map_err(|e| DatasetError::Xlsx {
+                path: self.path.clone(),
+                message: e.to_string(),
+            })?;
+            if let Some(sheet) = self.tables[t].sheets.last_mut() {
+                sheet.links = links;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets every sheet's filter and saves the workbook.
+    pub fn finish(mut self) -> Result<(), DatasetError> {
+        let mut filters = Vec::new();
+        for t in &self.tables {
+            let last_col = t.columns.len().saturating_sub(1) as u16;
+            for s in &t.sheets {
+                filters.push((s.index, s.rows as u32, last_col));
+            }
+        }
+        for (index, rows, last_col) in filters {
+            let r = self
+                .wb
+                .worksheet_from_index(index)
+                .and_then(|ws| ws.autofilter(0, 0, rows, last_col).map(|_| ()));
+            r.map_err(|e| self.err(e))?;
+        }
+        let path = self.path.clone();
+        self.wb.save(&path).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+fn write_row(
+    ws: &mut Worksheet,
+    r: u32,
+    row: &[Cell],
+    columns: &[Column],
+    links: &mut usize,
+    url_of: &dyn Fn(&str) -> String,
+    date_format: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (c, cell) in row.iter().enumerate() {
+        let link_col = columns.get(c).is_some_and(|col| col.name == "link");
+        let c = c as u16;
+        match cell {
+            Cell::Text(Some(v)) if link_col && *links < MAX_LINKS_PER_SHEET => {
+                *links += 1;
+                ws.write_url(r, c, Url::new(url_of(v)).set_text(v))?;
+            }
+            Cell::Text(Some(v)) => {
+                ws.write_string(r, c, v)?;
+            }
+            Cell::Int(Some(v)) => {
+                ws.write_number(r, c, *v as f64)?;
+            }
+            Cell::Float(Some(v)) => {
+                ws.write_number(r, c, *v)?;
+            }
+            Cell::Date(Some(_)) => {
+                let t = cell.csv();
+                let ymd: Vec<u32> = t.split('-').filter_map(|p| p.parse().ok()).collect();
+                match ymd[..] {
+                    [y, m, d] => {
+                        let dt = ExcelDateTime::from_ymd(y as u16, m as u8, d as u8)?;
+                        ws.write_datetime_with_format(r, c, &dt, date_format)?;
+                    }
+                    _ => {
+                        ws.write_string(r, c, &t)?;
+                    }
+                }
+            }
+            Cell::Decimal(Some(d)) => {
+                let places = d.scale() as usize;
+                let fmt = if places == 0 {
+                    Format::new().set_num_format("0")
+                } else {
+                    Format::new().set_num_format(format!("0.{}", "0".repeat(places.min(10))))
+                };
+                let v: f64 = d.to_string().parse().unwrap_or(0.0);
+                ws.write_number_with_format(r, c, v, &fmt)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
 
 /// Writes `PATH` (one workbook). `url_of` turns a record's `link` (`file#page=3`) into
 /// the hyperlink to write (`jixiao_report::Links::xlsx_url`: relative to OUTDIR where
@@ -20,93 +241,9 @@ pub fn write_xlsx(
     tables: &[Table],
     url_of: &dyn Fn(&str) -> String,
 ) -> Result<(), DatasetError> {
-    let p = path.display().to_string();
-    let err = |e: rust_xlsxwriter::XlsxError| DatasetError::Xlsx {
-        path: p.clone(),
-        message: e.to_string(),
-    };
-    let mut wb = Workbook::new();
-    // A fixed creation time keeps the file byte-identical from run to run.
-    let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
-    let bold = Format::new().set_bold();
-    let date_format = Format::new().set_num_format("yyyy-mm-dd");
-    for t in tables {
-        let chunks: Vec<&[Vec<Cell>]> = if t.rows.is_empty() {
-            vec![&[]]
-        } else {
-            t.rows.chunks(MAX_ROWS).collect()
-        };
-        for (k, rows) in chunks.into_iter().enumerate() {
-            let ws = wb.add_worksheet();
-            let name = if k == 0 {
-                t.name.to_string()
-            } else {
-                format!("{} ({})", t.name, k + 1)
-            };
-            ws.set_name(&name).map_err(err)?;
-            for (c, col) in t.columns.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, col.name, &bold)
-                    .map_err(err)?;
-            }
-            ws.set_freeze_panes(1, 0).map_err(err)?;
-            let mut links = 0usize;
-            for (r, row) in rows.iter().enumerate() {
-                let r = r as u32 + 1;
-                for (c, cell) in row.iter().enumerate() {
-                    let c = c as u16;
-                    let link_col = t.columns[c as usize].name == "link";
-                    match cell {
-                        Cell::Text(Some(v)) if link_col && links < MAX_LINKS_PER_SHEET => {
-                            links += 1;
-                            ws.write_url(r, c, Url::new(url_of(v)).set_text(v))
-                                .map_err(err)?;
-                        }
-                        Cell::Text(Some(v)) => {
-                            ws.write_string(r, c, v).map_err(err)?;
-                        }
-                        Cell::Int(Some(v)) => {
-                            ws.write_number(r, c, *v as f64).map_err(err)?;
-                        }
-                        Cell::Float(Some(v)) => {
-                            ws.write_number(r, c, *v).map_err(err)?;
-                        }
-                        Cell::Date(Some(_)) => {
-                            let t = cell.csv();
-                            let ymd: Vec<u32> =
-                                t.split('-').filter_map(|p| p.parse().ok()).collect();
-                            match ymd[..] {
-                                [y, m, d] => {
-                                    let dt = ExcelDateTime::from_ymd(y as u16, m as u8, d as u8)
-                                        .map_err(err)?;
-                                    ws.write_datetime_with_format(r, c, &dt, &date_format)
-                                        .map_err(err)?;
-                                }
-                                _ => {
-                                    ws.write_string(r, c, &t).map_err(err)?;
-                                }
-                            }
-                        }
-                        Cell::Decimal(Some(d)) => {
-                            let places = d.scale() as usize;
-                            let fmt = if places == 0 {
-                                Format::new().set_num_format("0")
-                            } else {
-                                Format::new()
-                                    .set_num_format(format!("0.{}", "0".repeat(places.min(10))))
-                            };
-                            let v: f64 = d.to_string().parse().unwrap_or(0.0);
-                            ws.write_number_with_format(r, c, v, &fmt).map_err(err)?;
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            let last_col = t.columns.len().saturating_sub(1) as u16;
-            ws.autofilter(0, 0, rows.len() as u32, last_col)
-                .map_err(err)?;
-        }
+    let mut w = XlsxStream::create(path, tables, url_of)?;
+    for (i, t) in tables.iter().enumerate() {
+        w.push(i, &t.rows)?;
     }
-    wb.save(path).map_err(err)?;
-    Ok(())
+    w.finish()
 }
