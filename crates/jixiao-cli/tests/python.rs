@@ -90,6 +90,9 @@ fn the_wheel_installs_in_a_fresh_venv_and_gives_the_clis_records() {
         .arg("-o")
         .arg(&wheels)
         .env("CARGO_TARGET_DIR", root().join("target/python-wheel"))
+        // A one-off build: no debug info and no incremental state to write.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env("CARGO_INCREMENTAL", "0")
         .env("PATH", path_with(&bin)));
     let wheel = std::fs::read_dir(&wheels)
         .expect("wheels")

@@ -21,6 +21,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 pub use summary::{FileSummary, RunSummary, Totals};
 
+/// The version of everything that turns a file into records: the package version and a
+/// hash of the source of this crate, the readers, the form parser and the record model
+/// (composed by `build.rs`). Results written under another version are never reused.
+pub const READER_VERSION: &str = env!("JIXIAO_READER_VERSION");
+
 /// Largest file read (bytes); larger files are refused rather than risk memory.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -752,4 +757,16 @@ pub fn extract_file_with(
     })?;
     tracing::debug!(file, bytes = bytes.len(), "read");
     extract_with(&bytes, &sha256_hex(&bytes), path, file, opts)
+}
+
+#[cfg(test)]
+mod version_tests {
+    #[test]
+    fn the_reader_version_hashes_the_readers_source() {
+        let v = super::READER_VERSION;
+        let (pkg, hash) = v.split_once("+src.").unwrap_or((v, ""));
+        assert_eq!(pkg, env!("CARGO_PKG_VERSION"));
+        assert_eq!(hash.len(), 12, "{v}");
+        assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{v}");
+    }
 }

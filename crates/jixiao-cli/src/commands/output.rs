@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 /// The file that marks a directory as a jixiao dataset and lists what went into it.
 pub const MANIFEST: &str = "manifest.json";
 
-/// Version of the readers and parser; outputs of another version are not reused.
-pub const READER_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+pdf4+markup1+keys3");
+/// Version of the readers and parser ([`jixiao_pipeline::READER_VERSION`]: a hash of
+/// their source); outputs of another version are not reused.
+pub const READER_VERSION: &str = jixiao_pipeline::READER_VERSION;
 
 /// One input file of a dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
