@@ -18,6 +18,13 @@ fn workdir(files: &[&str]) -> tempfile::TempDir {
     dir
 }
 
+/// A full run of `dir/in` into `dir/full` writes exactly what `dir/out` holds.
+fn assert_same_as_a_full_run(dir: &Path) {
+    let o = jixiao(&["extract", "in", "-o", "full"], dir);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(snapshot(&dir.join("out")), snapshot(&dir.join("full")));
+}
+
 /// Every file of a directory, by name, with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
@@ -160,12 +167,7 @@ fn incremental_runs_reread_only_changed_files_and_match_a_full_run() {
         "{}",
         stderr(&o)
     );
-    let o = jixiao(&["extract", "in", "-o", "full"], w.path());
-    assert_eq!(o.status.code(), Some(0));
-    assert_eq!(
-        snapshot(&w.path().join("out")),
-        snapshot(&w.path().join("full"))
-    );
+    assert_same_as_a_full_run(w.path());
     // One file deleted: its records are gone, and again equal to a full run.
     std::fs::remove_file(w.path().join("in/001_7f02990d5c4f7ac6.txt")).expect("rm");
     let o = jixiao(&["extract", "in", "-o", "out", "--incremental"], w.path());
@@ -176,12 +178,7 @@ fn incremental_runs_reread_only_changed_files_and_match_a_full_run() {
     );
     let records = std::fs::read_to_string(w.path().join("out/records.jsonl")).expect("records");
     assert!(!records.contains("001_7f02990d5c4f7ac6"));
-    let o = jixiao(&["extract", "in", "-o", "full"], w.path());
-    assert_eq!(o.status.code(), Some(0));
-    assert_eq!(
-        snapshot(&w.path().join("out")),
-        snapshot(&w.path().join("full"))
-    );
+    assert_same_as_a_full_run(w.path());
 }
 
 #[test]
@@ -232,12 +229,7 @@ fn unchanged_size_and_time_skip_reading_and_verify_hashes_anyway() {
         "{}",
         stderr(&o)
     );
-    let o = jixiao(&["extract", "in", "-o", "full"], w.path());
-    assert_eq!(o.status.code(), Some(0));
-    assert_eq!(
-        snapshot(&w.path().join("out")),
-        snapshot(&w.path().join("full"))
-    );
+    assert_same_as_a_full_run(w.path());
 }
 
 #[test]

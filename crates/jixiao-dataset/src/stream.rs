@@ -71,3 +71,35 @@ impl<'a> DatasetWriter<'a> {
         Ok(())
     }
 }
+
+/// Writes the four tables of `records` and their `findings` (in their records' order, as
+/// extract and score give them) `chunk` records at a time.
+pub fn write_streamed(
+    dir: &Path,
+    xlsx: Option<XlsxTarget<'_, '_>>,
+    records: &[Record],
+    findings: &[Finding],
+    chunk: usize,
+) -> Result<(), DatasetError> {
+    let mut w = DatasetWriter::create(dir, xlsx)?;
+    // Each chunk takes the run of findings that names its records, the last chunk
+    // whatever is left, so no row moves or is lost.
+    let mut at = 0;
+    let chunks: Vec<&[Record]> = records.chunks(chunk.max(1)).collect();
+    for (k, part) in chunks.iter().enumerate() {
+        let ids: std::collections::HashSet<&str> =
+            part.iter().map(|r| r.record_id.as_str()).collect();
+        let mut end = at;
+        while end < findings.len()
+            && (k + 1 == chunks.len() || ids.contains(findings[end].record_id.as_str()))
+        {
+            end += 1;
+        }
+        w.add(part, &findings[at..end])?;
+        at = end;
+    }
+    if at < findings.len() {
+        w.add(&[], &findings[at..])?;
+    }
+    w.finish()
+}

@@ -25,6 +25,10 @@ pub(crate) struct Fetched {
     pub final_url: String,
 }
 
+/// One request's outcome: the response and its `Retry-After`, or the error and
+/// whether it is worth another try.
+type Attempt = Result<(Fetched, Option<Duration>), (String, bool)>;
+
 /// What robots.txt of a site says.
 enum Rules {
     /// No robots.txt (4xx): everything allowed.
@@ -218,13 +222,7 @@ impl Client {
 
     /// One request: the response and its `Retry-After`, or the error and whether it is
     /// worth another try.
-    #[allow(clippy::type_complexity)]
-    fn once(
-        &self,
-        url: &str,
-        etag: Option<&str>,
-        last_modified: Option<&str>,
-    ) -> Result<(Fetched, Option<Duration>), (String, bool)> {
+    fn once(&self, url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Attempt {
         let mut req = self.agent.get(url);
         if let Some(e) = etag {
             req = req.header("If-None-Match", e);

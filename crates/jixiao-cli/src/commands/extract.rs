@@ -482,38 +482,6 @@ fn revisions_of(
 /// Records per chunk of the dataset's tables: the rows built at once.
 const TABLE_CHUNK: usize = 1024;
 
-/// Writes the dataset's tables a chunk of records (and their findings) at a time.
-fn write_dataset(
-    dir: &Path,
-    records: &[Record],
-    findings: &[jixiao_score::Finding],
-    url_of: &dyn Fn(&str) -> String,
-) -> Result<()> {
-    let xlsx = dir.join("dataset.xlsx");
-    let mut w = jixiao_dataset::DatasetWriter::create(dir, Some((&xlsx, url_of)))?;
-    // Findings come in their records' order: each chunk takes the run of them that
-    // names its records, the last chunk whatever is left, so no row moves or is lost.
-    let mut at = 0;
-    let chunks: Vec<&[Record]> = records.chunks(TABLE_CHUNK).collect();
-    for (k, chunk) in chunks.iter().enumerate() {
-        let ids: std::collections::HashSet<&str> =
-            chunk.iter().map(|r| r.record_id.as_str()).collect();
-        let mut end = at;
-        while end < findings.len()
-            && (k + 1 == chunks.len() || ids.contains(findings[end].record_id.as_str()))
-        {
-            end += 1;
-        }
-        w.add(chunk, &findings[at..end])?;
-        at = end;
-    }
-    if at < findings.len() {
-        w.add(&[], &findings[at..])?;
-    }
-    w.finish()?;
-    Ok(())
-}
-
 /// Runs the extraction.
 pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
     run_web(args, shell).map(|(outcome, _)| outcome)
@@ -627,7 +595,15 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
         let cwd = std::env::current_dir().context("current directory")?;
         let links = jixiao_report::Links::new(&cwd, &args.output);
         if !args.no_dataset {
-            write_dataset(&staging, &records, &findings, &|l| links.xlsx_url(l))?;
+            let xlsx = staging.join("dataset.xlsx");
+            let url_of = |l: &str| links.xlsx_url(l);
+            jixiao_dataset::write_streamed(
+                &staging,
+                Some((&xlsx, &url_of)),
+                &records,
+                &findings,
+                TABLE_CHUNK,
+            )?;
         }
         if !args.no_score {
             let files = super::score::file_rows(&manifest);
