@@ -12,6 +12,7 @@
 pub mod bundle;
 pub mod explain;
 pub mod inputs;
+pub mod ordered;
 mod summary;
 use jixiao_grid::{Grid, Origin};
 use jixiao_record::{Record, RecordSource};

@@ -8,20 +8,38 @@ pub use jixiao_grid::Origin;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub mod jsonl;
 pub mod revision;
 
 /// Marks every record that repeats an earlier one: the same `form_key` and the same
 /// [`Record::content`] as a record before it in `records` gets that record's id in
 /// `duplicate_of` (the first publication stays null). Deterministic for a given order.
 pub fn mark_duplicates(records: &mut [Record]) {
-    let mut first: std::collections::HashMap<(String, String), String> = Default::default();
+    let mut seen = Duplicates::default();
     for r in records.iter_mut() {
+        seen.mark(r);
+    }
+}
+
+/// [`mark_duplicates`] one record at a time, for records that stream past: remembers the
+/// first record of each `form_key` and content by the content's SHA-256 (about 150 bytes
+/// a form, never the record), so a run of millions of forms keeps only this.
+#[derive(Debug, Default)]
+pub struct Duplicates {
+    first: std::collections::HashMap<(String, [u8; 32]), String>,
+}
+
+impl Duplicates {
+    /// Sets `r.duplicate_of` to the first earlier record with its form key and content
+    /// (null when `r` is the first).
+    pub fn mark(&mut self, r: &mut Record) {
+        use sha2::Digest;
         r.duplicate_of = None;
         let Some(key) = r.form_key.clone() else {
-            continue;
+            return;
         };
-        let content = r.content();
-        match first.entry((key, content)) {
+        let content: [u8; 32] = sha2::Sha256::digest(r.content().as_bytes()).into();
+        match self.first.entry((key, content)) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 r.duplicate_of = Some(e.get().clone());
             }

@@ -109,7 +109,7 @@ pub fn write_report(
          发现 <b>{}</b> 处错误、<b>{}</b> 处警告、{} 行 OCR 识别待核对，另有 {} 条提示（不属于错误）。\
          每条问题附原件链接与所在行的截图（红框为该行，橙框为公布的数值）。</p>\n",
         audit.files.len(),
-        audit.records.len(),
+        audit.forms,
         audit.errors.len(),
         count(Severity::Error),
         count(Severity::Warning),

@@ -59,8 +59,12 @@ pub struct FileRow {
 /// Everything the auditors' files show.
 #[derive(Debug, Clone, Copy)]
 pub struct Audit<'a> {
-    /// The records of the dataset.
+    /// The records the findings are on, in dataset order (the dataset's records, or only
+    /// those with findings: a run of millions of forms keeps just these, see
+    /// [`slim`]).
     pub records: &'a [Record],
+    /// Forms in the dataset (what the report counts; `records` may hold fewer).
+    pub forms: usize,
     /// Their findings.
     pub findings: &'a [Finding],
     /// Files that could not be read.
@@ -69,6 +73,22 @@ pub struct Audit<'a> {
     pub files: &'a [FileRow],
     /// Documents the publishing site revised (`jixiao watch`), oldest first.
     pub revisions: &'a [jixiao_record::revision::Revision],
+}
+
+/// What the auditors' files need of a record with findings: its header, funds and
+/// provenance, without indicator rows and long texts (a fraction of its size), so a run
+/// keeps these instead of its records.
+pub fn slim(r: &Record) -> Record {
+    Record {
+        indicators: Vec::new(),
+        goal_planned: None,
+        goal_actual: None,
+        goal_project: None,
+        corrective_actions: None,
+        outlook_budget: None,
+        outlook_goals: None,
+        ..r.clone()
+    }
 }
 
 /// Severity in Chinese.

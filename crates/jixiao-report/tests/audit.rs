@@ -63,6 +63,7 @@ fn data() -> &'static Data {
 fn audit(d: &Data) -> Audit<'_> {
     Audit {
         records: &d.records,
+        forms: d.records.len(),
         findings: &d.findings,
         errors: &[],
         files: &d.files,
@@ -479,4 +480,41 @@ fn a_failed_page_costs_its_pictures_only() {
     let html = std::fs::read_to_string(&path).expect("html");
     assert!(html.contains("无法渲染该页：crashed: signal 11"));
     assert!(st.pictures >= 1, "other files still pictured: {st:?}");
+}
+
+#[test]
+fn slim_records_of_findings_only_give_the_same_workbook_and_report() {
+    let d = data();
+    let root = root();
+    let ids: std::collections::HashSet<&str> =
+        d.findings.iter().map(|f| f.record_id.as_str()).collect();
+    let kept: Vec<Record> = d
+        .records
+        .iter()
+        .filter(|r| ids.contains(r.record_id.as_str()))
+        .map(jixiao_report::slim)
+        .collect();
+    assert!(
+        kept.len() < d.records.len(),
+        "some records have no findings"
+    );
+    assert!(kept.iter().all(|r| r.indicators.is_empty()));
+    let streamed = Audit {
+        records: &kept,
+        ..audit(d)
+    };
+    let out = |a: &Audit, name: &str| {
+        let dir = tempfile::tempdir_in(&root).expect("tempdir");
+        let links = Links::new(&root, dir.path());
+        jixiao_report::write_audit(dir.path(), a, &links, true, None).expect(name);
+        let read = |f: &str| std::fs::read(dir.path().join(f)).expect(f);
+        (read("findings.xlsx"), read("report.html"))
+    };
+    let (wb_all, html_all) = out(&audit(d), "all records");
+    let (wb_slim, html_slim) = out(&streamed, "slim records");
+    assert!(wb_all == wb_slim, "findings.xlsx differs with slim records");
+    assert!(
+        html_all == html_slim,
+        "report.html differs with slim records"
+    );
 }

@@ -2,6 +2,7 @@
 //! manifest), written atomically; `--incremental` reuses unchanged files' results.
 
 use super::output::{self, FileEntry, Manifest, READER_VERSION};
+use super::previous::{mtime_ns, Previous};
 use super::{Outcome, Shell};
 use crate::args::{ExtractArgs, WorkerArgs};
 use anyhow::{bail, Context, Result};
@@ -9,11 +10,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_pipeline::{ErrorEntry, ExtractError, FileSummary, ReadStats, RunSummary};
 use jixiao_record::revision::Revision;
 use jixiao_record::Record;
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::{Instant, UNIX_EPOCH};
+use std::time::Instant;
 
 /// Extensions read when walking a directory: the formats that have a reader.
 /// The reader version recorded in the manifest: the OCR mode changes what a file gives,
@@ -38,23 +38,26 @@ fn default_samples() -> Result<PathBuf> {
 }
 
 /// What one input gave: its manifest entry and its records or error.
-struct Done {
-    entry: FileEntry,
-    records: Vec<Record>,
+pub struct Done {
+    /// The file's manifest entry.
+    pub entry: FileEntry,
+    /// Its forms.
+    pub records: Vec<Record>,
     /// The file's error, or (bundles) one per member that failed.
-    errors: Vec<ErrorEntry>,
-    reused: bool,
+    pub errors: Vec<ErrorEntry>,
+    /// Taken from the previous dataset (`--incremental`), not read.
+    pub reused: bool,
     /// What was read (empty for reused files and files that could not be read).
-    stats: ReadStats,
+    pub stats: ReadStats,
     /// Seconds spent on the file (reading, parsing, scoring).
-    seconds: f64,
+    pub seconds: f64,
     /// The records' findings (empty with --no-score).
-    findings: Vec<jixiao_score::Finding>,
+    pub findings: Vec<jixiao_score::Finding>,
 }
 
 /// The input file a record or error entry names: a bundle member's
 /// (`bundle.zip!/member.pdf`) is the bundle.
-fn input_of(file: &str) -> &str {
+pub fn input_of(file: &str) -> &str {
     file.split("!/").next().unwrap_or(file)
 }
 
@@ -309,117 +312,6 @@ fn workers(args: &ExtractArgs, shell: Shell) -> Result<jixiao_isolate::Pool> {
     Ok(pool)
 }
 
-/// Nanoseconds since the Unix epoch of a file's modification time.
-fn mtime_ns(m: &std::fs::Metadata) -> Option<i64> {
-    let d = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-    i64::try_from(d.as_nanos()).ok()
-}
-
-/// How much older than the previous manifest a file's modification time must be for
-/// the time to vouch for its content: file systems keep times as coarse as 2 s (FAT),
-/// so a file written in the same tick as it was read could have changed unseen.
-const SETTLED_NS: i64 = 2_000_000_000;
-
-/// The previous dataset of OUTDIR, for incremental runs.
-struct Previous {
-    files: HashMap<String, FileEntry>,
-    records: HashMap<String, Vec<Record>>,
-    errors: HashMap<String, Vec<ErrorEntry>>,
-    /// Files modified before this (ns since the epoch) are unchanged when their size
-    /// and time match; `None` (--verify, or no time for the manifest): hash them all.
-    settled_before: Option<i64>,
-    /// Files taken as unchanged by size and time, without reading them.
-    by_time: std::sync::atomic::AtomicUsize,
-}
-
-impl Previous {
-    fn load(out: &Path, version: &str, verify: bool) -> Option<Previous> {
-        let settled_before = std::fs::metadata(out.join(output::MANIFEST))
-            .ok()
-            .as_ref()
-            .and_then(mtime_ns)
-            .map(|t| t - SETTLED_NS)
-            .filter(|_| !verify);
-        let m = Manifest::load(out)?;
-        if m.reader_version != version {
-            tracing::info!(
-                "previous dataset was written by reader {}; reading everything again",
-                m.reader_version
-            );
-            return None;
-        }
-        let mut records: HashMap<String, Vec<Record>> = HashMap::new();
-        for line in std::fs::read_to_string(out.join("records.jsonl"))
-            .ok()?
-            .lines()
-        {
-            let r: Record = serde_json::from_str(line).ok()?;
-            records
-                .entry(input_of(&r.source.file).to_string())
-                .or_default()
-                .push(r);
-        }
-        let mut errors: HashMap<String, Vec<ErrorEntry>> = HashMap::new();
-        for line in std::fs::read_to_string(out.join("errors.jsonl"))
-            .ok()?
-            .lines()
-        {
-            let e: ErrorEntry = serde_json::from_str(line).ok()?;
-            errors
-                .entry(input_of(&e.file).to_string())
-                .or_default()
-                .push(e);
-        }
-        Some(Previous {
-            files: m.files.into_iter().map(|f| (f.path.clone(), f)).collect(),
-            records,
-            errors,
-            settled_before,
-            by_time: std::sync::atomic::AtomicUsize::new(0),
-        })
-    }
-
-    /// The previous results of `p` when its size and modification time say it has not
-    /// changed since it was read (see [`SETTLED_NS`]), without reading it.
-    fn unchanged(&self, p: &Path, name: &str) -> Option<Done> {
-        let settled = self.settled_before?;
-        let f = self.files.get(name)?;
-        let meta = std::fs::metadata(p).ok()?;
-        let t = mtime_ns(&meta)?;
-        if f.mtime_ns != Some(t) || t >= settled || f.size != meta.len() || f.sha256.is_empty() {
-            return None;
-        }
-        let done = self.reuse(name, &f.sha256, f.size)?;
-        self.by_time
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Some(done)
-    }
-
-    fn reuse(&self, path: &str, sha256: &str, size: u64) -> Option<Done> {
-        let f = self.files.get(path)?;
-        if f.sha256 != sha256 || f.size != size {
-            return None;
-        }
-        let records = self.records.get(path).cloned().unwrap_or_default();
-        let errors = self.errors.get(path).cloned().unwrap_or_default();
-        // The dataset must hold what the manifest says, else read the file again.
-        if records.len() != f.records
-            || (f.status == "error") != (records.is_empty() && !errors.is_empty())
-        {
-            return None;
-        }
-        Some(Done {
-            entry: f.clone(),
-            records,
-            errors,
-            reused: true,
-            stats: ReadStats::default(),
-            seconds: 0.0,
-            findings: Vec::new(),
-        })
-    }
-}
-
 fn progress(n: usize, shell: Shell) -> ProgressBar {
     if n < 2 || shell.quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -448,11 +340,11 @@ fn summary_of(d: &Done) -> FileSummary {
 }
 
 /// The revisions of the documents `web` says were revised: each new version's records
-/// (read in this run) against the old version's (from the previous dataset, else read
-/// again from the store, which keeps every version).
+/// (`new`, read in this run) against the old version's (from the previous dataset, else
+/// read again from the store, which keeps every version).
 fn revisions_of(
     web: &jixiao_fetch::WebRun,
-    records: &[Record],
+    new: &mut HashMap<String, Vec<Record>>,
     previous: Option<&Previous>,
     opts: &jixiao_pipeline::Options,
 ) -> Vec<Revision> {
@@ -461,13 +353,9 @@ fn revisions_of(
         .iter()
         .map(|rv| {
             let old = previous
-                .and_then(|p| p.records.get(&rv.old.file).cloned())
+                .and_then(|p| p.records_of(&rv.old.file))
                 .unwrap_or_else(|| one(Path::new(&rv.old.file), None, opts).records);
-            let new: Vec<Record> = records
-                .iter()
-                .filter(|r| input_of(&r.source.file) == rv.new.file)
-                .cloned()
-                .collect();
+            let new = new.get(&rv.new.file).cloned().unwrap_or_default();
             Revision {
                 url: rv.url.clone(),
                 detected_at: detected_at.clone(),
@@ -479,12 +367,104 @@ fn revisions_of(
         .collect()
 }
 
-/// Records per chunk of the dataset's tables: the rows built at once.
-const TABLE_CHUNK: usize = 1024;
+/// Where a run's results go as files complete, in path order: records, errors and
+/// findings as JSON lines, the dataset's tables, the manifest's entries; kept in memory
+/// are only what the end of the run needs — error entries, per-file summaries, and for
+/// the auditors' files the findings with a slim copy of their records
+/// ([`jixiao_report::slim`]).
+struct Sink<'a> {
+    records: jixiao_record::jsonl::JsonlWriter,
+    errors: jixiao_record::jsonl::JsonlWriter,
+    findings: Option<jixiao_record::jsonl::JsonlWriter>,
+    dataset: Option<jixiao_dataset::DatasetWriter<'a>>,
+    duplicates: jixiao_record::Duplicates,
+    web: Option<&'a jixiao_fetch::WebRun>,
+    /// Records of the documents `web` says were revised (their new versions).
+    revised: HashMap<String, Vec<Record>>,
+    manifest: Manifest,
+    summaries: Vec<FileSummary>,
+    error_entries: Vec<ErrorEntry>,
+    /// Records with findings, slim, in dataset order (for the auditors' files).
+    kept: Vec<Record>,
+    kept_findings: Vec<jixiao_score::Finding>,
+    forms: usize,
+    reused: usize,
+}
+
+impl Sink<'_> {
+    fn take(&mut self, mut d: Done) -> Result<()> {
+        self.summaries.push(summary_of(&d));
+        self.reused += usize::from(d.reused);
+        if let Some(web) = self.web {
+            for r in &mut d.records {
+                if let Some(w) = web.sources.get(input_of(&r.source.file)) {
+                    r.source.web = w.clone();
+                }
+            }
+            if let Some(v) = self.revised.get_mut(&d.entry.path) {
+                v.extend(d.records.iter().cloned());
+            }
+        }
+        // Another publication of a form read earlier in the run (another format, another
+        // file) points at it.
+        for r in &mut d.records {
+            self.duplicates.mark(r);
+        }
+        self.records.extend(&d.records)?;
+        self.errors.extend(&d.errors)?;
+        if let Some(w) = &mut self.findings {
+            w.extend(&d.findings)?;
+            let ids: std::collections::HashSet<&str> =
+                d.findings.iter().map(|f| f.record_id.as_str()).collect();
+            self.kept.extend(
+                d.records
+                    .iter()
+                    .filter(|r| ids.contains(r.record_id.as_str()))
+                    .map(jixiao_report::slim),
+            );
+        }
+        if let Some(t) = &mut self.dataset {
+            t.add(&d.records, &d.findings)?;
+        }
+        self.forms += d.records.len();
+        if self.findings.is_some() {
+            self.kept_findings.append(&mut d.findings);
+        }
+        self.error_entries.append(&mut d.errors);
+        self.manifest.files.push(d.entry);
+        Ok(())
+    }
+}
 
 /// Runs the extraction.
 pub fn run(args: &ExtractArgs, shell: Shell) -> Result<Outcome> {
     run_web(args, shell).map(|(outcome, _)| outcome)
+}
+
+/// Reads one file, by a worker process or here, scores it, and stamps its time.
+fn read_one(
+    p: &Path,
+    args: &ExtractArgs,
+    previous: Option<&Previous>,
+    isolate: Option<&jixiao_isolate::Pool>,
+    opts: &jixiao_pipeline::Options,
+) -> Done {
+    let t = Instant::now();
+    // The time is taken before the file is read: a file written meanwhile then has a
+    // newer time than the manifest says, and is read next time.
+    let mtime = std::fs::metadata(p).ok().as_ref().and_then(mtime_ns);
+    let mut d = match isolate {
+        Some(workers) => isolated(p, previous, workers),
+        None => one(p, previous, opts),
+    };
+    // Workers score what they read; files read here or reused are scored here.
+    let scored = isolate.is_some() && !d.reused;
+    if !args.no_score && !scored {
+        d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
+    }
+    d.entry.mtime_ns = mtime;
+    d.seconds = t.elapsed().as_secs_f64();
+    d
 }
 
 /// Runs the extraction; also returns the revisions found (files `args.web` says were
@@ -515,100 +495,121 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     } else {
         Some(workers(args, shell)?)
     };
+    let cwd = std::env::current_dir().context("current directory")?;
+    let links = jixiao_report::Links::new(&cwd, &args.output);
+    let url_of = |l: &str| links.xlsx_url(l);
+    let xlsx = staging.join("dataset.xlsx");
     let bar = progress(files.len(), shell);
-    let done: Vec<Done> = pool.install(|| {
-        files
-            .par_iter()
-            .map(|p| {
-                let t = Instant::now();
-                // The time is taken before the file is read: a file written meanwhile
-                // then has a newer time than the manifest says, and is read next time.
-                let mtime = std::fs::metadata(p).ok().as_ref().and_then(mtime_ns);
-                let mut d = match &isolate {
-                    Some(workers) => isolated(p, previous.as_ref(), workers),
-                    None => one(p, previous.as_ref(), &opts),
-                };
-                // Workers score what they read; files read here or reused are scored here.
-                let scored = isolate.is_some() && !d.reused;
-                if !args.no_score && !scored {
-                    d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
-                }
-                d.entry.mtime_ns = mtime;
-                d.seconds = t.elapsed().as_secs_f64();
+    let streamed = || -> Result<Sink> {
+        let mut sink = Sink {
+            records: jixiao_record::jsonl::JsonlWriter::create(&staging.join("records.jsonl"))?,
+            errors: jixiao_record::jsonl::JsonlWriter::create(&staging.join("errors.jsonl"))?,
+            findings: match args.no_score {
+                true => None,
+                false => Some(jixiao_record::jsonl::JsonlWriter::create(
+                    &staging.join("findings.jsonl"),
+                )?),
+            },
+            dataset: match args.no_dataset {
+                true => None,
+                false => Some(jixiao_dataset::DatasetWriter::create(
+                    &staging,
+                    Some((&xlsx, &url_of)),
+                )?),
+            },
+            duplicates: Default::default(),
+            web: args.web.as_deref(),
+            revised: args
+                .web
+                .iter()
+                .flat_map(|w| &w.revised)
+                .map(|rv| (rv.new.file.clone(), Vec::new()))
+                .collect(),
+            manifest: Manifest {
+                reader_version: version(&opts),
+                schema_version: jixiao_dataset::SCHEMA_VERSION,
+                files: Vec::with_capacity(files.len()),
+            },
+            summaries: Vec::with_capacity(files.len()),
+            error_entries: Vec::new(),
+            kept: Vec::new(),
+            kept_findings: Vec::new(),
+            forms: 0,
+            reused: 0,
+        };
+        let window = pool.current_num_threads() * jixiao_pipeline::ordered::WINDOW_PER_THREAD;
+        jixiao_pipeline::ordered::map_ordered(
+            &pool,
+            files,
+            window,
+            |p| {
+                let d = read_one(p, args, previous.as_ref(), isolate.as_ref(), &opts);
                 if shell.verbose > 0 {
                     bar.suspend(|| eprintln!("jixiao: {}", summary_of(&d).line()));
                 }
                 bar.inc(1);
                 d
-            })
-            .collect()
-    });
-    bar.finish_and_clear();
-    let mut summary = RunSummary::of(done.iter().map(summary_of).collect());
-    summary.totals.skipped = inputs.skipped.clone();
-    let mut records = Vec::new();
-    let mut errors = Vec::new();
-    let mut manifest = Manifest {
-        reader_version: version(&opts),
-        schema_version: jixiao_dataset::SCHEMA_VERSION,
-        files: Vec::with_capacity(done.len()),
+            },
+            |d| sink.take(d),
+        )?;
+        Ok(sink)
     };
-    let reused = done.iter().filter(|d| d.reused).count();
+    let sink = match streamed() {
+        Ok(sink) => sink,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    bar.finish_and_clear();
+    let Sink {
+        records,
+        errors: errors_out,
+        findings: findings_out,
+        dataset,
+        mut revised,
+        manifest,
+        summaries,
+        error_entries: errors,
+        kept,
+        kept_findings: findings,
+        forms,
+        reused,
+        ..
+    } = sink;
+    let mut summary = RunSummary::of(summaries);
+    summary.totals.skipped = inputs.skipped.clone();
     if let Some(prev) = &previous {
-        let by_time = prev.by_time.load(std::sync::atomic::Ordering::Relaxed);
+        let by_time = prev.by_time();
         tracing::info!(
             "{reused} files unchanged: {by_time} by size and modification time (not read), {} by SHA-256",
             reused - by_time
         );
     }
-    let mut findings = Vec::new();
-    for d in done {
-        records.extend(d.records);
-        errors.extend(d.errors);
-        findings.extend(d.findings);
-        manifest.files.push(d.entry);
-    }
     let mut revisions = Vec::new();
     let mut all_revisions = Vec::new();
     if let Some(web) = &args.web {
-        for r in &mut records {
-            if let Some(w) = web.sources.get(input_of(&r.source.file)) {
-                r.source.web = w.clone();
-            }
-        }
-        revisions = revisions_of(web, &records, previous.as_ref(), &opts);
+        revisions = revisions_of(web, &mut revised, previous.as_ref(), &opts);
         all_revisions = web.history.clone();
         all_revisions.extend(revisions.iter().cloned());
     }
-    // Another publication of a form read earlier in the run (another format, another
-    // file) points at it.
-    jixiao_record::mark_duplicates(&mut records);
     let write = || -> Result<()> {
-        super::write_jsonl(&staging.join("records.jsonl"), &records)?;
-        super::write_jsonl(&staging.join("errors.jsonl"), &errors)?;
+        records.finish()?;
+        errors_out.finish()?;
+        if let Some(w) = findings_out {
+            w.finish()?;
+        }
+        if let Some(t) = dataset {
+            t.finish()?;
+        }
         if args.web.is_some() {
-            super::write_jsonl(&staging.join(jixiao_fetch::HISTORY), &all_revisions)?;
-        }
-        if !args.no_score {
-            super::write_jsonl(&staging.join("findings.jsonl"), &findings)?;
-        }
-        let cwd = std::env::current_dir().context("current directory")?;
-        let links = jixiao_report::Links::new(&cwd, &args.output);
-        if !args.no_dataset {
-            let xlsx = staging.join("dataset.xlsx");
-            let url_of = |l: &str| links.xlsx_url(l);
-            jixiao_dataset::write_streamed(
-                &staging,
-                Some((&xlsx, &url_of)),
-                &records,
-                &findings,
-                TABLE_CHUNK,
-            )?;
+            jixiao_record::jsonl::write_all(&staging.join(jixiao_fetch::HISTORY), &all_revisions)?;
         }
         if !args.no_score {
             let files = super::score::file_rows(&manifest);
             let audit = jixiao_report::Audit {
-                records: &records,
+                records: &kept,
+                forms,
                 findings: &findings,
                 errors: &errors,
                 files: &files,
@@ -651,12 +652,12 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     for e in &errors {
         eprintln!("jixiao: {}", e.message);
     }
+    let outcome = if errors.is_empty() {
+        Outcome::Complete
+    } else {
+        Outcome::Partial
+    };
     if shell.quiet {
-        let outcome = if errors.is_empty() {
-            Outcome::Complete
-        } else {
-            Outcome::Partial
-        };
         return Ok((outcome, revisions));
     }
     let findings = if args.no_score {
@@ -677,15 +678,10 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     eprintln!(
         "jixiao: {} files{reused}, {} forms, {findings}{} errors, {:.2} s → {}",
         files.len(),
-        records.len(),
+        forms,
         errors.len(),
         started.elapsed().as_secs_f64(),
         args.output.display()
     );
-    let outcome = if errors.is_empty() {
-        Outcome::Complete
-    } else {
-        Outcome::Partial
-    };
     Ok((outcome, revisions))
 }

@@ -3,6 +3,7 @@
 pub mod explain;
 pub mod extract;
 pub mod output;
+pub mod previous;
 pub mod score;
 pub mod watch;
 
@@ -22,25 +23,6 @@ pub enum Outcome {
     Complete,
     /// Some inputs failed; the outputs hold the rest.
     Partial,
-}
-
-/// Writes one JSON line per item to `path` through a temporary file and a rename, so a
-/// killed run never leaves a half-written file behind.
-pub fn write_jsonl<T: serde::Serialize>(path: &std::path::Path, items: &[T]) -> anyhow::Result<()> {
-    use anyhow::Context;
-    use std::io::Write;
-    let tmp = path.with_extension("jsonl.tmp");
-    {
-        let f = std::fs::File::create(&tmp).with_context(|| format!("{}", tmp.display()))?;
-        let mut w = std::io::BufWriter::new(f);
-        for item in items {
-            serde_json::to_writer(&mut w, item)?;
-            w.write_all(b"\n")?;
-        }
-        w.flush()?;
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("{}", path.display()))?;
-    Ok(())
 }
 
 /// A rayon pool with `threads` workers (0 or none: one per core).

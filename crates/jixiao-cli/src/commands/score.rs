@@ -22,17 +22,8 @@ pub fn file_rows(m: &Manifest) -> Vec<jixiao_report::FileRow> {
         .collect()
 }
 
-fn read_lines<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<Vec<T>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{}:{}: not {what}", path.display(), i + 1))
-        })
-        .collect()
+fn read_lines<T: serde::de::DeserializeOwned>(path: &Path, what: &'static str) -> Result<Vec<T>> {
+    Ok(jixiao_record::jsonl::read_all(path, what)?)
 }
 
 /// Runs the re-scoring of existing records.
@@ -56,7 +47,7 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
         .unwrap_or_default();
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
-    super::write_jsonl(&args.output.join("findings.jsonl"), &findings)?;
+    jixiao_record::jsonl::write_all(&args.output.join("findings.jsonl"), &findings)?;
     let tables: Vec<_> = jixiao_dataset::tables(&records, &findings)
         .into_iter()
         .filter(|t| t.name == "findings")
@@ -67,6 +58,7 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
     let links = jixiao_report::Links::new(&cwd, &args.output);
     let audit = jixiao_report::Audit {
         records: &records,
+        forms: records.len(),
         findings: &findings,
         errors: &errors,
         files: &files,

@@ -1,0 +1,285 @@
+//! JSON Lines, the format of `records.jsonl`, `errors.jsonl`, `findings.jsonl` and
+//! `revisions.jsonl`: one writer that streams items to a temporary file and renames it
+//! when complete (a killed run never leaves half a file under the real name), one reader,
+//! and an index of which lines belong to which input file (for incremental runs, which
+//! take a file's earlier lines without holding the whole file in memory).
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{BufRead, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// What went wrong reading or writing a JSON Lines file.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonlError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A line is not the JSON of the expected item.
+    #[error("{path}:{line}: not {what}: {source}")]
+    Json {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What the line should have been (`a record`, `an error entry` …).
+        what: &'static str,
+        /// The parser's message.
+        source: serde_json::Error,
+    },
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> JsonlError + '_ {
+    move |source| JsonlError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Streams items to `PATH.tmp`, one JSON line each; [`JsonlWriter::finish`] renames it to
+/// `PATH`. Memory: a 64 KiB buffer.
+pub struct JsonlWriter {
+    path: PathBuf,
+    tmp: PathBuf,
+    out: BufWriter<std::fs::File>,
+    lines: usize,
+}
+
+impl JsonlWriter {
+    /// Creates the temporary file beside `path`.
+    pub fn create(path: &Path) -> Result<JsonlWriter, JsonlError> {
+        let tmp = path.with_extension("jsonl.tmp");
+        let file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+        Ok(JsonlWriter {
+            path: path.to_path_buf(),
+            tmp,
+            out: BufWriter::with_capacity(1 << 16, file),
+            lines: 0,
+        })
+    }
+
+    /// Appends one item as a line.
+    pub fn push<T: Serialize>(&mut self, item: &T) -> Result<(), JsonlError> {
+        serde_json::to_writer(&mut self.out, item).map_err(|e| JsonlError::Io {
+            path: self.tmp.display().to_string(),
+            source: e.into(),
+        })?;
+        self.out.write_all(b"\n").map_err(io(&self.tmp))?;
+        self.lines += 1;
+        Ok(())
+    }
+
+    /// Appends every item.
+    pub fn extend<'a, T: Serialize + 'a>(
+        &mut self,
+        items: impl IntoIterator<Item = &'a T>,
+    ) -> Result<(), JsonlError> {
+        items.into_iter().try_for_each(|i| self.push(i))
+    }
+
+    /// Lines written so far.
+    pub fn lines(&self) -> usize {
+        self.lines
+    }
+
+    /// Flushes and renames the file to its name; returns the number of lines.
+    pub fn finish(mut self) -> Result<usize, JsonlError> {
+        self.out.flush().map_err(io(&self.tmp))?;
+        std::fs::rename(&self.tmp, &self.path).map_err(io(&self.path))?;
+        Ok(self.lines)
+    }
+}
+
+/// Writes `items` to `path`, one line each, through a temporary file and a rename.
+pub fn write_all<T: Serialize>(path: &Path, items: &[T]) -> Result<(), JsonlError> {
+    let mut w = JsonlWriter::create(path)?;
+    w.extend(items)?;
+    w.finish().map(|_| ())
+}
+
+/// Every item of `path` (blank lines skipped); a line that is not `what` is an error
+/// naming the file and line.
+pub fn read_all<T: DeserializeOwned>(
+    path: &Path,
+    what: &'static str,
+) -> Result<Vec<T>, JsonlError> {
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let mut items = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(io(path))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let item = serde_json::from_str(&line).map_err(|source| JsonlError::Json {
+            path: path.display().to_string(),
+            line: i + 1,
+            what,
+            source,
+        })?;
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// Where each input file's lines are in a JSON Lines file: byte ranges, found by reading
+/// only the name of the file each line comes from (`key`), so the index of a million
+/// records costs a few bytes a line, not the records.
+#[derive(Debug)]
+pub struct LineIndex {
+    path: PathBuf,
+    spans: HashMap<String, Vec<(u64, u64)>>,
+}
+
+impl LineIndex {
+    /// Indexes `path`, each line under `key(line)` (a line `key` gives `None` for is
+    /// left out).
+    pub fn build(
+        path: &Path,
+        key: impl Fn(&str) -> Option<String>,
+    ) -> Result<LineIndex, JsonlError> {
+        let file = std::fs::File::open(path).map_err(io(path))?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut spans: HashMap<String, Vec<(u64, u64)>> = HashMap::new();
+        let mut at = 0u64;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = reader.read_line(&mut line).map_err(io(path))? as u64;
+            if n == 0 {
+                break;
+            }
+            if let Some(k) = key(line.trim_end()) {
+                let v = spans.entry(k).or_default();
+                // Lines of one file are written together: one span grows.
+                match v.last_mut() {
+                    Some((_, end)) if *end == at => *end = at + n,
+                    _ => v.push((at, at + n)),
+                }
+            }
+            at += n;
+        }
+        Ok(LineIndex {
+            path: path.to_path_buf(),
+            spans,
+        })
+    }
+
+    /// Whether any line is under `key`.
+    pub fn contains(&self, key: &str) -> bool {
+        self.spans.contains_key(key)
+    }
+
+    /// The items under `key`, in file order (none when the key has no lines).
+    pub fn read<T: DeserializeOwned>(
+        &self,
+        key: &str,
+        what: &'static str,
+    ) -> Result<Vec<T>, JsonlError> {
+        let Some(spans) = self.spans.get(key) else {
+            return Ok(Vec::new());
+        };
+        let mut file = std::fs::File::open(&self.path).map_err(io(&self.path))?;
+        let mut items = Vec::new();
+        for &(start, end) in spans {
+            file.seek(SeekFrom::Start(start)).map_err(io(&self.path))?;
+            let mut buf = vec![0u8; (end - start) as usize];
+            file.read_exact(&mut buf).map_err(io(&self.path))?;
+            for line in buf.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                let item = serde_json::from_slice(line).map_err(|source| JsonlError::Json {
+                    path: self.path.display().to_string(),
+                    line: 0,
+                    what,
+                    source,
+                })?;
+                items.push(item);
+            }
+        }
+        Ok(items)
+    }
+}
+
+/// The `source.file` of a record's line, read without the rest of the record.
+pub fn record_file(line: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        source: Source,
+    }
+    #[derive(serde::Deserialize)]
+    struct Source {
+        file: String,
+    }
+    serde_json::from_str::<Head>(line)
+        .ok()
+        .map(|h| h.source.file)
+}
+
+/// The top-level `file` of a line (error entries), read without the rest.
+pub fn entry_file(line: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        file: String,
+    }
+    serde_json::from_str::<Head>(line).ok().map(|h| h.file)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Item {
+        file: String,
+        n: u32,
+    }
+
+    fn item(file: &str, n: u32) -> Item {
+        Item {
+            file: file.into(),
+            n,
+        }
+    }
+
+    #[test]
+    fn written_lines_read_back_and_index_by_file() {
+        let dir = std::env::temp_dir().join(format!("jixiao-jsonl-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x.jsonl");
+        let items = vec![item("a", 1), item("a", 2), item("b", 3), item("a", 4)];
+        let mut w = JsonlWriter::create(&path).unwrap();
+        w.extend(&items).unwrap();
+        assert!(
+            !path.exists(),
+            "only the temporary file exists before finish"
+        );
+        assert_eq!(w.finish().unwrap(), 4);
+        assert_eq!(read_all::<Item>(&path, "an item").unwrap(), items);
+        let index = LineIndex::build(&path, entry_file).unwrap();
+        let a: Vec<Item> = index.read("a", "an item").unwrap();
+        assert_eq!(a, vec![item("a", 1), item("a", 2), item("a", 4)]);
+        assert_eq!(
+            index.read::<Item>("b", "an item").unwrap(),
+            vec![item("b", 3)]
+        );
+        assert!(index.read::<Item>("c", "an item").unwrap().is_empty());
+        assert!(!index.contains("c"));
+        std::fs::write(&path, "{\"file\":\"a\",\"n\":1}\nnot json\n").unwrap();
+        let e = read_all::<Item>(&path, "an item").unwrap_err().to_string();
+        assert!(e.contains("x.jsonl:2: not an item"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn record_file_reads_only_the_source_name() {
+        let line =
+            r#"{"record_id":"x","indicators":[{"a":1}],"source":{"file":"d/f.pdf","pages":[1]}}"#;
+        assert_eq!(record_file(line).as_deref(), Some("d/f.pdf"));
+        assert_eq!(record_file("{}"), None);
+    }
+}
