@@ -6,12 +6,12 @@
 #
 #   scripts/bench_scale.sh [N ...]        default: 1000 10000
 #
-# Needs the release binary (cargo build --release -p jixiao-cli) and GNU time
-# (/usr/bin/time, Debian package `time`). Work files go to $BENCH_DIR (default: a
-# temporary directory, removed at the end).
+# Needs the release binary (cargo build --release -p jixiao-cli; $JIXIAO_BIN names
+# another) and GNU time (/usr/bin/time, Debian package `time`). Work files go to
+# $BENCH_DIR (default: a temporary directory, removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="$PWD/target/release/jixiao"
+bin="${JIXIAO_BIN:-$PWD/target/release/jixiao}"
 [ -x "$bin" ] || { echo "build first: cargo build --release -p jixiao-cli" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 sizes=("$@")

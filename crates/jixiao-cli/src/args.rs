@@ -109,6 +109,12 @@ pub struct ExtractArgs {
     /// .parquet, and dataset.xlsx); only the .jsonl files and manifest.json.
     #[arg(long)]
     pub no_dataset: bool,
+    /// Rows (the four tables together) past which dataset.xlsx is not written, with a
+    /// message naming the CSV and Parquet files to use instead: Excel takes 1,048,576
+    /// rows a sheet (a longer table continues on a sheet of its own, `indicators (2)`)
+    /// and needs gigabytes to open millions. 0: always write it.
+    #[arg(long, value_name = "ROWS", default_value_t = jixiao_dataset::DEFAULT_XLSX_MAX_ROWS)]
+    pub xlsx_max_rows: usize,
     /// Do not write report.html (the auditors' report with a picture of every printed
     /// row a finding names; each picture renders a page). findings.xlsx, the auditors'
     /// workbook, is written whenever records are scored.

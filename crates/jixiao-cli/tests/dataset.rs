@@ -232,6 +232,96 @@ fn unchanged_size_and_time_skip_reading_and_verify_hashes_anyway() {
     assert_same_as_a_full_run(w.path());
 }
 
+/// Sets OUTDIR's manifest 10 s in the future: the inputs are then older than it by the
+/// settling margin, as they are for a nightly run.
+fn settle(dir: &Path) {
+    let late = std::time::SystemTime::now() + std::time::Duration::from_secs(10);
+    let mf = std::fs::File::options()
+        .write(true)
+        .open(dir.join("out/manifest.json"))
+        .expect("open manifest");
+    mf.set_modified(late).expect("set manifest mtime");
+}
+
+/// Every file of a directory, by name, with its modification time.
+fn times(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry"))
+        .map(|e| {
+            let t = e.metadata().expect("meta").modified().expect("mtime");
+            (e.file_name().to_string_lossy().into_owned(), t)
+        })
+        .collect()
+}
+
+#[test]
+fn nothing_changed_keeps_outdir_as_it_is_and_any_change_writes_anew() {
+    let w = workdir(&SAMPLES);
+    // A file that cannot be read: the run is partial, and so is the run that keeps it.
+    std::fs::write(w.path().join("in/broken.pdf"), b"%PDF-1.4 not really").expect("write");
+    let first = jixiao(&["extract", "in", "-o", "out"], w.path());
+    let code = first.status.code();
+    assert_ne!(code, Some(0), "a broken file makes the run partial");
+    settle(w.path());
+    let before = times(&w.path().join("out"));
+    let o = jixiao(&["extract", "in", "-o", "out", "--incremental"], w.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), code, "{err}");
+    assert!(err.contains("nothing changed"), "{err}");
+    assert!(err.contains("(4 unchanged, 0 read)"), "{err}");
+    assert!(
+        err.contains("broken.pdf"),
+        "the error is reported again: {err}"
+    );
+    assert_eq!(times(&w.path().join("out")), before, "no file rewritten");
+    // --summary-json still lists every file, from the manifest.
+    let o = jixiao(
+        &[
+            "extract",
+            "in",
+            "-o",
+            "out",
+            "--incremental",
+            "--summary-json",
+            "-",
+        ],
+        w.path(),
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).expect("summary");
+    assert_eq!(
+        summary["files"].as_array().map(Vec::len),
+        Some(4),
+        "{summary}"
+    );
+    // Another option writes anew (without report.html)…
+    let o = jixiao(
+        &["extract", "in", "-o", "out", "--incremental", "--no-report"],
+        w.path(),
+    );
+    assert!(!stderr(&o).contains("nothing changed"), "{}", stderr(&o));
+    assert!(!w.path().join("out/report.html").exists());
+    // …and so does a missing output, or a new input.
+    let o = jixiao(&["extract", "in", "-o", "out"], w.path());
+    assert_eq!(o.status.code(), code);
+    settle(w.path());
+    std::fs::remove_file(w.path().join("out/indicators.csv")).expect("rm");
+    let o = jixiao(&["extract", "in", "-o", "out", "--incremental"], w.path());
+    assert!(!stderr(&o).contains("nothing changed"), "{}", stderr(&o));
+    assert!(w.path().join("out/indicators.csv").exists());
+    settle(w.path());
+    std::fs::copy(
+        root().join("samples/text/002_e6e4448b1a475d47.txt"),
+        w.path().join("in/new.txt"),
+    )
+    .expect("copy");
+    std::fs::remove_file(w.path().join("in/broken.pdf")).expect("rm");
+    let o = jixiao(&["extract", "in", "-o", "out", "--incremental"], w.path());
+    let err = stderr(&o);
+    assert!(err.contains("(3 unchanged, 1 read)"), "{err}");
+    assert_same_as_a_full_run(w.path());
+}
+
 #[test]
 fn refuses_to_replace_a_directory_that_is_not_a_dataset() {
     let w = workdir(&SAMPLES[..1]);

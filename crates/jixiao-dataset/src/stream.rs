@@ -17,6 +17,40 @@ pub struct DatasetWriter<'a> {
     csv: Vec<crate::csv_out::CsvStream>,
     parquet: Vec<crate::parquet_out::ParquetStream>,
     xlsx: Option<crate::xlsx_out::XlsxStream<'a>>,
+    /// Data rows of all tables so far.
+    rows: usize,
+    /// The workbook's limit ([`DEFAULT_XLSX_MAX_ROWS`]; `None`: none).
+    xlsx_limit: Option<usize>,
+    /// Set when the workbook was given up for the limit.
+    skipped: Option<XlsxSkipped>,
+}
+
+/// Data rows (all four tables together) past which the dataset workbook is not written:
+/// Excel takes at most 1,048,576 rows a sheet and needs gigabytes and minutes to open
+/// a workbook of millions (the tables continue on sheets of their own up to the limit);
+/// the CSV and Parquet files hold every row at any size.
+pub const DEFAULT_XLSX_MAX_ROWS: usize = 2_000_000;
+
+/// Why the dataset workbook was not written: the tables passed its row limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XlsxSkipped {
+    /// The workbook that was not written.
+    pub path: std::path::PathBuf,
+    /// The limit.
+    pub limit: usize,
+}
+
+impl std::fmt::Display for XlsxSkipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} not written: the tables hold more than {} rows (--xlsx-max-rows); \
+             use forms.csv, funds.csv, indicators.csv and findings.csv beside it, or the \
+             .parquet files (pandas, polars and DuckDB read them at any size)",
+            self.path.display(),
+            self.limit
+        )
+    }
 }
 
 impl<'a> DatasetWriter<'a> {
@@ -42,12 +76,33 @@ impl<'a> DatasetWriter<'a> {
                 }
                 None => None,
             },
+            rows: 0,
+            xlsx_limit: Some(DEFAULT_XLSX_MAX_ROWS),
+            skipped: None,
         })
+    }
+
+    /// Sets the workbook's row limit (`None`: always write it).
+    pub fn with_xlsx_limit(mut self, limit: Option<usize>) -> Self {
+        self.xlsx_limit = limit;
+        self
     }
 
     /// Adds the rows of `records` and of their `findings`.
     pub fn add(&mut self, records: &[Record], findings: &[Finding]) -> Result<(), DatasetError> {
-        for (i, t) in crate::tables(records, findings).iter().enumerate() {
+        let tables = crate::tables(records, findings);
+        self.rows += tables.iter().map(|t| t.rows.len()).sum::<usize>();
+        if let (Some(limit), Some(x)) = (self.xlsx_limit, &self.xlsx) {
+            if self.rows > limit {
+                // Dropping the stream removes its temporary sheets; nothing was saved.
+                self.skipped = Some(XlsxSkipped {
+                    path: x.path().into(),
+                    limit,
+                });
+                self.xlsx = None;
+            }
+        }
+        for (i, t) in tables.iter().enumerate() {
             self.csv[i].push(&t.rows)?;
             self.parquet[i].push(&t.rows)?;
             if let Some(x) = &mut self.xlsx {
@@ -57,8 +112,9 @@ impl<'a> DatasetWriter<'a> {
         Ok(())
     }
 
-    /// Writes what is buffered and closes every file.
-    pub fn finish(self) -> Result<(), DatasetError> {
+    /// Writes what is buffered and closes every file; says so when the workbook was not
+    /// written for its row limit.
+    pub fn finish(self) -> Result<Option<XlsxSkipped>, DatasetError> {
         for c in self.csv {
             c.finish()?;
         }
@@ -68,38 +124,6 @@ impl<'a> DatasetWriter<'a> {
         if let Some(x) = self.xlsx {
             x.finish()?;
         }
-        Ok(())
+        Ok(self.skipped)
     }
-}
-
-/// Writes the four tables of `records` and their `findings` (in their records' order, as
-/// extract and score give them) `chunk` records at a time.
-pub fn write_streamed(
-    dir: &Path,
-    xlsx: Option<XlsxTarget<'_, '_>>,
-    records: &[Record],
-    findings: &[Finding],
-    chunk: usize,
-) -> Result<(), DatasetError> {
-    let mut w = DatasetWriter::create(dir, xlsx)?;
-    // Each chunk takes the run of findings that names its records, the last chunk
-    // whatever is left, so no row moves or is lost.
-    let mut at = 0;
-    let chunks: Vec<&[Record]> = records.chunks(chunk.max(1)).collect();
-    for (k, part) in chunks.iter().enumerate() {
-        let ids: std::collections::HashSet<&str> =
-            part.iter().map(|r| r.record_id.as_str()).collect();
-        let mut end = at;
-        while end < findings.len()
-            && (k + 1 == chunks.len() || ids.contains(findings[end].record_id.as_str()))
-        {
-            end += 1;
-        }
-        w.add(part, &findings[at..end])?;
-        at = end;
-    }
-    if at < findings.len() {
-        w.add(&[], &findings[at..])?;
-    }
-    w.finish()
 }

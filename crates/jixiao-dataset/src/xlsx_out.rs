@@ -44,6 +44,11 @@ pub(crate) struct XlsxStream<'a> {
 }
 
 impl<'a> XlsxStream<'a> {
+    /// The workbook's path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     fn err(&self, e: rust_xlsxwriter::XlsxError) -> DatasetError {
         DatasetError::Xlsx {
             path: self.path.clone(),

@@ -82,7 +82,7 @@ fn streamed_tables_equal_whole_tables() {
         at = end;
     }
     assert_eq!(at, findings.len(), "findings come in their records' order");
-    w.finish().expect("finish");
+    assert_eq!(w.finish().expect("finish"), None, "under the limit");
     assert!(xlsx.metadata().expect("xlsx").len() > 10_000);
 
     for name in ["forms", "funds", "indicators", "findings"] {
@@ -96,4 +96,46 @@ fn streamed_tables_equal_whole_tables() {
         assert!(a.len() > 50, "{name}: {} rows", a.len());
         assert_eq!(a, b, "{name}.parquet differs");
     }
+}
+
+#[test]
+fn a_workbook_past_its_row_limit_is_not_written_and_the_tables_are() {
+    let records = golden_records();
+    let findings: Vec<_> = records.iter().flat_map(jixiao_score::rescore).collect();
+    let rows: usize = tables(&records, &findings)
+        .iter()
+        .map(|t| t.rows.len())
+        .sum();
+    let write = |limit: Option<usize>| {
+        let dir = tempfile::tempdir().expect("tmp");
+        let url = |l: &str| format!("file:///{l}");
+        let xlsx = dir.path().join("dataset.xlsx");
+        let mut w = DatasetWriter::create(dir.path(), Some((&xlsx, &url)))
+            .expect("create")
+            .with_xlsx_limit(limit);
+        for r in &records {
+            let fs: Vec<_> = findings
+                .iter()
+                .filter(|f| f.record_id == r.record_id)
+                .cloned()
+                .collect();
+            w.add(std::slice::from_ref(r), &fs).expect("add");
+        }
+        let skipped = w.finish().expect("finish");
+        let csv = std::fs::read(dir.path().join("indicators.csv")).expect("csv");
+        (skipped, xlsx.exists(), csv)
+    };
+    // At the limit exactly the workbook is written; one row less and it is not.
+    let (at_limit, written, csv_all) = write(Some(rows));
+    assert_eq!(at_limit, None);
+    assert!(written);
+    let (past, written, csv_past) = write(Some(rows - 1));
+    let past = past.expect("skipped");
+    assert!(!written, "no workbook past the limit");
+    assert_eq!(past.limit, rows - 1);
+    assert!(past.to_string().contains("indicators.csv"), "{past}");
+    assert!(csv_all == csv_past, "the CSV files hold every row");
+    let (none, written, _) = write(None);
+    assert_eq!(none, None);
+    assert!(written);
 }

@@ -133,7 +133,16 @@ pub fn read_all<T: DeserializeOwned>(
 #[derive(Debug)]
 pub struct LineIndex {
     path: PathBuf,
-    spans: HashMap<String, Vec<(u64, u64)>>,
+    /// Per key: byte ranges, each with the 1-based number of its first line.
+    spans: HashMap<String, Vec<Span>>,
+}
+
+/// Lines `start..end` (bytes) of a file, the first of them line `line` (1-based).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u64,
+    end: u64,
+    line: usize,
 }
 
 impl LineIndex {
@@ -145,10 +154,10 @@ impl LineIndex {
     ) -> Result<LineIndex, JsonlError> {
         let file = std::fs::File::open(path).map_err(io(path))?;
         let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-        let mut spans: HashMap<String, Vec<(u64, u64)>> = HashMap::new();
+        let mut spans: HashMap<String, Vec<Span>> = HashMap::new();
         let mut at = 0u64;
         let mut line = String::new();
-        loop {
+        for number in 1.. {
             line.clear();
             let n = reader.read_line(&mut line).map_err(io(path))? as u64;
             if n == 0 {
@@ -158,8 +167,12 @@ impl LineIndex {
                 let v = spans.entry(k).or_default();
                 // Lines of one file are written together: one span grows.
                 match v.last_mut() {
-                    Some((_, end)) if *end == at => *end = at + n,
-                    _ => v.push((at, at + n)),
+                    Some(s) if s.end == at => s.end = at + n,
+                    _ => v.push(Span {
+                        start: at,
+                        end: at + n,
+                        line: number,
+                    }),
                 }
             }
             at += n;
@@ -186,14 +199,20 @@ impl LineIndex {
         };
         let mut file = std::fs::File::open(&self.path).map_err(io(&self.path))?;
         let mut items = Vec::new();
-        for &(start, end) in spans {
-            file.seek(SeekFrom::Start(start)).map_err(io(&self.path))?;
-            let mut buf = vec![0u8; (end - start) as usize];
+        for span in spans {
+            file.seek(SeekFrom::Start(span.start))
+                .map_err(io(&self.path))?;
+            let mut buf = vec![0u8; (span.end - span.start) as usize];
             file.read_exact(&mut buf).map_err(io(&self.path))?;
-            for line in buf.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            // The span ends with its last line's newline: no empty piece after it.
+            let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
+            for (k, line) in body.split(|&b| b == b'\n').enumerate() {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
                 let item = serde_json::from_slice(line).map_err(|source| JsonlError::Json {
                     path: self.path.display().to_string(),
-                    line: 0,
+                    line: span.line + k,
                     what,
                     source,
                 })?;
@@ -272,6 +291,20 @@ mod tests {
         std::fs::write(&path, "{\"file\":\"a\",\"n\":1}\nnot json\n").unwrap();
         let e = read_all::<Item>(&path, "an item").unwrap_err().to_string();
         assert!(e.contains("x.jsonl:2: not an item"), "{e}");
+        // A line of an indexed file that no longer parses is named by its own number.
+        std::fs::write(
+            &path,
+            "{\"file\":\"b\",\"n\":1}\n{\"file\":\"a\",\"n\":2}\n{\"file\":\"a\",\"n\":3}\n",
+        )
+        .unwrap();
+        let index = LineIndex::build(&path, entry_file).unwrap();
+        std::fs::write(
+            &path,
+            "{\"file\":\"b\",\"n\":1}\n{\"file\":\"a\",\"n\":2}\n{\"file\":\"a\",\"n\":X}\n",
+        )
+        .unwrap();
+        let e = index.read::<Item>("a", "an item").unwrap_err().to_string();
+        assert!(e.contains("x.jsonl:3: not an item"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

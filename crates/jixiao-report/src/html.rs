@@ -4,21 +4,30 @@
 //! link to the printed page, and a picture of the printed row ([`crate::crop`]).
 
 use crate::crop::{split_member, Cropper, PageJob, Picture};
-use crate::{
-    district_of, form_zh, place_zh, row_zh, severity_rank, severity_zh, Audit, Item, Links,
-    ReportError,
-};
+use crate::store::{Cursor, FindingStore};
+use crate::{form_zh, place_zh, row_zh, severity_zh, Audit, Links, ReportError};
 use base64::Engine as _;
 use jixiao_grid::Origin;
+use jixiao_record::Record;
+use jixiao_score::Finding;
 use jixiao_score::Severity;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Pictures per report at most; past it findings are listed with their link only (the
 /// page stays openable in a browser: about 40 KB per picture).
 pub const MAX_PICTURES: usize = 3_000;
+
+/// Findings the report lists at most, in reading order (errors first, `info` last); past
+/// it the report says how many more findings.xlsx holds. A page of this many findings is
+/// already hours of reading, and it bounds what the report keeps in memory: its pictures
+/// (at most [`MAX_PICTURES`] page crops of about 40 KB, the rest cells of a few KB) and
+/// its outline.
+pub const MAX_LISTED: usize = 10_000;
 
 /// What the report holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -74,31 +83,33 @@ pub fn write_report(
     links: &Links,
     runner: Option<Runner>,
 ) -> Result<ReportStats, ReportError> {
-    let items = audit.items();
+    let store = audit.findings;
+    let mut order = store.reading_order();
+    let total = order.len();
+    order.truncate(MAX_LISTED);
     let mut stats = ReportStats {
-        findings: items.len(),
+        findings: order.len(),
         ..Default::default()
     };
-    let pictures = pictures(&items, links, runner, &mut stats);
+    let pictures = pictures(store, &order, links, runner, &mut stats)?;
 
-    // district → department → record id → items (in document order).
-    type Forms<'a> = BTreeMap<String, Vec<&'a Item<'a>>>;
+    // district → department → record id → findings (in reading order).
+    type Forms<'a> = BTreeMap<&'a str, Vec<u32>>;
     let mut tree: BTreeMap<&str, BTreeMap<&str, Forms>> = BTreeMap::new();
-    for it in &items {
-        tree.entry(district_of(it.record))
+    for &i in &order {
+        tree.entry(store.district(i))
             .or_default()
-            .entry(
-                it.record
-                    .department
-                    .as_deref()
-                    .unwrap_or("（未读出主管部门）"),
-            )
+            .entry(store.department(i).unwrap_or("（未读出主管部门）"))
             .or_default()
-            .entry(it.record.record_id.clone())
+            .entry(store.record_id(i))
             .or_default()
-            .push(it);
+            .push(i);
     }
-    let count = |s: Severity| items.iter().filter(|i| i.finding.severity == s).count();
+    let io = |source: std::io::Error| ReportError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
     let mut h = String::new();
     let _ = write!(
         h,
@@ -111,11 +122,19 @@ pub fn write_report(
         audit.files.len(),
         audit.forms,
         audit.errors.len(),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Review),
-        count(Severity::Info),
+        store.count(Severity::Error),
+        store.count(Severity::Warning),
+        store.count(Severity::Review),
+        store.count(Severity::Info),
     );
+    if total > order.len() {
+        let _ = writeln!(
+            h,
+            "<p class=\"none\">本报告按严重程度列出前 {} 条；其余 {} 条见 findings.xlsx（问题清单、提示）与 findings.csv。</p>",
+            order.len(),
+            total - order.len()
+        );
+    }
     h.push_str("<nav><h2>目录</h2><ul>\n");
     for (d, deps) in &tree {
         let n: usize = deps.values().flat_map(|f| f.values()).map(Vec::len).sum();
@@ -129,7 +148,7 @@ pub fn write_report(
             let errors = forms
                 .values()
                 .flatten()
-                .filter(|i| i.finding.severity == Severity::Error)
+                .filter(|&&i| store.rank(i) == 0)
                 .count();
             let _ = writeln!(
                 h,
@@ -142,20 +161,19 @@ pub fn write_report(
         h.push_str("</ul></li>\n");
     }
     h.push_str("</ul></nav>\n");
+    let mut cur = store.cursor();
     for (d, deps) in &tree {
         let _ = writeln!(h, "<h2 id=\"{}\">{}</h2>", anchor(d, ""), esc(d));
         for (dep, forms) in deps {
             let _ = writeln!(h, "<h3 id=\"{}\">{}</h3>", anchor(d, dep), esc(dep));
             // Forms with errors first.
-            let mut forms: Vec<&Vec<&Item>> = forms.values().collect();
-            forms.sort_by_key(|v| {
-                v.iter()
-                    .map(|i| severity_rank(i.finding.severity))
-                    .min()
-                    .unwrap_or(9)
-            });
+            let mut forms: Vec<&Vec<u32>> = forms.values().collect();
+            forms.sort_by_key(|v| v.iter().map(|&i| store.rank(i)).min().unwrap_or(9));
             for list in forms {
-                form_section(&mut h, list, links, &pictures);
+                form_section(&mut h, &mut cur, list, links, &pictures)?;
+                // Written as it goes: the report is never whole in memory.
+                out.write_all(h.as_bytes()).map_err(io)?;
+                h.clear();
             }
         }
     }
@@ -179,10 +197,8 @@ pub fn write_report(
         revisions_section(&mut h, audit, links);
     }
     h.push_str("</body></html>\n");
-    std::fs::write(path, h).map_err(|source| ReportError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    out.write_all(h.as_bytes()).map_err(io)?;
+    out.flush().map_err(io)?;
     Ok(stats)
 }
 
@@ -261,45 +277,39 @@ fn anchor(d: &str, dep: &str) -> String {
     format!("g{x:016x}")
 }
 
-fn key(it: &Item) -> usize {
-    std::ptr::from_ref(it.finding) as usize
-}
-
 /// Runs a page job somewhere safe (a worker process) and returns its pictures, or why
 /// it could not; without one, jobs run in this process.
 pub type Runner<'r> = &'r (dyn Fn(&PageJob) -> Result<Vec<Picture>, String> + Sync);
 
-/// Pictures of every finding that is not `info`: page crops in parallel, one job per
-/// page (through `runner` when given), cells file by file.
+/// Pictures of every listed finding that is not `info`: page crops in parallel, one job
+/// per page (through `runner` when given), cells file by file.
 fn pictures(
-    items: &[Item],
+    store: &FindingStore,
+    listed: &[u32],
     links: &Links,
     runner: Option<Runner>,
     stats: &mut ReportStats,
-) -> HashMap<usize, Picture> {
-    let todo: Vec<&Item> = items
-        .iter()
-        .filter(|i| i.finding.severity != Severity::Info)
-        .collect();
+) -> Result<HashMap<u32, Picture>, ReportError> {
     let mut out = HashMap::new();
     // Rows on pages, grouped by file and page.
-    let mut pages: BTreeMap<(&str, u32), (PageJob, Vec<usize>)> = BTreeMap::new();
-    let mut rest: Vec<&Item> = Vec::new();
+    let mut pages: BTreeMap<(String, u32), (PageJob, Vec<u32>)> = BTreeMap::new();
+    let mut rest: Vec<u32> = Vec::new();
     let mut rows = 0usize;
-    for it in &todo {
-        let r = it.record;
-        match &it.finding.origin {
+    let mut cur = store.cursor();
+    for &i in listed.iter().filter(|&&i| !store.is_info(i)) {
+        let (f, r) = cur.get(i)?;
+        match &f.origin {
             Some(Origin::Pdf { page, bbox, .. }) => {
                 if rows >= MAX_PICTURES {
                     out.insert(
-                        key(it),
+                        i,
                         Picture::None(format!("截图已超过 {MAX_PICTURES} 张，请打开链接查看")),
                     );
                     continue;
                 }
                 rows += 1;
                 let e = pages
-                    .entry((r.source.file.as_str(), *page))
+                    .entry((r.source.file.clone(), *page))
                     .or_insert_with(|| {
                         (
                             PageJob {
@@ -313,13 +323,13 @@ fn pictures(
                             Vec::new(),
                         )
                     });
-                e.0.rows.push((*bbox, it.finding.published.clone()));
-                e.1.push(key(it));
+                e.0.rows.push((*bbox, f.published.clone()));
+                e.1.push(i);
             }
-            _ => rest.push(it),
+            _ => rest.push(i),
         }
     }
-    let jobs: Vec<(PageJob, Vec<usize>)> = pages.into_values().collect();
+    let jobs: Vec<(PageJob, Vec<u32>)> = pages.into_values().collect();
     let made: Vec<Vec<Picture>> = jobs
         .par_iter()
         .map(|(job, keys)| {
@@ -337,16 +347,19 @@ fn pictures(
     for ((_, keys), pics) in jobs.into_iter().zip(made) {
         out.extend(keys.into_iter().zip(pics));
     }
-    rest.sort_by_key(|i| &i.record.source.file);
+    // Cells file by file (each source read once); a stable sort keeps reading order
+    // within a file.
+    rest.sort_by_key(|&i| (store.file(i), store.group(i)));
     let mut cropper = Cropper::new(links);
-    let mut last: Option<&str> = None;
-    for it in rest {
-        let file = it.record.source.file.as_str();
-        if last != Some(file) {
+    let mut last: Option<String> = None;
+    for i in rest {
+        let (f, r) = cur.get(i)?;
+        let file = r.source.file.as_str();
+        if last.as_deref() != Some(file) {
             cropper.retain_file(file);
-            last = Some(file);
+            last = Some(file.to_string());
         }
-        out.insert(key(it), cropper.cells_picture(it.finding, it.record));
+        out.insert(i, cropper.cells_picture(f, r));
     }
     for pic in out.values() {
         match pic {
@@ -358,11 +371,24 @@ fn pictures(
             Picture::None(_) => stats.without += 1,
         }
     }
-    out
+    Ok(out)
 }
 
-fn form_section(h: &mut String, list: &[&Item], links: &Links, pictures: &HashMap<usize, Picture>) {
-    let r = list[0].record;
+fn form_section(
+    h: &mut String,
+    cur: &mut Cursor,
+    list: &[u32],
+    links: &Links,
+    pictures: &HashMap<u32, Picture>,
+) -> Result<(), ReportError> {
+    // The form's findings with their records (a finding of a byte-identical copy of
+    // the file keeps its own record).
+    let mut items: Vec<(u32, Finding, Arc<Record>)> = Vec::with_capacity(list.len());
+    for &i in list {
+        let (f, r) = cur.get(i)?;
+        items.push((i, f.clone(), r.clone()));
+    }
+    let r = &items[0].2;
     let form_href = links
         .target(r.source.file.split("!/").next().unwrap_or(&r.source.file))
         .uri();
@@ -378,24 +404,24 @@ fn form_section(h: &mut String, list: &[&Item], links: &Links, pictures: &HashMa
         esc(&r.source.file),
         esc(&r.record_id),
     );
-    let (info, main): (Vec<&&Item>, Vec<&&Item>) = list
+    let (info, main): (Vec<_>, Vec<_>) = items
         .iter()
-        .partition(|i| i.finding.severity == Severity::Info);
-    for it in main {
-        finding_block(h, it, links, pictures.get(&key(it)));
+        .partition(|(_, f, _)| f.severity == Severity::Info);
+    for (i, f, r) in main {
+        finding_block(h, f, r, links, pictures.get(i));
     }
     if !info.is_empty() {
         let _ = writeln!(h, "<details><summary>{} 条提示</summary>", info.len());
-        for it in info {
-            finding_block(h, it, links, None);
+        for (_, f, r) in info {
+            finding_block(h, f, r, links, None);
         }
         h.push_str("</details>\n");
     }
     h.push_str("</div>\n");
+    Ok(())
 }
 
-fn finding_block(h: &mut String, it: &Item, links: &Links, pic: Option<&Picture>) {
-    let (f, r) = (it.finding, it.record);
+fn finding_block(h: &mut String, f: &Finding, r: &Record, links: &Links, pic: Option<&Picture>) {
     let rule = jixiao_score::rule(&f.rule);
     let class = match f.severity {
         Severity::Error => "error",

@@ -11,11 +11,13 @@ pub mod crop;
 mod html;
 pub mod links;
 pub mod pdfium;
+pub mod store;
 mod workbook;
 
 pub use html::write_report;
 pub use links::Links;
 pub use pdfium::{Pdfium, PdfiumError};
+pub use store::{FindingSpill, FindingStore};
 pub use workbook::write_workbook;
 
 use jixiao_pipeline::ErrorEntry;
@@ -57,22 +59,24 @@ pub struct FileRow {
 }
 
 /// Everything the auditors' files show.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Audit<'a> {
-    /// The records the findings are on, in dataset order (the dataset's records, or only
-    /// those with findings: a run of millions of forms keeps just these, see
-    /// [`slim`]).
-    pub records: &'a [Record],
-    /// Forms in the dataset (what the report counts; `records` may hold fewer).
+    /// The findings with their records (slim copies), on disk.
+    pub findings: &'a FindingStore,
+    /// Forms in the dataset (what the report counts; most have no findings).
     pub forms: usize,
-    /// Their findings.
-    pub findings: &'a [Finding],
     /// Files that could not be read.
     pub errors: &'a [ErrorEntry],
     /// Every input file.
     pub files: &'a [FileRow],
     /// Documents the publishing site revised (`jixiao watch`), oldest first.
     pub revisions: &'a [jixiao_record::revision::Revision],
+}
+
+/// The input file a record names: a bundle member's (`bundle.zip!/member.pdf`) is the
+/// bundle, as the manifest lists it.
+pub fn input_of(file: &str) -> &str {
+    file.split("!/").next().unwrap_or(file)
 }
 
 /// What the auditors' files need of a record with findings: its header, funds and
@@ -133,67 +137,6 @@ pub fn amount_yuan(r: &Record) -> Option<Decimal> {
         .and_then(|f| f.budget_yuan)
 }
 
-/// A finding with its record, in reading order.
-#[derive(Debug, Clone, Copy)]
-pub struct Item<'a> {
-    /// The finding.
-    pub finding: &'a Finding,
-    /// Its record (findings of records not in the dataset are left out).
-    pub record: &'a Record,
-}
-
-impl Audit<'_> {
-    /// Findings with their records, sorted by severity, district, department, file,
-    /// then document order.
-    ///
-    /// A finding names its record by `record_id`, which is the file's hash and the
-    /// form's ordinal: byte-identical files at two paths (a loose attachment and the same
-    /// one inside a bundle) give records of equal ids. Findings come in record order (as
-    /// `rescore_all` and `extract` write them), so each is matched to the next record of
-    /// its id at or after the previous finding's; out-of-order findings fall back to the
-    /// first record of the id.
-    pub fn items(&self) -> Vec<Item<'_>> {
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        for (i, r) in self.records.iter().enumerate() {
-            first.entry(r.record_id.as_str()).or_insert(i);
-        }
-        let mut at = 0usize;
-        let mut v: Vec<(usize, Item)> = Vec::with_capacity(self.findings.len());
-        for (i, f) in self.findings.iter().enumerate() {
-            let next = self.records[at.min(self.records.len())..]
-                .iter()
-                .position(|r| r.record_id == f.record_id)
-                .map(|p| p + at);
-            let Some(j) = next.or_else(|| first.get(f.record_id.as_str()).copied()) else {
-                continue;
-            };
-            at = j;
-            v.push((
-                i,
-                Item {
-                    finding: f,
-                    record: &self.records[j],
-                },
-            ));
-        }
-        v.sort_by(|(i, a), (j, b)| {
-            (
-                severity_rank(a.finding.severity),
-                district_of(a.record),
-                a.record.department.as_deref().unwrap_or(""),
-                *i,
-            )
-                .cmp(&(
-                    severity_rank(b.finding.severity),
-                    district_of(b.record),
-                    b.record.department.as_deref().unwrap_or(""),
-                    *j,
-                ))
-        });
-        v.into_iter().map(|(_, it)| it).collect()
-    }
-}
-
 /// One line of the summary: findings of one rule and severity in one district and
 /// department.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,49 +158,55 @@ pub struct SummaryRow {
 }
 
 /// The summary by district × department × rule × severity, in reading order.
-pub fn summary(items: &[Item]) -> Vec<SummaryRow> {
-    type Key = (u8, String, String, usize, String);
-    let mut groups: BTreeMap<Key, (Severity, usize, BTreeSet<&str>)> = BTreeMap::new();
+pub fn summary(store: &FindingStore) -> Vec<SummaryRow> {
+    type Key<'s> = (u8, &'s str, &'s str, usize, &'s str);
+    let mut groups: BTreeMap<Key, (usize, BTreeSet<&str>)> = BTreeMap::new();
     let mut amounts: HashMap<&str, Decimal> = HashMap::new();
-    for it in items {
-        let f = it.finding;
+    for i in 0..store.len() as u32 {
+        let rule = store.rule(i);
         let rule_pos = jixiao_score::RULES
             .iter()
-            .position(|r| r.id == f.rule)
+            .position(|r| r.id == rule)
             .unwrap_or(usize::MAX);
         let key = (
-            severity_rank(f.severity),
-            district_of(it.record).to_string(),
-            it.record.department.clone().unwrap_or_default(),
+            store.rank(i),
+            store.district(i),
+            store.department(i).unwrap_or_default(),
             rule_pos,
-            f.rule.clone(),
+            rule,
         );
-        let e = groups
-            .entry(key)
-            .or_insert_with(|| (f.severity, 0, BTreeSet::new()));
-        e.1 += 1;
-        e.2.insert(&it.record.record_id);
-        if let Some(a) = amount_yuan(it.record) {
-            amounts.insert(&it.record.record_id, a);
+        let e = groups.entry(key).or_default();
+        e.0 += 1;
+        e.1.insert(store.record_id(i));
+        if let Some(a) = store.amount(i) {
+            amounts.insert(store.record_id(i), a);
         }
     }
     groups
         .into_iter()
-        .map(
-            |((_, district, department, _, rule), (severity, n, forms))| {
-                let amount_yuan = forms.iter().filter_map(|id| amounts.get(id)).sum();
-                SummaryRow {
-                    district,
-                    department,
-                    rule,
-                    severity,
-                    findings: n,
-                    forms: forms.len(),
-                    amount_yuan,
-                }
-            },
-        )
+        .map(|((rank, district, department, _, rule), (n, forms))| {
+            let amount_yuan = forms.iter().filter_map(|id| amounts.get(id)).sum();
+            SummaryRow {
+                district: district.to_string(),
+                department: department.to_string(),
+                rule: rule.to_string(),
+                severity: severity_of_rank(rank),
+                findings: n,
+                forms: forms.len(),
+                amount_yuan,
+            }
+        })
         .collect()
+}
+
+/// The severity of a rank ([`severity_rank`]).
+pub fn severity_of_rank(rank: u8) -> Severity {
+    match rank {
+        0 => Severity::Error,
+        1 => Severity::Warning,
+        2 => Severity::Review,
+        _ => Severity::Info,
+    }
 }
 
 /// What a finding's row is called on the printed form: `第3个指标“…”`, the funds row
@@ -302,4 +251,4 @@ pub fn write_audit(
 }
 
 pub use crop::{page_pictures, PageJob, Picture};
-pub use html::{ReportStats, Runner, MAX_PICTURES};
+pub use html::{ReportStats, Runner, MAX_LISTED, MAX_PICTURES};

@@ -9,9 +9,11 @@
 
 use crate::links::Target;
 use crate::{
-    district_of, form_zh, place_zh, row_zh, severity_rank, severity_zh, summary, Audit, Item,
-    Links, ReportError,
+    district_of, form_zh, place_zh, row_zh, severity_rank, severity_zh, summary, Audit, Links,
+    ReportError,
 };
+use jixiao_record::Record;
+use jixiao_score::Finding;
 use jixiao_score::Severity;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
@@ -75,59 +77,118 @@ struct Sheet {
 
 /// Writes `path` (the auditors' workbook). Links are made with `links` (relative to
 /// OUTDIR where the sources are under or beside it).
+///
+/// Every sheet is written in rust_xlsxwriter's constant-memory mode, row by row: the
+/// finding lists are read back from the store in reading order as they are written, so
+/// memory does not grow with the findings.
 pub fn write_workbook(path: &Path, audit: &Audit, links: &Links) -> Result<(), ReportError> {
     let p = path.display().to_string();
     let err = |e: rust_xlsxwriter::XlsxError| ReportError::Xlsx {
         path: p.clone(),
         message: e.to_string(),
     };
-    let items = audit.items();
+    let store = audit.findings;
+    let order = store.reading_order();
     let mut wb = Workbook::new();
     // A fixed creation time keeps the file byte-identical from run to run.
     let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
-    let mut sheets = vec![
-        summary_sheet(&items),
-        findings_sheet(
-            "问题清单",
-            items
-                .iter()
-                .filter(|i| i.finding.severity != Severity::Info),
-            links,
-        ),
-        findings_sheet(
-            "提示",
-            items
-                .iter()
-                .filter(|i| i.finding.severity == Severity::Info),
-            links,
-        ),
-        errors_sheet(audit, links),
-        files_sheet(audit, links),
-    ];
-    if !audit.revisions.is_empty() {
-        sheets.push(revisions_sheet(audit, links));
+    let st = Styles::new();
+    let mut out = Out {
+        wb: &mut wb,
+        st: &st,
+        err: &err,
+    };
+    out.sheet(summary_sheet(audit))?;
+    for (name, info) in [("问题清单", false), ("提示", true)] {
+        let mut cur = store.cursor();
+        let rows = order
+            .iter()
+            .filter(|&&i| store.is_info(i) == info)
+            .map(|&i| {
+                let (f, r) = cur.get(i)?;
+                Ok(finding_row(f, r, links))
+            });
+        out.stream(name, FINDING_HEADERS, rows)?;
     }
-    let styles = Styles::new();
-    for sheet in &sheets {
-        let chunks: Vec<&[Vec<X>]> = if sheet.rows.is_empty() {
-            vec![&[]]
-        } else {
-            sheet.rows.chunks(MAX_ROWS).collect()
-        };
-        for (k, rows) in chunks.into_iter().enumerate() {
-            let ws = wb.add_worksheet();
-            let name = if k == 0 {
-                sheet.name.to_string()
-            } else {
-                format!("{} {}", sheet.name, k + 1)
-            };
-            ws.set_name(&name).map_err(err)?;
-            write_sheet(ws, sheet.headers, rows, &styles).map_err(err)?;
-        }
+    out.sheet(errors_sheet(audit, links))?;
+    out.sheet(files_sheet(audit, links))?;
+    if !audit.revisions.is_empty() {
+        out.sheet(revisions_sheet(audit, links))?;
     }
     wb.save(path).map_err(err)?;
     Ok(())
+}
+
+/// Writes sheets into a workbook.
+struct Out<'w> {
+    wb: &'w mut Workbook,
+    st: &'w Styles,
+    err: &'w dyn Fn(rust_xlsxwriter::XlsxError) -> ReportError,
+}
+
+/// A sheet being written: its place in the workbook, rows and links so far, and the
+/// widest text of each column.
+struct Open {
+    index: usize,
+    rows: usize,
+    links: usize,
+    widths: Vec<usize>,
+}
+
+impl Out<'_> {
+    fn sheet(&mut self, s: Sheet) -> Result<(), ReportError> {
+        self.stream(s.name, s.headers, s.rows.into_iter().map(Ok))
+    }
+
+    /// Writes `rows` as they come, continuing on a sheet of its own (`问题清单 2`) every
+    /// [`MAX_ROWS`] rows; a list without rows is one sheet with its header.
+    fn stream(
+        &mut self,
+        name: &str,
+        headers: &[&str],
+        rows: impl Iterator<Item = Result<Vec<X>, ReportError>>,
+    ) -> Result<(), ReportError> {
+        let mut k = 0;
+        let mut open = self.open(name, k, headers)?;
+        for row in rows {
+            let row = row?;
+            if open.rows >= MAX_ROWS {
+                self.close(open, headers)?;
+                k += 1;
+                open = self.open(name, k, headers)?;
+            }
+            let ws = self.wb.worksheet_from_index(open.index).map_err(self.err)?;
+            write_row(ws, &row, &mut open, self.st).map_err(self.err)?;
+        }
+        self.close(open, headers)
+    }
+
+    fn open(&mut self, name: &str, k: usize, headers: &[&str]) -> Result<Open, ReportError> {
+        let index = self.wb.worksheets().len();
+        let ws = self.wb.add_worksheet_with_constant_memory();
+        let name = if k == 0 {
+            name.to_string()
+        } else {
+            format!("{name} {}", k + 1)
+        };
+        ws.set_name(&name).map_err(self.err)?;
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &self.st.header)
+                .map_err(self.err)?;
+        }
+        Ok(Open {
+            index,
+            rows: 0,
+            links: 0,
+            widths: headers.iter().map(|h| display_width(h)).collect(),
+        })
+    }
+
+    fn close(&mut self, open: Open, headers: &[&str]) -> Result<(), ReportError> {
+        let ws = self.wb.worksheet_from_index(open.index).map_err(self.err)?;
+        finish_sheet(ws, headers, &open).map_err(self.err)
+    }
 }
 
 struct Styles {
@@ -200,60 +261,63 @@ pub(crate) fn xlsx_url(target: &Target, location: &Option<String>) -> String {
     url
 }
 
-fn write_sheet(
+fn write_row(
     ws: &mut Worksheet,
-    headers: &[&str],
-    rows: &[Vec<X>],
+    row: &[X],
+    open: &mut Open,
     st: &Styles,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
-    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &st.header)?;
-    }
-    let mut links = 0usize;
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, x) in row.iter().enumerate() {
-            let col = c as u16;
-            let text = cell_text(x);
-            if let Some(w) = widths.get_mut(c) {
-                *w = (*w).max(display_width(&text));
+    open.rows += 1;
+    let r = open.rows as u32;
+    for (c, x) in row.iter().enumerate() {
+        let col = c as u16;
+        let text = cell_text(x);
+        if let Some(w) = open.widths.get_mut(c) {
+            *w = (*w).max(display_width(&text));
+        }
+        match x {
+            X::Text(s) => {
+                if !s.is_empty() {
+                    ws.write_string_with_format(r, col, s, &st.text)?;
+                }
             }
-            match x {
-                X::Text(s) => {
-                    if !s.is_empty() {
-                        ws.write_string_with_format(r, col, s, &st.text)?;
-                    }
-                }
-                X::Int(n) => {
-                    ws.write_number_with_format(r, col, *n as f64, &st.text)?;
-                }
-                X::Money(Some(d)) => {
-                    let v: f64 = d.to_string().parse().unwrap_or(0.0);
-                    ws.write_number_with_format(r, col, v, &st.money)?;
-                }
-                X::Money(None) => {}
-                X::Severity(s) => {
-                    let f = st.severity.get(&severity_rank(*s)).unwrap_or(&st.text);
-                    ws.write_string_with_format(r, col, severity_zh(*s), f)?;
-                }
-                X::Link {
-                    target,
-                    location,
-                    text,
-                } => {
-                    if links < MAX_LINKS_PER_SHEET {
-                        links += 1;
-                        let url = Url::new(xlsx_url(target, location)).set_text(text);
-                        ws.write_url_with_format(r, col, url, &st.link)?;
-                    } else {
-                        ws.write_string_with_format(r, col, text, &st.text)?;
-                    }
+            X::Int(n) => {
+                ws.write_number_with_format(r, col, *n as f64, &st.text)?;
+            }
+            X::Money(Some(d)) => {
+                let v: f64 = d.to_string().parse().unwrap_or(0.0);
+                ws.write_number_with_format(r, col, v, &st.money)?;
+            }
+            X::Money(None) => {}
+            X::Severity(s) => {
+                let f = st.severity.get(&severity_rank(*s)).unwrap_or(&st.text);
+                ws.write_string_with_format(r, col, severity_zh(*s), f)?;
+            }
+            X::Link {
+                target,
+                location,
+                text,
+            } => {
+                if open.links < MAX_LINKS_PER_SHEET {
+                    open.links += 1;
+                    let url = Url::new(xlsx_url(target, location)).set_text(text);
+                    ws.write_url_with_format(r, col, url, &st.link)?;
+                } else {
+                    ws.write_string_with_format(r, col, text, &st.text)?;
                 }
             }
         }
     }
-    for (c, w) in widths.iter().enumerate() {
+    Ok(())
+}
+
+/// Column widths, frozen header, filter and print settings, once the rows are in.
+fn finish_sheet(
+    ws: &mut Worksheet,
+    headers: &[&str],
+    open: &Open,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (c, w) in open.widths.iter().enumerate() {
         // Two characters of padding for the filter button.
         let cap = if matches!(headers[c], "问题说明" | "原因") {
             MAX_MESSAGE_WIDTH
@@ -266,7 +330,7 @@ fn write_sheet(
     }
     ws.set_freeze_panes(1, 0)?;
     let last_col = headers.len().saturating_sub(1) as u16;
-    ws.autofilter(0, 0, rows.len() as u32, last_col)?;
+    ws.autofilter(0, 0, open.rows as u32, last_col)?;
     // Printed (or converted to PDF): landscape A3, all columns on one page wide, the
     // header repeated on every page.
     ws.set_landscape();
@@ -287,8 +351,8 @@ const SUMMARY_HEADERS: &[&str] = &[
     "涉及金额（元）",
 ];
 
-fn summary_sheet(items: &[Item]) -> Sheet {
-    let rows = summary(items)
+fn summary_sheet(audit: &Audit) -> Sheet {
+    let rows = summary(audit.findings)
         .into_iter()
         .map(|s| {
             let title = jixiao_score::rule(&s.rule).map_or("", |r| r.title);
@@ -331,46 +395,33 @@ const FINDING_HEADERS: &[&str] = &[
     "重复发布（同一表首次出现的记录编号）",
 ];
 
-fn findings_sheet<'a>(
-    name: &'static str,
-    items: impl Iterator<Item = &'a Item<'a>>,
-    links: &Links,
-) -> Sheet {
-    let rows = items
-        .map(|it| {
-            let (f, r) = (it.finding, it.record);
-            let (target, location) = links.finding_target(f, r);
-            let title = jixiao_score::rule(&f.rule).map_or("", |r| r.title);
-            vec![
-                X::Severity(f.severity),
-                X::Text(district_of(r).to_string()),
-                X::Text(r.department.clone().unwrap_or_default()),
-                X::Text(r.implementer.clone().unwrap_or_default()),
-                X::Text(r.project_name.clone().unwrap_or_default()),
-                X::Text(form_zh(r.form).to_string()),
-                X::Text(r.year.map(|y| y.to_string()).unwrap_or_default()),
-                X::Text(f.rule.clone()),
-                X::Text(title.to_string()),
-                X::Text(row_zh(f)),
-                X::Text(f.published.clone().unwrap_or_default()),
-                X::Text(f.expected.clone().unwrap_or_default()),
-                X::Text(f.message.clone()),
-                X::Link {
-                    target,
-                    location,
-                    text: format!("{} {}", r.source.file, place_zh(f, r)),
-                },
-                X::Money(crate::amount_yuan(r)),
-                X::Text(r.record_id.clone()),
-                X::Text(r.duplicate_of.clone().unwrap_or_default()),
-            ]
-        })
-        .collect();
-    Sheet {
-        name,
-        headers: FINDING_HEADERS,
-        rows,
-    }
+/// A finding's row in `问题清单` / `提示`.
+fn finding_row(f: &Finding, r: &Record, links: &Links) -> Vec<X> {
+    let (target, location) = links.finding_target(f, r);
+    let title = jixiao_score::rule(&f.rule).map_or("", |r| r.title);
+    vec![
+        X::Severity(f.severity),
+        X::Text(district_of(r).to_string()),
+        X::Text(r.department.clone().unwrap_or_default()),
+        X::Text(r.implementer.clone().unwrap_or_default()),
+        X::Text(r.project_name.clone().unwrap_or_default()),
+        X::Text(form_zh(r.form).to_string()),
+        X::Text(r.year.map(|y| y.to_string()).unwrap_or_default()),
+        X::Text(f.rule.clone()),
+        X::Text(title.to_string()),
+        X::Text(row_zh(f)),
+        X::Text(f.published.clone().unwrap_or_default()),
+        X::Text(f.expected.clone().unwrap_or_default()),
+        X::Text(f.message.clone()),
+        X::Link {
+            target,
+            location,
+            text: format!("{} {}", r.source.file, place_zh(f, r)),
+        },
+        X::Money(crate::amount_yuan(r)),
+        X::Text(r.record_id.clone()),
+        X::Text(r.duplicate_of.clone().unwrap_or_default()),
+    ]
 }
 
 fn errors_sheet(audit: &Audit, links: &Links) -> Sheet {
@@ -481,12 +532,12 @@ fn revisions_sheet(audit: &Audit, links: &Links) -> Sheet {
 }
 
 fn files_sheet(audit: &Audit, links: &Links) -> Sheet {
+    let store = audit.findings;
     let mut per_file: HashMap<&str, (usize, usize)> = HashMap::new();
-    for it in audit.items() {
+    for i in 0..store.len() as u32 {
         // A bundle member counts for its bundle, as the manifest lists it.
-        let file = it.record.source.file.split("!/").next().unwrap_or_default();
-        let e = per_file.entry(file).or_default();
-        if it.finding.severity == Severity::Info {
+        let e = per_file.entry(store.file(i)).or_default();
+        if store.is_info(i) {
             e.1 += 1;
         } else {
             e.0 += 1;

@@ -3,7 +3,7 @@
 //! narrower than its header, messages are Chinese, and the report's pictures show rows.
 
 use jixiao_record::Record;
-use jixiao_report::{Audit, FileRow, Links};
+use jixiao_report::{Audit, FileRow, FindingStore, Links};
 use jixiao_score::{Finding, Severity};
 use regex::Regex;
 use std::collections::HashMap;
@@ -34,6 +34,7 @@ struct Data {
     records: Vec<Record>,
     findings: Vec<Finding>,
     files: Vec<FileRow>,
+    store: FindingStore,
 }
 
 fn data() -> &'static Data {
@@ -52,19 +53,20 @@ fn data() -> &'static Data {
             records.extend(rs);
         }
         let findings = jixiao_score::rescore_all(&records);
+        let store = FindingStore::of(&records, &findings).expect("store");
         Data {
             records,
             findings,
             files,
+            store,
         }
     })
 }
 
 fn audit(d: &Data) -> Audit<'_> {
     Audit {
-        records: &d.records,
         forms: d.records.len(),
-        findings: &d.findings,
+        findings: &d.store,
         errors: &[],
         files: &d.files,
         revisions: &[],
@@ -121,7 +123,11 @@ fn sheets(path: &Path) -> Vec<Sheet> {
         .captures_iter(&wb)
         .map(|c| unescape(&c[1]))
         .collect();
-    let cell = Regex::new(r#"<c r="([A-Z]+)(\d+)"[^>]*t="s"[^>]*>\s*<v>(\d+)</v>"#).expect("re");
+    // Shared strings (`t="s"`) or, from a constant-memory sheet, inline ones.
+    let cell = Regex::new(
+        r#"<c r="([A-Z]+)(\d+)"[^>]*t="(?:s"[^>]*>\s*<v>(\d+)</v>|inlineStr"[^>]*>\s*<is><t[^>]*>(.*?)</t>)"#,
+    )
+    .expect("re");
     let col = Regex::new(r#"<col min="(\d+)" max="(\d+)" width="([\d.]+)""#).expect("re");
     let link = Regex::new(r#"<hyperlink ref="[A-Z]+\d+" r:id="(rId\d+)"(?: location="([^"]*)")?"#)
         .expect("re");
@@ -144,7 +150,11 @@ fn sheets(path: &Path) -> Vec<Sheet> {
             let mut headers = Vec::new();
             let mut texts = Vec::new();
             for c in cell.captures_iter(&xml) {
-                let s = shared[c[3].parse::<usize>().expect("index")].clone();
+                let s = match (c.get(3), c.get(4)) {
+                    (Some(k), _) => shared[k.as_str().parse::<usize>().expect("index")].clone(),
+                    (_, Some(inline)) => unescape(inline.as_str()),
+                    _ => String::new(),
+                };
                 if &c[2] == "1" {
                     headers.push(s);
                 } else {
@@ -335,9 +345,14 @@ fn findings_point_at_rows_one_based() {
     let d = data();
     let mut funds = 0;
     // Byte-identical files (the Word file loose and inside the bundle) give equal record
-    // ids: items() pairs each finding with its own record, in order.
-    for it in audit(d).items() {
-        let (f, r) = (it.finding, it.record);
+    // ids: pairs() puts each finding with its record, in order.
+    let on = jixiao_report::store::pairs(&d.records, &d.findings);
+    assert!(
+        on.iter().all(Option::is_some),
+        "every finding has its record"
+    );
+    for (f, r) in d.findings.iter().zip(on) {
+        let r = &d.records[r.expect("paired")];
         if let Some(n) = f.indicator {
             let ind = &r.indicators[n - 1];
             assert_eq!(f.row_label, ind.level3, "{}: indicator {n}", f.rule);
@@ -483,9 +498,26 @@ fn a_failed_page_costs_its_pictures_only() {
 }
 
 #[test]
-fn slim_records_of_findings_only_give_the_same_workbook_and_report() {
+fn findings_spilled_file_by_file_give_the_same_workbook_and_report() {
+    // extract feeds the spill file by file, with every record of the file; score feeds
+    // it the whole dataset at once; a spill of only the records with findings is the
+    // same too.
     let d = data();
     let root = root();
+    let mut by_file = jixiao_report::FindingSpill::in_dir(&std::env::temp_dir()).expect("spill");
+    let mut at = 0;
+    while at < d.records.len() {
+        let file = jixiao_report::input_of(&d.records[at].source.file);
+        let n = d.records[at..]
+            .iter()
+            .take_while(|r| jixiao_report::input_of(&r.source.file) == file)
+            .count();
+        let records = &d.records[at..at + n];
+        let findings: Vec<Finding> = records.iter().flat_map(jixiao_score::rescore).collect();
+        by_file.add(records, &findings).expect("add");
+        at += n;
+    }
+    let by_file = by_file.finish().expect("finish");
     let ids: std::collections::HashSet<&str> =
         d.findings.iter().map(|f| f.record_id.as_str()).collect();
     let kept: Vec<Record> = d
@@ -498,11 +530,9 @@ fn slim_records_of_findings_only_give_the_same_workbook_and_report() {
         kept.len() < d.records.len(),
         "some records have no findings"
     );
-    assert!(kept.iter().all(|r| r.indicators.is_empty()));
-    let streamed = Audit {
-        records: &kept,
-        ..audit(d)
-    };
+    let slim = FindingStore::of(&kept, &d.findings).expect("store");
+    assert_eq!(by_file.len(), d.store.len());
+    assert_eq!(slim.len(), d.store.len());
     let out = |a: &Audit, name: &str| {
         let dir = tempfile::tempdir_in(&root).expect("tempdir");
         let links = Links::new(&root, dir.path());
@@ -510,11 +540,65 @@ fn slim_records_of_findings_only_give_the_same_workbook_and_report() {
         let read = |f: &str| std::fs::read(dir.path().join(f)).expect(f);
         (read("findings.xlsx"), read("report.html"))
     };
-    let (wb_all, html_all) = out(&audit(d), "all records");
-    let (wb_slim, html_slim) = out(&streamed, "slim records");
-    assert!(wb_all == wb_slim, "findings.xlsx differs with slim records");
-    assert!(
-        html_all == html_slim,
-        "report.html differs with slim records"
-    );
+    let (wb_all, html_all) = out(&audit(d), "whole dataset");
+    for (store, name) in [(&by_file, "file by file"), (&slim, "slim records")] {
+        let (wb, html) = out(
+            &Audit {
+                findings: store,
+                ..audit(d)
+            },
+            name,
+        );
+        assert!(wb_all == wb, "findings.xlsx differs: {name}");
+        assert!(html_all == html, "report.html differs: {name}");
+    }
+}
+
+#[test]
+fn the_report_lists_the_first_findings_and_says_how_many_more_the_workbook_holds() {
+    // More findings than the report lists: errors come first, the rest are counted.
+    let n = jixiao_report::MAX_LISTED + 7;
+    let mut records = Vec::new();
+    let mut findings = Vec::new();
+    for i in 0..n {
+        let id = format!("{i:012x}-001");
+        let r: Record = serde_json::from_value(serde_json::json!({
+            "record_id": id, "form": "self_evaluation", "project_name": format!("项目{i}"),
+            "source": {"file": format!("f{i}.txt"), "sha256": "", "format": "text", "pages": [],
+                       "link": format!("f{i}.txt")},
+            "funds": [], "indicators": [], "findings": []
+        }))
+        .expect("record");
+        records.push(r);
+        // The last seven are errors: they must be listed, infos left out.
+        let severity = if i >= n - 7 { "error" } else { "info" };
+        findings.push(
+            serde_json::from_value::<Finding>(serde_json::json!({
+                "record_id": id, "rule": "total.sum", "severity": severity,
+                "message": format!("问题{i}"), "link": format!("f{i}.txt")
+            }))
+            .expect("finding"),
+        );
+    }
+    let store = FindingStore::of(&records, &findings).expect("store");
+    let files: Vec<FileRow> = Vec::new();
+    let audit = Audit {
+        findings: &store,
+        forms: records.len(),
+        errors: &[],
+        files: &files,
+        revisions: &[],
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let links = Links::new(dir.path(), dir.path());
+    let path = dir.path().join("report.html");
+    let st = jixiao_report::write_report(&path, &audit, &links, None).expect("report");
+    assert_eq!(st.findings, n - 7);
+    let html = std::fs::read_to_string(&path).expect("read");
+    assert!(html.contains("其余 7 条见 findings.xlsx"), "the note says how many more");
+    for i in n - 7..n {
+        assert!(html.contains(&format!("问题{i}")), "error {i} is listed");
+    }
+    assert_eq!(html.matches("<div class=\"f ").count(), n - 7);
+    assert!(!html.contains(&format!("问题{}<", n - 8)), "the last info is not");
 }

@@ -22,6 +22,34 @@ fn version(opts: &jixiao_pipeline::Options) -> String {
     format!("{READER_VERSION}+ocr-{:?}", opts.ocr).to_lowercase()
 }
 
+/// A digest of what shapes a run's outputs besides its inputs' content and the reader
+/// version: the options, and where the auditors' links to each input point (they
+/// depend on the working directory and OUTDIR; the OUTDIR's name alone does not).
+fn settings(
+    args: &ExtractArgs,
+    links: &jixiao_report::Links,
+    inputs: &[(&Path, String)],
+) -> String {
+    let mut text = format!(
+        "score={} dataset={} report={} xlsx_max_rows={} max_file_mb={} file_timeout={} password={}",
+        !args.no_score,
+        !args.no_dataset,
+        !args.no_report,
+        args.xlsx_max_rows,
+        args.max_file_mb,
+        args.file_timeout,
+        args.password
+            .as_deref()
+            .map(|p| jixiao_pipeline::sha256_hex(p.as_bytes()))
+            .unwrap_or_default(),
+    );
+    for (_, n) in inputs {
+        text.push('\n');
+        text.push_str(&links.target(n).uri());
+    }
+    jixiao_pipeline::sha256_hex(text.as_bytes())[..16].to_string()
+}
+
 /// The bundled samples: `./samples` of the working directory (the README runs from the
 /// project's root); never a path compiled into the binary.
 fn default_samples() -> Result<PathBuf> {
@@ -90,6 +118,7 @@ fn failed(name: String, sha256: String, size: u64, error: &ExtractError) -> Done
             size,
             status: "error".into(),
             records: 0,
+            findings: 0,
             mtime_ns: None,
         },
         records: Vec::new(),
@@ -145,6 +174,7 @@ fn read_bytes(
             }
             .into(),
             records: records.len(),
+            findings: 0,
             mtime_ns: None,
         },
         records,
@@ -368,10 +398,10 @@ fn revisions_of(
 }
 
 /// Where a run's results go as files complete, in path order: records, errors and
-/// findings as JSON lines, the dataset's tables, the manifest's entries; kept in memory
-/// are only what the end of the run needs — error entries, per-file summaries, and for
-/// the auditors' files the findings with a slim copy of their records
-/// ([`jixiao_report::slim`]).
+/// findings as JSON lines, the dataset's tables, the manifest's entries, and for the
+/// auditors' files the findings with a slim copy of their records, spilled to a temporary
+/// file ([`jixiao_report::FindingSpill`]); kept in memory are only what the end of the
+/// run needs — error entries and per-file summaries.
 struct Sink<'a> {
     records: jixiao_record::jsonl::JsonlWriter,
     errors: jixiao_record::jsonl::JsonlWriter,
@@ -384,10 +414,10 @@ struct Sink<'a> {
     manifest: Manifest,
     summaries: Vec<FileSummary>,
     error_entries: Vec<ErrorEntry>,
-    /// Records with findings, slim, in dataset order (for the auditors' files).
-    kept: Vec<Record>,
-    kept_findings: Vec<jixiao_score::Finding>,
+    /// Findings with their records, for the auditors' files.
+    spill: Option<jixiao_report::FindingSpill>,
     forms: usize,
+    findings_n: usize,
     reused: usize,
 }
 
@@ -414,22 +444,15 @@ impl Sink<'_> {
         self.errors.extend(&d.errors)?;
         if let Some(w) = &mut self.findings {
             w.extend(&d.findings)?;
-            let ids: std::collections::HashSet<&str> =
-                d.findings.iter().map(|f| f.record_id.as_str()).collect();
-            self.kept.extend(
-                d.records
-                    .iter()
-                    .filter(|r| ids.contains(r.record_id.as_str()))
-                    .map(jixiao_report::slim),
-            );
+        }
+        if let Some(s) = &mut self.spill {
+            s.add(&d.records, &d.findings)?;
         }
         if let Some(t) = &mut self.dataset {
             t.add(&d.records, &d.findings)?;
         }
         self.forms += d.records.len();
-        if self.findings.is_some() {
-            self.kept_findings.append(&mut d.findings);
-        }
+        self.findings_n += d.findings.len();
         self.error_entries.append(&mut d.errors);
         self.manifest.files.push(d.entry);
         Ok(())
@@ -463,6 +486,7 @@ fn read_one(
         d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
     }
     d.entry.mtime_ns = mtime;
+    d.entry.findings = d.findings.len();
     d.seconds = t.elapsed().as_secs_f64();
     d
 }
@@ -479,11 +503,28 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     let inputs = jixiao_pipeline::inputs::collect(&roots, &args.output)?;
     let files = &inputs.files;
     let _lock = output::lock(&args.output)?;
-    let staging = output::begin(&args.output)?;
     let opts = jixiao_pipeline::Options {
         ocr: args.ocr.mode(),
         password: args.password.clone(),
     };
+    let cwd = std::env::current_dir().context("current directory")?;
+    let links = jixiao_report::Links::new(&cwd, &args.output);
+    let named: Vec<(&Path, String)> = files.iter().map(|p| (p.as_path(), name_of(p))).collect();
+    let settings = settings(args, &links, &named);
+    if args.incremental && args.web.is_none() {
+        if let Some(m) = super::previous::kept(
+            &args.output,
+            &version(&opts),
+            &settings,
+            &named,
+            args.verify,
+        ) {
+            return super::ending::kept_run(args, shell, &inputs, &m, started)
+                .map(|o| (o, Vec::new()));
+        }
+    }
+    drop(named);
+    let staging = output::begin(&args.output)?;
     let previous = if args.incremental {
         Previous::load(&args.output, &version(&opts), args.verify)
     } else {
@@ -495,8 +536,6 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     } else {
         Some(workers(args, shell)?)
     };
-    let cwd = std::env::current_dir().context("current directory")?;
-    let links = jixiao_report::Links::new(&cwd, &args.output);
     let url_of = |l: &str| links.xlsx_url(l);
     let xlsx = staging.join("dataset.xlsx");
     let bar = progress(files.len(), shell);
@@ -512,10 +551,13 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
             },
             dataset: match args.no_dataset {
                 true => None,
-                false => Some(jixiao_dataset::DatasetWriter::create(
-                    &staging,
-                    Some((&xlsx, &url_of)),
-                )?),
+                false => Some(
+                    jixiao_dataset::DatasetWriter::create(&staging, Some((&xlsx, &url_of)))?
+                        .with_xlsx_limit(match args.xlsx_max_rows {
+                            0 => None,
+                            n => Some(n),
+                        }),
+                ),
             },
             duplicates: Default::default(),
             web: args.web.as_deref(),
@@ -528,13 +570,18 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
             manifest: Manifest {
                 reader_version: version(&opts),
                 schema_version: jixiao_dataset::SCHEMA_VERSION,
+                settings: settings.clone(),
+                outputs: Vec::new(),
                 files: Vec::with_capacity(files.len()),
             },
             summaries: Vec::with_capacity(files.len()),
             error_entries: Vec::new(),
-            kept: Vec::new(),
-            kept_findings: Vec::new(),
+            spill: match args.no_score {
+                true => None,
+                false => Some(jixiao_report::FindingSpill::in_dir(&staging)?),
+            },
             forms: 0,
+            findings_n: 0,
             reused: 0,
         };
         let window = pool.current_num_threads() * jixiao_pipeline::ordered::WINDOW_PER_THREAD;
@@ -568,12 +615,12 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
         findings: findings_out,
         dataset,
         mut revised,
-        manifest,
+        mut manifest,
         summaries,
         error_entries: errors,
-        kept,
-        kept_findings: findings,
+        spill,
         forms,
+        findings_n,
         reused,
         ..
     } = sink;
@@ -600,17 +647,29 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
             w.finish()?;
         }
         if let Some(t) = dataset {
-            t.finish()?;
+            if let Some(skipped) = t.finish()? {
+                // The path is the staging directory's; name the one the user will open.
+                let name = skipped
+                    .path
+                    .file_name()
+                    .map(PathBuf::from)
+                    .unwrap_or_default();
+                let skipped = jixiao_dataset::XlsxSkipped {
+                    path: args.output.join(name),
+                    ..skipped
+                };
+                eprintln!("jixiao: {skipped}");
+            }
         }
         if args.web.is_some() {
             jixiao_record::jsonl::write_all(&staging.join(jixiao_fetch::HISTORY), &all_revisions)?;
         }
-        if !args.no_score {
+        if let Some(spill) = spill {
+            let store = spill.finish()?;
             let files = super::score::file_rows(&manifest);
             let audit = jixiao_report::Audit {
-                records: &kept,
                 forms,
-                findings: &findings,
+                findings: &store,
                 errors: &errors,
                 files: &files,
                 revisions: &all_revisions,
@@ -631,6 +690,7 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
                 );
             }
         }
+        manifest.outputs = output::outputs_of(&staging)?;
         let json = serde_json::to_string_pretty(&manifest)? + "\n";
         std::fs::write(staging.join(output::MANIFEST), json)
             .with_context(|| format!("{}", staging.display()))?;
@@ -641,47 +701,18 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
         return Err(e);
     }
     output::commit(&staging, &args.output)?;
-    if let Some(path) = &args.summary_json {
-        let json = serde_json::to_string_pretty(&summary)? + "\n";
-        if path.as_os_str() == "-" {
-            print!("{json}");
-        } else {
-            std::fs::write(path, json).with_context(|| format!("{}", path.display()))?;
-        }
-    }
-    for e in &errors {
-        eprintln!("jixiao: {}", e.message);
-    }
-    let outcome = if errors.is_empty() {
-        Outcome::Complete
-    } else {
-        Outcome::Partial
-    };
-    if shell.quiet {
-        return Ok((outcome, revisions));
-    }
-    let findings = if args.no_score {
-        String::new()
-    } else {
-        format!("{} findings, ", findings.len())
-    };
-    let reused = if args.incremental {
-        format!(" ({reused} unchanged, {} read)", files.len() - reused)
-    } else {
-        String::new()
-    };
-    if let Some(line) = inputs.skipped_line() {
-        eprintln!(
-            "jixiao: skipped {line} (not an extension jixiao reads; name such a file to read it anyway)"
-        );
-    }
-    eprintln!(
-        "jixiao: {} files{reused}, {} forms, {findings}{} errors, {:.2} s → {}",
-        files.len(),
-        forms,
-        errors.len(),
-        started.elapsed().as_secs_f64(),
-        args.output.display()
-    );
+    let outcome = super::ending::finish(
+        args,
+        shell,
+        &inputs,
+        super::ending::Ending {
+            summary,
+            errors,
+            reused,
+            forms,
+            findings: findings_n,
+        },
+        started,
+    )?;
     Ok((outcome, revisions))
 }

@@ -27,6 +27,9 @@ pub struct FileEntry {
     pub status: String,
     /// Forms found.
     pub records: usize,
+    /// Findings on them (0 with --no-score).
+    #[serde(default)]
+    pub findings: usize,
     /// Modification time (nanoseconds since the Unix epoch) when the file was read:
     /// with the size, what an incremental run compares before hashing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,8 +44,43 @@ pub struct Manifest {
     /// [`jixiao_dataset::SCHEMA_VERSION`] of its tables (0: written before versions).
     #[serde(default)]
     pub schema_version: u32,
+    /// What else shapes the outputs (a digest of the run's options, working directory
+    /// and OUTDIR: see `extract::settings`); a run with other settings writes anew.
+    #[serde(default)]
+    pub settings: String,
+    /// The files written beside the manifest, with their sizes: an incremental run
+    /// that finds nothing changed keeps them when they are all still there.
+    #[serde(default)]
+    pub outputs: Vec<OutputFile>,
     /// Every input, in output order.
     pub files: Vec<FileEntry>,
+}
+
+/// A file of the dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutputFile {
+    /// Its name in OUTDIR.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// The files in `dir` (but the manifest), by name, with their sizes.
+pub fn outputs_of(dir: &Path) -> Result<Vec<OutputFile>> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
+        let e = e.with_context(|| format!("{}", dir.display()))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let meta = e.metadata().with_context(|| name.clone())?;
+        if meta.is_file() && name != MANIFEST {
+            v.push(OutputFile {
+                name,
+                size: meta.len(),
+            });
+        }
+    }
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(v)
 }
 
 impl Manifest {

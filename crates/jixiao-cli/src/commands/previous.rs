@@ -24,6 +24,60 @@ pub fn mtime_ns(m: &std::fs::Metadata) -> Option<i64> {
 /// so a file written in the same tick as it was read could have changed unseen.
 const SETTLED_NS: i64 = 2_000_000_000;
 
+/// OUTDIR's manifest when its dataset is already what this run would write: the same
+/// reader version and settings, the same inputs in the same order, each unchanged by
+/// size and modification time (see [`SETTLED_NS`]; with `verify`, by SHA-256), and every
+/// output the manifest lists still there at its size. Reads the manifest and the
+/// inputs' metadata only.
+pub fn kept(
+    out: &Path,
+    version: &str,
+    settings: &str,
+    inputs: &[(&Path, String)],
+    verify: bool,
+) -> Option<Manifest> {
+    let settled_before = std::fs::metadata(out.join(output::MANIFEST))
+        .ok()
+        .as_ref()
+        .and_then(mtime_ns)
+        .map(|t| t - SETTLED_NS);
+    let m = Manifest::load(out)?;
+    if m.reader_version != version
+        || m.settings.is_empty()
+        || m.settings != settings
+        || m.outputs.is_empty()
+        || m.files.len() != inputs.len()
+    {
+        return None;
+    }
+    for o in &m.outputs {
+        if std::fs::metadata(out.join(&o.name)).ok()?.len() != o.size {
+            return None;
+        }
+    }
+    for ((p, name), f) in inputs.iter().zip(&m.files) {
+        if *name != f.path || f.sha256.is_empty() {
+            return None;
+        }
+        let meta = std::fs::metadata(p).ok()?;
+        if meta.len() != f.size {
+            return None;
+        }
+        if verify {
+            let bytes = std::fs::read(p).ok()?;
+            if jixiao_pipeline::sha256_hex(&bytes) != f.sha256 {
+                return None;
+            }
+        } else {
+            let t = mtime_ns(&meta)?;
+            if f.mtime_ns != Some(t) || t >= settled_before? {
+                return None;
+            }
+        }
+    }
+    Some(m)
+}
+
 /// The previous dataset of OUTDIR.
 pub struct Previous {
     files: HashMap<String, FileEntry>,

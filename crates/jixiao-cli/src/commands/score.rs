@@ -56,10 +56,12 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
     jixiao_dataset::write_parquet(&args.output, &tables)?;
     let cwd = std::env::current_dir().context("current directory")?;
     let links = jixiao_report::Links::new(&cwd, &args.output);
+    let mut spill = jixiao_report::FindingSpill::in_dir(&args.output)?;
+    spill.add(&records, &findings)?;
+    let store = spill.finish()?;
     let audit = jixiao_report::Audit {
-        records: &records,
         forms: records.len(),
-        findings: &findings,
+        findings: &store,
         errors: &errors,
         files: &files,
         revisions: &revisions,

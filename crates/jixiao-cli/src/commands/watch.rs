@@ -112,6 +112,7 @@ pub fn run(args: &WatchArgs, shell: Shell) -> Result<Outcome> {
             threads: args.threads,
             no_score: false,
             no_dataset: false,
+            xlsx_max_rows: jixiao_dataset::DEFAULT_XLSX_MAX_ROWS,
             no_report: false,
             incremental: true,
             verify: false,
