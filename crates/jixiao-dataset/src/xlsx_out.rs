@@ -14,8 +14,11 @@ use std::path::Path;
 /// Rows per sheet before a table continues on a sheet of its own (Excel's limit is
 /// 1,048,576 with the header).
 pub(crate) const MAX_ROWS: usize = 1_000_000;
-/// Excel keeps at most 65,530 hyperlinks per worksheet; past it a link is its text.
-const MAX_LINKS_PER_SHEET: usize = 65_530;
+/// Hyperlinks per workbook; past them a link is written as its text (the CSV and
+/// Parquet files keep every link). Excel keeps at most 65,530 per worksheet, and
+/// rust_xlsxwriter holds each in memory until the workbook is saved (about 0.5 KB with
+/// its relationship), so the whole workbook gets that many: its memory stays flat.
+const MAX_LINKS: usize = 65_530;
 
 /// A sheet being written.
 struct Sheet {
@@ -23,7 +26,6 @@ struct Sheet {
     index: usize,
     /// Data rows written.
     rows: usize,
-    links: usize,
 }
 
 /// A table's sheets.
@@ -41,6 +43,8 @@ pub(crate) struct XlsxStream<'a> {
     url_of: &'a dyn Fn(&str) -> String,
     bold: Format,
     date_format: Format,
+    /// Hyperlinks written so far (at most [`MAX_LINKS`]).
+    links: usize,
 }
 
 impl<'a> XlsxStream<'a> {
@@ -84,6 +88,7 @@ impl<'a> XlsxStream<'a> {
             url_of,
             bold: Format::new().set_bold(),
             date_format: Format::new().set_num_format("yyyy-mm-dd"),
+            links: 0,
         };
         for t in 0..s.tables.len() {
             s.new_sheet(t)?;
@@ -109,11 +114,7 @@ impl<'a> XlsxStream<'a> {
             Ok(())
         })();
         r.map_err(|e| self.err(e))?;
-        self.tables[t].sheets.push(Sheet {
-            index,
-            rows: 0,
-            links: 0,
-        });
+        self.tables[t].sheets.push(Sheet { index, rows: 0 });
         Ok(())
     }
 
@@ -132,7 +133,6 @@ impl<'a> XlsxStream<'a> {
             };
             sheet.rows += 1;
             let (index, r) = (sheet.index, sheet.rows as u32);
-            let mut links = sheet.links;
             let columns = &self.tables[t].columns;
             let ws = self
                 .wb
@@ -146,7 +146,7 @@ impl<'a> XlsxStream<'a> {
                 r,
                 row,
                 columns,
-                &mut links,
+                &mut self.links,
                 self.url_of,
                 &self.date_format,
             )
@@ -154,9 +154,6 @@ impl<'a> XlsxStream<'a> {
                 path: self.path.clone(),
                 message: e.to_string(),
             })?;
-            if let Some(sheet) = self.tables[t].sheets.last_mut() {
-                sheet.links = links;
-            }
         }
         Ok(())
     }
@@ -196,7 +193,7 @@ fn write_row(
         let link_col = columns.get(c).is_some_and(|col| col.name == "link");
         let c = c as u16;
         match cell {
-            Cell::Text(Some(v)) if link_col && *links < MAX_LINKS_PER_SHEET => {
+            Cell::Text(Some(v)) if link_col && *links < MAX_LINKS => {
                 *links += 1;
                 ws.write_url(r, c, Url::new(url_of(v)).set_text(v))?;
             }
@@ -251,4 +248,51 @@ pub fn write_xlsx(
         w.push(i, &t.rows)?;
     }
     w.finish()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::Kind;
+
+    #[test]
+    fn the_workbook_holds_at_most_max_links_hyperlinks_and_the_rest_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let table = |name| Table {
+            name,
+            columns: vec![Column {
+                name: "link",
+                kind: Kind::Text,
+                doc: "",
+            }],
+            rows: Vec::new(),
+        };
+        let url = |l: &str| format!("file:///{l}");
+        let mut x = XlsxStream::create(&path, &[table("a"), table("b")], &url).unwrap();
+        // Two sheets, more rows than links in all: the first sheet takes its rows'
+        // links, the second the rest.
+        let rows = |n: usize| -> Vec<Vec<Cell>> {
+            (0..n)
+                .map(|i| vec![Cell::Text(Some(format!("f{i}.pdf#page=1")))])
+                .collect()
+        };
+        x.push(0, &rows(MAX_LINKS - 10)).unwrap();
+        x.push(1, &rows(30)).unwrap();
+        x.finish().unwrap();
+        let mut z = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let mut count = |name: &str| {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+            (
+                s.matches("<hyperlink ").count(),
+                s.matches("f29.pdf").count(),
+            )
+        };
+        assert_eq!(count("xl/worksheets/sheet1.xml").0, MAX_LINKS - 10);
+        let (links, texts) = count("xl/worksheets/sheet2.xml");
+        assert_eq!(links, 10, "the workbook's last links");
+        assert_eq!(texts, 1, "a row past them keeps its text");
+    }
 }

@@ -595,10 +595,16 @@ fn the_report_lists_the_first_findings_and_says_how_many_more_the_workbook_holds
     let st = jixiao_report::write_report(&path, &audit, &links, None).expect("report");
     assert_eq!(st.findings, n - 7);
     let html = std::fs::read_to_string(&path).expect("read");
-    assert!(html.contains("其余 7 条见 findings.xlsx"), "the note says how many more");
+    assert!(
+        html.contains("其余 7 条见 findings.xlsx"),
+        "the note says how many more"
+    );
     for i in n - 7..n {
         assert!(html.contains(&format!("问题{i}")), "error {i} is listed");
     }
     assert_eq!(html.matches("<div class=\"f ").count(), n - 7);
-    assert!(!html.contains(&format!("问题{}<", n - 8)), "the last info is not");
+    assert!(
+        !html.contains(&format!("问题{}<", n - 8)),
+        "the last info is not"
+    );
 }
