@@ -417,7 +417,6 @@ struct Sink<'a> {
     /// Findings with their records, for the auditors' files.
     spill: Option<jixiao_report::FindingSpill>,
     forms: usize,
-    findings_n: usize,
     reused: usize,
 }
 
@@ -452,7 +451,6 @@ impl Sink<'_> {
             t.add(&d.records, &d.findings)?;
         }
         self.forms += d.records.len();
-        self.findings_n += d.findings.len();
         self.error_entries.append(&mut d.errors);
         self.manifest.files.push(d.entry);
         Ok(())
@@ -581,7 +579,6 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
                 false => Some(jixiao_report::FindingSpill::in_dir(&staging)?),
             },
             forms: 0,
-            findings_n: 0,
             reused: 0,
         };
         let window = pool.current_num_threads() * jixiao_pipeline::ordered::WINDOW_PER_THREAD;
@@ -620,7 +617,6 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
         error_entries: errors,
         spill,
         forms,
-        findings_n,
         reused,
         ..
     } = sink;
@@ -710,7 +706,7 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
             errors,
             reused,
             forms,
-            findings: findings_n,
+            findings: manifest.files.iter().map(|f| f.findings).sum(),
         },
         started,
     )?;

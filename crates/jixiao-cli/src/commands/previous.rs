@@ -24,6 +24,23 @@ pub fn mtime_ns(m: &std::fs::Metadata) -> Option<i64> {
 /// so a file written in the same tick as it was read could have changed unseen.
 const SETTLED_NS: i64 = 2_000_000_000;
 
+/// Files modified before this (ns since the epoch) may be taken as unchanged by size and
+/// time: the previous manifest's time less [`SETTLED_NS`].
+fn settled_before(out: &Path) -> Option<i64> {
+    std::fs::metadata(out.join(output::MANIFEST))
+        .ok()
+        .as_ref()
+        .and_then(mtime_ns)
+        .map(|t| t - SETTLED_NS)
+}
+
+/// Whether `meta` (the file now) has the size and settled modification time of `f`.
+fn same_by_time(f: &FileEntry, meta: &std::fs::Metadata, settled: i64) -> bool {
+    mtime_ns(meta).is_some_and(|t| f.mtime_ns == Some(t) && t < settled)
+        && f.size == meta.len()
+        && !f.sha256.is_empty()
+}
+
 /// OUTDIR's manifest when its dataset is already what this run would write: the same
 /// reader version and settings, the same inputs in the same order, each unchanged by
 /// size and modification time (see [`SETTLED_NS`]; with `verify`, by SHA-256), and every
@@ -36,11 +53,7 @@ pub fn kept(
     inputs: &[(&Path, String)],
     verify: bool,
 ) -> Option<Manifest> {
-    let settled_before = std::fs::metadata(out.join(output::MANIFEST))
-        .ok()
-        .as_ref()
-        .and_then(mtime_ns)
-        .map(|t| t - SETTLED_NS);
+    let settled = settled_before(out);
     let m = Manifest::load(out)?;
     if m.reader_version != version
         || m.settings.is_empty()
@@ -68,11 +81,8 @@ pub fn kept(
             if jixiao_pipeline::sha256_hex(&bytes) != f.sha256 {
                 return None;
             }
-        } else {
-            let t = mtime_ns(&meta)?;
-            if f.mtime_ns != Some(t) || t >= settled_before? {
-                return None;
-            }
+        } else if !same_by_time(f, &meta, settled?) {
+            return None;
         }
     }
     Some(m)
@@ -93,12 +103,7 @@ pub struct Previous {
 impl Previous {
     /// The dataset in `out` when it was written by reader `version` and is readable.
     pub fn load(out: &Path, version: &str, verify: bool) -> Option<Previous> {
-        let settled_before = std::fs::metadata(out.join(output::MANIFEST))
-            .ok()
-            .as_ref()
-            .and_then(mtime_ns)
-            .map(|t| t - SETTLED_NS)
-            .filter(|_| !verify);
+        let settled_before = settled_before(out).filter(|_| !verify);
         let m = Manifest::load(out)?;
         if m.reader_version != version {
             tracing::info!(
@@ -145,8 +150,7 @@ impl Previous {
         let settled = self.settled_before?;
         let f = self.files.get(name)?;
         let meta = std::fs::metadata(p).ok()?;
-        let t = mtime_ns(&meta)?;
-        if f.mtime_ns != Some(t) || t >= settled || f.size != meta.len() || f.sha256.is_empty() {
+        if !same_by_time(f, &meta, settled) {
             return None;
         }
         let done = self.reuse(name, &f.sha256, f.size)?;
