@@ -3,7 +3,7 @@
 //!
 //! [`FindingSpill`] takes each file's records and findings as the run reads them and
 //! writes, per record with findings, one line to an anonymous temporary file: the
-//! record's [`slim`](crate::slim) copy and its findings. In memory stay only what orders
+//! record's [`slim`] copy and its findings. In memory stay only what orders
 //! and counts them — per finding 16 bytes (severity, rule, where its line is), per
 //! record with findings its district, department, input file, amount and id.
 //! [`FindingStore`] (the finished spill) sorts in memory and reads a record's line back
