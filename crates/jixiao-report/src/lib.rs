@@ -18,7 +18,7 @@ pub use html::write_report;
 pub use links::Links;
 pub use pdfium::{Pdfium, PdfiumError};
 pub use store::{FindingSpill, FindingStore};
-pub use workbook::write_workbook;
+pub use workbook::{write_workbook, MAX_LINKS};
 
 use jixiao_pipeline::ErrorEntry;
 use jixiao_record::{FormKind, FundsRowKind, Record};

@@ -33,9 +33,12 @@ const MIN_WIDTH: f64 = 6.0;
 /// Data rows per sheet before a list continues on a sheet of its own (Excel's limit is
 /// 1,048,576 rows with the header).
 const MAX_ROWS: usize = 1_000_000;
-/// Excel keeps at most 65,530 hyperlinks per worksheet; past it a link is written as
-/// its text.
-const MAX_LINKS_PER_SHEET: usize = 65_530;
+/// Hyperlinks in the whole workbook, in sheet order (问题清单 first); past them a link is
+/// written as its text (report.html and records.jsonl keep every link). Excel keeps at
+/// most 65,530 per worksheet, and rust_xlsxwriter holds each in memory until the
+/// workbook is saved (~0.5 KB with its relationship), so one budget for the workbook
+/// keeps memory flat in the number of findings.
+pub const MAX_LINKS: usize = 65_530;
 
 /// Width of a text in Excel character units: CJK and other wide characters count two.
 pub(crate) fn display_width(s: &str) -> usize {
@@ -98,6 +101,7 @@ pub fn write_workbook(path: &Path, audit: &Audit, links: &Links) -> Result<(), R
         wb: &mut wb,
         st: &st,
         err: &err,
+        links_left: MAX_LINKS,
     };
     out.sheet(summary_sheet(audit))?;
     for (name, info) in [("问题清单", false), ("提示", true)] {
@@ -125,14 +129,15 @@ struct Out<'w> {
     wb: &'w mut Workbook,
     st: &'w Styles,
     err: &'w dyn Fn(rust_xlsxwriter::XlsxError) -> ReportError,
+    /// Hyperlinks the workbook may still hold ([`MAX_LINKS`]).
+    links_left: usize,
 }
 
-/// A sheet being written: its place in the workbook, rows and links so far, and the
-/// widest text of each column.
+/// A sheet being written: its place in the workbook, rows so far, and the widest text
+/// of each column.
 struct Open {
     index: usize,
     rows: usize,
-    links: usize,
     widths: Vec<usize>,
 }
 
@@ -159,7 +164,7 @@ impl Out<'_> {
                 open = self.open(name, k, headers)?;
             }
             let ws = self.wb.worksheet_from_index(open.index).map_err(self.err)?;
-            write_row(ws, &row, &mut open, self.st).map_err(self.err)?;
+            write_row(ws, &row, &mut open, &mut self.links_left, self.st).map_err(self.err)?;
         }
         self.close(open, headers)
     }
@@ -180,7 +185,6 @@ impl Out<'_> {
         Ok(Open {
             index,
             rows: 0,
-            links: 0,
             widths: headers.iter().map(|h| display_width(h)).collect(),
         })
     }
@@ -265,6 +269,7 @@ fn write_row(
     ws: &mut Worksheet,
     row: &[X],
     open: &mut Open,
+    links_left: &mut usize,
     st: &Styles,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     open.rows += 1;
@@ -298,8 +303,8 @@ fn write_row(
                 location,
                 text,
             } => {
-                if open.links < MAX_LINKS_PER_SHEET {
-                    open.links += 1;
+                if *links_left > 0 {
+                    *links_left -= 1;
                     let url = Url::new(xlsx_url(target, location)).set_text(text);
                     ws.write_url_with_format(r, col, url, &st.link)?;
                 } else {

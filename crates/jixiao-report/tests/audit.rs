@@ -561,24 +561,10 @@ fn the_report_lists_the_first_findings_and_says_how_many_more_the_workbook_holds
     let mut records = Vec::new();
     let mut findings = Vec::new();
     for i in 0..n {
-        let id = format!("{i:012x}-001");
-        let r: Record = serde_json::from_value(serde_json::json!({
-            "record_id": id, "form": "self_evaluation", "project_name": format!("项目{i}"),
-            "source": {"file": format!("f{i}.txt"), "sha256": "", "format": "text", "pages": [],
-                       "link": format!("f{i}.txt")},
-            "funds": [], "indicators": [], "findings": []
-        }))
-        .expect("record");
-        records.push(r);
         // The last seven are errors: they must be listed, infos left out.
-        let severity = if i >= n - 7 { "error" } else { "info" };
-        findings.push(
-            serde_json::from_value::<Finding>(serde_json::json!({
-                "record_id": id, "rule": "total.sum", "severity": severity,
-                "message": format!("问题{i}"), "link": format!("f{i}.txt")
-            }))
-            .expect("finding"),
-        );
+        let (r, f) = numbered(i, if i >= n - 7 { "error" } else { "info" });
+        records.push(r);
+        findings.push(f);
     }
     let store = FindingStore::of(&records, &findings).expect("store");
     let files: Vec<FileRow> = Vec::new();
@@ -606,5 +592,76 @@ fn the_report_lists_the_first_findings_and_says_how_many_more_the_workbook_holds
     assert!(
         !html.contains(&format!("问题{}<", n - 8)),
         "the last info is not"
+    );
+}
+
+/// A record of its own and a finding on it, of `severity`.
+fn numbered(i: usize, severity: &str) -> (Record, Finding) {
+    let id = format!("{i:012x}-001");
+    let r: Record = serde_json::from_value(serde_json::json!({
+        "record_id": id, "form": "self_evaluation", "project_name": format!("项目{i}"),
+        "source": {"file": format!("f{i}.txt"), "sha256": "", "format": "text", "pages": [],
+                   "link": format!("f{i}.txt")},
+        "funds": [], "indicators": [], "findings": []
+    }))
+    .expect("record");
+    let f = serde_json::from_value::<Finding>(serde_json::json!({
+        "record_id": id, "rule": "total.sum", "severity": severity,
+        "message": format!("问题{i}"), "link": format!("f{i}.txt#L{}", i + 1)
+    }))
+    .expect("finding");
+    (r, f)
+}
+
+#[test]
+fn the_workbook_holds_its_link_budget_in_all_and_the_rest_as_text() {
+    // More findings than the budget, over two sheets, and files after them: 问题清单
+    // is linked whole, 提示 up to the budget, the rest are their text.
+    let (errors, infos) = (40_000, jixiao_report::MAX_LINKS - 40_000 + 100);
+    let mut records = Vec::new();
+    let mut findings = Vec::new();
+    for i in 0..errors + infos {
+        let (r, f) = numbered(i, if i < errors { "error" } else { "info" });
+        records.push(r);
+        findings.push(f);
+    }
+    let store = FindingStore::of(&records, &findings).expect("store");
+    let files: Vec<FileRow> = (0..3)
+        .map(|i| FileRow {
+            path: format!("f{i}.txt"),
+            status: "ok".into(),
+            forms: 1,
+        })
+        .collect();
+    let audit = Audit {
+        findings: &store,
+        forms: records.len(),
+        errors: &[],
+        files: &files,
+        revisions: &[],
+    };
+    let dir = tempfile::tempdir().expect("tmp");
+    let links = Links::new(dir.path(), dir.path());
+    let path = dir.path().join("findings.xlsx");
+    jixiao_report::write_workbook(&path, &audit, &links).expect("workbook");
+    let got = sheets(&path);
+    let count = |name: &str| {
+        got.iter()
+            .find(|s| s.name == name)
+            .map(|s| s.links.len())
+            .expect(name)
+    };
+    assert_eq!(count("问题清单"), errors);
+    assert_eq!(count("提示"), jixiao_report::MAX_LINKS - errors);
+    assert_eq!(
+        got.iter().map(|s| s.links.len()).sum::<usize>(),
+        jixiao_report::MAX_LINKS
+    );
+    // An unlinked finding keeps its place as text.
+    let last = format!("f{}.txt", errors + infos - 1);
+    let tips = got.iter().find(|s| s.name == "提示").expect("提示");
+    assert!(
+        tips.texts.iter().any(|t| t.contains(&last)),
+        "{last} is still written"
     );
 }
