@@ -93,6 +93,15 @@ pub fn xlsx_many_merges(rows: u32, cols: u32, merges: u32) -> Vec<u8> {
     xlsx_with(sheet.as_bytes())
 }
 
+/// A sheet of a few values whose merged range ends before it starts (`C3:A1`; found by
+/// fuzzing): calamine subtracts the corners unchecked, and a span taken from it wrapped
+/// to four billion columns.
+pub fn xlsx_reversed_merge() -> Vec<u8> {
+    let sheet = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>项目名称</t></is></c><c r="B1"><v>1</v></c></row><row r="3"><c r="C3"><v>2</v></c></row></sheetData><mergeCells count="2"><mergeCell ref="C3:A1"/><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
+    xlsx_with(sheet.as_bytes())
+}
+
 /// The column letters of a 0-based column index (`0` → `A`, `26` → `AA`).
 fn column(mut c: u32) -> String {
     let mut s = Vec::new();

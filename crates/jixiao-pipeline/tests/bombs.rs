@@ -111,3 +111,20 @@ fn a_cell_reference_that_overflows_is_a_corrupt_workbook() {
         message(&e)
     );
 }
+
+#[test]
+fn a_merged_range_that_ends_before_it_starts_is_left_out() {
+    // Fuzzing found it: a debug build panicked inside calamine, a release build took a
+    // span of four billion columns from it. Now the sheet is read without that range.
+    let grid = jixiao_xlsx::read(&bombs::xlsx_reversed_merge()).expect("read");
+    let texts: Vec<&str> = grid
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.text.as_str()))
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(texts, ["项目名称", "1", "2"]);
+    for c in grid.rows.iter().flat_map(|r| &r.cells) {
+        assert!(c.col_span <= 3 && c.row_span <= 3, "{c:?}");
+    }
+}

@@ -119,15 +119,26 @@ fn read_unguarded(bytes: &[u8]) -> Result<Grid, XlsxError> {
             });
         }
         let (styles, merges) = match &mut wb {
-            Sheets::Xlsx(x) => (
-                x.worksheet_style(&name).ok(),
-                x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            ),
+            Sheets::Xlsx(x) => (x.worksheet_style(&name).ok(), merges_of(x, &name)),
             _ => (None, Vec::new()),
         };
         rows.extend(sheet_rows(&name, &range, styles.as_ref(), &merges));
     }
     Ok(Grid { rows })
+}
+
+/// A sheet's merged ranges, those that end before they start left out. calamine
+/// subtracts a range's start from its end unchecked (fuzzing found `B2:A1`): a build
+/// with overflow checks panics there, which costs the sheet its merges, not the
+/// workbook; without them the range comes back reversed and is left out here.
+fn merges_of(x: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Vec<calamine::Dimensions> {
+    let all = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        x.merge_cells_by_sheet_name(name).unwrap_or_default()
+    }))
+    .unwrap_or_default();
+    all.into_iter()
+        .filter(|m| m.start.0 <= m.end.0 && m.start.1 <= m.end.1)
+        .collect()
 }
 
 /// The bounding box of cell positions seen so far.
