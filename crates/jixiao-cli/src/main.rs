@@ -30,7 +30,32 @@ const CRATES: [&str; 16] = [
     "jixiao_xlsx",
 ];
 
+/// mimalloc, not the system allocator. glibc's malloc gives each contending thread an
+/// arena of its own and keeps what was freed in each, so a run's resident memory grew
+/// with the corpus: 162 MB at 1,000 text files, 259 MB at 10,000. With mimalloc (built
+/// without transparent huge pages, `no_thp`, whose sparse 2 MiB pages count in full) and
+/// freed memory returned at once: 121 and 153 MB, and a run 20–30 % faster, allocation
+/// being a fifth of its time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's `purge_delay` option (`mi_option_t` in `mimalloc.h` of mimalloc 3, which
+/// `libmimalloc-sys` builds; it does not name this one): milliseconds before freed
+/// memory is given back to the system (default 1,000).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Gives freed memory back to the system at once: a run frees a file's results as
+/// soon as they are written, and a delay lets the next files' allocations pile up on
+/// top (at 10,000 files: 198 MB with the delay, 153 MB without).
+#[allow(unsafe_code)]
+fn return_freed_memory_at_once() {
+    // SAFETY: `mi_option_set` stores a number in mimalloc's option table; any option
+    // index below `_mi_option_last` and any value are valid, at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+}
+
 fn main() -> ExitCode {
+    return_freed_memory_at_once();
     let cli = args::Cli::parse();
     // Our crates log at the level asked for; libraries (HTTP, PDF, zip) only errors,
     // their chatter only at -vvv. Colour only on a terminal.
@@ -75,5 +100,21 @@ fn main() -> ExitCode {
             eprintln!("jixiao: error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(unsafe_code)]
+    fn the_option_set_is_the_purge_delay() {
+        // SAFETY: reading an option of mimalloc's table (see `return_freed_memory_at_once`).
+        let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        // 1,000 ms is the purge delay's default in mimalloc 3; no other option has it.
+        assert_eq!(get(), 1000);
+        return_freed_memory_at_once();
+        assert_eq!(get(), 0);
     }
 }

@@ -190,6 +190,10 @@ impl FindingSpill {
     /// The store to write from.
     pub fn finish(mut self) -> Result<FindingStore, ReportError> {
         self.out.flush().map_err(|e| io("write", e))?;
+        // Grown by doubling, up to half of each list is room never used; the auditors'
+        // files are written with these in memory.
+        self.groups.shrink_to_fit();
+        self.metas.shrink_to_fit();
         let mut order: Vec<u32> = (0..self.names.list.len() as u32).collect();
         order.sort_by(|a, b| self.names.list[*a as usize].cmp(&self.names.list[*b as usize]));
         let mut sorted = vec![0u32; order.len()];

@@ -104,7 +104,7 @@ pub fn kept_run(
         .iter()
         .map(|f| FileSummary {
             path: f.path.clone(),
-            status: f.status.clone(),
+            status: f.status.as_str().into(),
             reused: true,
             stats: ReadStats::default(),
             forms: f.records,

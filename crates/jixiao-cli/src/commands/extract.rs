@@ -1,7 +1,7 @@
 //! `jixiao extract`: files → a dataset (records, errors, findings, CSV/Parquet/XLSX tables,
 //! manifest), written atomically; `--incremental` reuses unchanged files' results.
 
-use super::output::{self, FileEntry, Manifest, READER_VERSION};
+use super::output::{self, FileEntry, FileStatus, Manifest, READER_VERSION};
 use super::previous::{mtime_ns, Previous};
 use super::{Outcome, Shell};
 use crate::args::{ExtractArgs, WorkerArgs};
@@ -116,7 +116,7 @@ fn failed(name: String, sha256: String, size: u64, error: &ExtractError) -> Done
             path: name,
             sha256,
             size,
-            status: "error".into(),
+            status: FileStatus::Error,
             records: 0,
             findings: 0,
             mtime_ns: None,
@@ -167,12 +167,7 @@ fn read_bytes(
             path: name,
             sha256,
             size,
-            status: if records.is_empty() && !errors.is_empty() {
-                "error"
-            } else {
-                "ok"
-            }
-            .into(),
+            status: FileStatus::of(records.len(), errors.len()),
             records: records.len(),
             findings: 0,
             mtime_ns: None,
@@ -330,7 +325,11 @@ fn workers(args: &ExtractArgs, shell: Shell) -> Result<jixiao_isolate::Pool> {
         memory_mb: args.max_file_mb,
         timeout: std::time::Duration::from_secs(args.file_timeout),
     };
-    let mut pool = jixiao_isolate::Pool::of_current_exe(argv, limits)?;
+    // The address-space limit is set by the worker once it runs; mimalloc (the global
+    // allocator) would by then have reserved 1 GiB that the file could use past it.
+    // Workers reserve nothing up front: each block is mapped when needed, and checked.
+    let mut pool =
+        jixiao_isolate::Pool::of_current_exe(argv, limits)?.with_env("MIMALLOC_ARENA_RESERVE", "0");
     if let Some(pw) = &args.password {
         pool = pool.with_env("JIXIAO_PDF_PASSWORD", pw);
     }
@@ -359,7 +358,7 @@ fn progress(n: usize, shell: Shell) -> ProgressBar {
 fn summary_of(d: &Done) -> FileSummary {
     FileSummary {
         path: d.entry.path.clone(),
-        status: d.entry.status.clone(),
+        status: d.entry.status.as_str().into(),
         reused: d.reused,
         stats: d.stats.clone(),
         forms: d.records.len(),

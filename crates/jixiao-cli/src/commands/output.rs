@@ -14,6 +14,36 @@ pub const MANIFEST: &str = "manifest.json";
 /// their source); outputs of another version are not reused.
 pub const READER_VERSION: &str = jixiao_pipeline::READER_VERSION;
 
+/// What became of an input file, as the manifest says it (`"ok"`, `"error"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileStatus {
+    /// Read: its records are in the dataset (a file without forms too, when reading it
+    /// raised no error).
+    Ok,
+    /// Gave no records and an entry in errors.jsonl says why.
+    Error,
+}
+
+impl FileStatus {
+    /// The status of a file that gave `records` and `errors`.
+    pub fn of(records: usize, errors: usize) -> FileStatus {
+        if records == 0 && errors > 0 {
+            FileStatus::Error
+        } else {
+            FileStatus::Ok
+        }
+    }
+
+    /// As the manifest and summaries spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Ok => "ok",
+            FileStatus::Error => "error",
+        }
+    }
+}
+
 /// One input file of a dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileEntry {
@@ -23,8 +53,8 @@ pub struct FileEntry {
     pub sha256: String,
     /// Size in bytes.
     pub size: u64,
-    /// `ok` (records written) or `error` (an entry in errors.jsonl).
-    pub status: String,
+    /// What became of it.
+    pub status: FileStatus,
     /// Forms found.
     pub records: usize,
     /// Findings on them (0 with --no-score).
@@ -264,4 +294,23 @@ pub fn commit(staging: &Path, out: &Path) -> Result<()> {
             .with_context(|| format!("cannot move {} to {}", staging.display(), out.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_an_error_only_when_it_gave_an_error_and_no_records() {
+        assert_eq!(FileStatus::of(0, 1), FileStatus::Error);
+        assert_eq!(FileStatus::of(0, 0), FileStatus::Ok);
+        assert_eq!(FileStatus::of(3, 1), FileStatus::Ok);
+        // The manifest spells them as it always has.
+        for s in [FileStatus::Ok, FileStatus::Error] {
+            let json = serde_json::to_string(&s).expect("json");
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+            assert_eq!(serde_json::from_str::<FileStatus>(&json).expect("back"), s);
+        }
+        assert!(serde_json::from_str::<FileStatus>("\"partial\"").is_err());
+    }
 }

@@ -4,7 +4,7 @@
 //! few bytes per line, not the records).
 
 use super::extract::{input_of, Done};
-use super::output::{self, FileEntry, Manifest};
+use super::output::{self, FileEntry, FileStatus, Manifest};
 use jixiao_pipeline::{ErrorEntry, ReadStats};
 use jixiao_record::jsonl::{self, LineIndex};
 use jixiao_record::Record;
@@ -167,9 +167,7 @@ impl Previous {
         let records: Vec<Record> = self.records.read(path, "a record").ok()?;
         let errors: Vec<ErrorEntry> = self.errors.read(path, "an error entry").ok()?;
         // The dataset must hold what the manifest says, else read the file again.
-        if records.len() != f.records
-            || (f.status == "error") != (records.is_empty() && !errors.is_empty())
-        {
+        if records.len() != f.records || f.status != FileStatus::of(records.len(), errors.len()) {
             return None;
         }
         Some(Done {

@@ -16,7 +16,7 @@ pub fn file_rows(m: &Manifest) -> Vec<jixiao_report::FileRow> {
         .iter()
         .map(|f| jixiao_report::FileRow {
             path: f.path.clone(),
-            status: f.status.clone(),
+            status: f.status.as_str().into(),
             forms: f.records,
         })
         .collect()
