@@ -36,17 +36,20 @@ const CRATES: [&str; 16] = [
 /// without transparent huge pages, `no_thp`, whose sparse 2 MiB pages count in full) and
 /// freed memory returned at once: 121 and 153 MB, and a run 20–30 % faster, allocation
 /// being a fifth of its time.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// mimalloc's `purge_delay` option (`mi_option_t` in `mimalloc.h` of mimalloc 3, which
 /// `libmimalloc-sys` builds; it does not name this one): milliseconds before freed
 /// memory is given back to the system (default 1,000).
+#[cfg(feature = "mimalloc")]
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Gives freed memory back to the system at once: a run frees a file's results as
 /// soon as they are written, and a delay lets the next files' allocations pile up on
 /// top (at 10,000 files: 198 MB with the delay, 153 MB without).
+#[cfg(feature = "mimalloc")]
 #[allow(unsafe_code)]
 fn return_freed_memory_at_once() {
     // SAFETY: `mi_option_set` stores a number in mimalloc's option table; any option
@@ -55,6 +58,7 @@ fn return_freed_memory_at_once() {
 }
 
 fn main() -> ExitCode {
+    #[cfg(feature = "mimalloc")]
     return_freed_memory_at_once();
     let cli = args::Cli::parse();
     // Our crates log at the level asked for; libraries (HTTP, PDF, zip) only errors,
@@ -103,7 +107,7 @@ fn main() -> ExitCode {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "mimalloc"))]
 mod tests {
     use super::*;
 
