@@ -128,3 +128,21 @@ fn a_merged_range_that_ends_before_it_starts_is_left_out() {
         assert!(c.col_span <= 3 && c.row_span <= 3, "{c:?}");
     }
 }
+
+#[test]
+fn a_compound_file_cut_mid_sector_is_refused_before_calamine_asserts() {
+    // Found by `FUZZ_BUILD_FLAGS=-O scripts/fuzz.sh 2400 xlsx` (909 bytes): the end of
+    // the file cuts an allocation-table sector mid-entry, and calamine's `.xls` reader
+    // asserted (a contained panic: the workbook's "reader failed"). Now the check
+    // before calamine names it.
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-xls-cut-sector.xls"),
+    )
+    .expect("fixture");
+    let (e, _) = read("cut.xls", &bytes);
+    assert!(
+        message(&e).contains("cut off by the end of the file"),
+        "{}",
+        message(&e)
+    );
+}

@@ -79,6 +79,18 @@ impl<'a> File<'a> {
     }
 }
 
+/// A sector of 4-byte entries that the end of the file does not cut mid-entry
+/// (calamine asserts it, fuzzing found a truncated one).
+fn whole<'a>(s: &'a [u8], what: &str, id: u32) -> Result<&'a [u8], String> {
+    if s.len().is_multiple_of(4) {
+        Ok(s)
+    } else {
+        Err(format!(
+            "{what}: sector {id} is cut off by the end of the file (truncated?)"
+        ))
+    }
+}
+
 /// Checks that every sector chain calamine follows ends within the file.
 pub fn check(bytes: &[u8]) -> Result<(), String> {
     if bytes.len() < 512 || bytes[..8] != MAGIC {
@@ -104,12 +116,12 @@ pub fn check(bytes: &[u8]) -> Result<(), String> {
         if hops > file.sectors() {
             return Err("DIFAT: sector chain loops".into());
         }
-        let s = file.sector_bytes(difat);
+        let s = whole(file.sector_bytes(difat), "DIFAT", difat)?;
         fat_sectors.extend((0..per_sector - 1).map(|i| u32_at(s, 4 * i)));
         difat = u32_at(s, 4 * (per_sector - 1));
     }
     for id in fat_sectors.into_iter().filter(|id| *id < MAX_REGULAR) {
-        let s = file.sector_bytes(id);
+        let s = whole(file.sector_bytes(id), "allocation table", id)?;
         file.fat.extend((0..per_sector).map(|i| u32_at(s, 4 * i)));
         if file.fat.len() > per_sector.saturating_mul(file.sectors() + 1) {
             return Err("allocation table larger than the file".into());
