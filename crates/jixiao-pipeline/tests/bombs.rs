@@ -28,6 +28,16 @@ fn read(name: &str, bytes: &[u8]) -> (Vec<ExtractError>, Duration) {
     (r.errors, took)
 }
 
+/// A committed input of `tests/data` (fuzzing's findings).
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name),
+    )
+    .expect("fixture")
+}
+
 fn message(errors: &[ExtractError]) -> String {
     errors[0].to_string()
 }
@@ -100,10 +110,7 @@ fn form_xobjects_are_parsed_once_and_their_draws_counted() {
 fn a_cell_reference_that_overflows_is_a_corrupt_workbook() {
     // Found by `scripts/fuzz.sh` (target xlsx): calamine multiplied a column reference
     // past u32 and panicked.
-    let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-xlsx-cell-ref-overflow.xlsx"),
-    )
-    .expect("fixture");
+    let bytes = fixture("fuzz-xlsx-cell-ref-overflow.xlsx");
     let (e, _) = read("overflow.xlsx", &bytes);
     assert!(
         matches!(e[0], ExtractError::Workbook { .. }),
@@ -135,10 +142,7 @@ fn a_compound_file_cut_mid_sector_is_refused_before_calamine_asserts() {
     // the file cuts an allocation-table sector mid-entry, and calamine's `.xls` reader
     // asserted (a contained panic: the workbook's "reader failed"). Now the check
     // before calamine names it.
-    let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz-xls-cut-sector.xls"),
-    )
-    .expect("fixture");
+    let bytes = fixture("fuzz-xls-cut-sector.xls");
     let (e, _) = read("cut.xls", &bytes);
     assert!(
         message(&e).contains("cut off by the end of the file"),

@@ -567,14 +567,7 @@ fn the_report_lists_the_first_findings_and_says_how_many_more_the_workbook_holds
         findings.push(f);
     }
     let store = FindingStore::of(&records, &findings).expect("store");
-    let files: Vec<FileRow> = Vec::new();
-    let audit = Audit {
-        findings: &store,
-        forms: records.len(),
-        errors: &[],
-        files: &files,
-        revisions: &[],
-    };
+    let audit = audit_of(&store, records.len(), &[]);
     let dir = tempfile::tempdir().expect("tmp");
     let links = Links::new(dir.path(), dir.path());
     let path = dir.path().join("report.html");
@@ -593,6 +586,17 @@ fn the_report_lists_the_first_findings_and_says_how_many_more_the_workbook_holds
         !html.contains(&format!("问题{}<", n - 8)),
         "the last info is not"
     );
+}
+
+/// The audit of `forms` forms with the findings of `store` and these files, no errors.
+fn audit_of<'a>(store: &'a FindingStore, forms: usize, files: &'a [FileRow]) -> Audit<'a> {
+    Audit {
+        findings: store,
+        forms,
+        errors: &[],
+        files,
+        revisions: &[],
+    }
 }
 
 /// A record of its own and a finding on it, of `severity`.
@@ -633,13 +637,7 @@ fn the_workbook_holds_its_link_budget_in_all_and_the_rest_as_text() {
             forms: 1,
         })
         .collect();
-    let audit = Audit {
-        findings: &store,
-        forms: records.len(),
-        errors: &[],
-        files: &files,
-        revisions: &[],
-    };
+    let audit = audit_of(&store, records.len(), &files);
     let dir = tempfile::tempdir().expect("tmp");
     let links = Links::new(dir.path(), dir.path());
     let path = dir.path().join("findings.xlsx");
