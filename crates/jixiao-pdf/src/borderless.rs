@@ -12,14 +12,19 @@
 //!
 //! * **Runs.** Glyphs drawn one after another on one baseline, without a gap wider than
 //!   `RUN_GAP` and under the same clip, are one cell's line (producers draw a cell's
-//!   text in one go, so two cells never share a run even when they nearly touch).
+//!   text in one go). Two cells filled to their padding can still come closer than
+//!   that: a gap wider than `SOFT_GAP` with no space drawn in it is kept, and a column
+//!   boundary the other lines imply may pass through it.
 //! * **Columns.** Two runs side by side on one line leave a gap a column boundary passes
 //!   through. The fewest positions that pass through every such gap of every line
 //!   (interval stabbing) are the column boundaries; each sits in the middle of the gaps it
 //!   passes through.
 //! * **Rows.** Horizontal rules the page draws are used, across the whole table. Without
 //!   them, a line holding runs of two or more cells is a row's line (cells of a row share
-//!   their vertical alignment), and so is a lone line with no text within a leading of it,
+//!   their vertical alignment) unless it only lines up by chance: one of its runs is
+//!   printed over a run of a fuller line in its column, or is with its neighbour line a
+//!   two-line cell centred on a fuller line (rows about a line apart, wrapped cells
+//!   spilling into the next row's band). So is a lone line with no text within a leading of it,
 //!   one right above a row's line in its column or with no line of its column at the
 //!   mirrored place below that row's line (a subtitle: a centred wrapped cell's lines
 //!   are symmetric about its row), or one set larger (a title); between two consecutive
@@ -47,6 +52,12 @@ use crate::content::{Glyph, PageContent, Segment};
 /// leaves 0.59 em between a level-2 label filling its cell and the level-3 name beside
 /// it).
 const RUN_GAP: f32 = 0.45;
+/// Narrowest gap (in font sizes) inside a run, with no space drawn in it, that a column
+/// boundary the other lines imply may still pass through: two cells filled to their
+/// padding (LibreOffice leaves 0.39 em between `有效控制在标准内` and the same text in the
+/// next cell) come closer than [`RUN_GAP`], while a cell's own characters touch or stand
+/// a letter-spacing apart.
+const SOFT_GAP: f32 = 0.2;
 /// Largest offset between two glyphs' vertical centres (share of the glyph height) that
 /// still puts them on one baseline.
 const BASELINE: f32 = 0.3;
@@ -70,6 +81,9 @@ const LEADING: f32 = 0.7;
 const HEADING: f32 = 1.3;
 /// Narrowest text-free stretch (points) a column boundary moves into.
 const MIN_ROOM: f32 = 0.5;
+/// Least vertical overlap (share of the smaller height) of two runs of one column that
+/// puts them on lines of different rows.
+const OVERPRINT: f32 = 0.1;
 /// Margin (points) of the lines drawn around the table's text.
 const FRAME: f32 = 1.0;
 
@@ -82,6 +96,9 @@ struct Run {
     y1: f32,
     /// On a line shared with runs of other cells (a row's line).
     row_line: bool,
+    /// Gaps inside the run wider than [`SOFT_GAP`] with no space drawn in them, left to
+    /// right: where two nearly touching cells may meet.
+    soft: Vec<(f32, f32)>,
 }
 
 impl Run {
@@ -94,25 +111,45 @@ impl Run {
     fn h(&self) -> f32 {
         (self.y1 - self.y0).max(0.1)
     }
+    /// True when `x` falls on the run's text, not between its ends or in a soft gap.
+    fn covers(&self, x: f32) -> bool {
+        self.x0 < x && self.x1 > x && !self.soft.iter().any(|&(a, b)| a <= x && x <= b)
+    }
+    /// The stretches of the run's text: the run cut at its soft gaps.
+    fn pieces(&self) -> impl Iterator<Item = (f32, f32)> + '_ {
+        let starts = std::iter::once(self.x0).chain(self.soft.iter().map(|g| g.1));
+        let ends = self
+            .soft
+            .iter()
+            .map(|g| g.0)
+            .chain(std::iter::once(self.x1));
+        starts.zip(ends)
+    }
 }
 
 /// The glyphs' runs, in drawing order.
 fn runs(glyphs: &[Glyph]) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut prev: Option<&Glyph> = None;
+    let mut spaced = false;
     for g in glyphs {
         if g.text.trim().is_empty() {
+            spaced = true;
             continue;
         }
         let h = (g.y1 - g.y0).max(0.1);
+        let em = |p: &Glyph| g.size.max(p.size).max(0.1);
         let continues = prev.is_some_and(|p| {
             (g.cy() - p.cy()).abs() < BASELINE * h
                 && g.x0 >= p.x1 - 0.5 * h
-                && g.x0 - p.x1 <= RUN_GAP * g.size.max(p.size).max(0.1)
+                && g.x0 - p.x1 <= RUN_GAP * em(p)
                 && g.clip == p.clip
         });
         match out.last_mut() {
             Some(r) if continues => {
+                if let Some(p) = prev.filter(|p| !spaced && g.x0 - p.x1 > SOFT_GAP * em(p)) {
+                    r.soft.push((p.x1, g.x0));
+                }
                 r.x0 = r.x0.min(g.x0);
                 r.x1 = r.x1.max(g.x1);
                 r.y0 = r.y0.min(g.y0);
@@ -124,9 +161,11 @@ fn runs(glyphs: &[Glyph]) -> Vec<Run> {
                 y0: g.y0,
                 y1: g.y1,
                 row_line: false,
+                soft: Vec::new(),
             }),
         }
         prev = Some(g);
+        spaced = false;
     }
     out
 }
@@ -187,16 +226,18 @@ fn stab(mut gaps: Vec<(f32, f32)>) -> Vec<(f32, f32)> {
 /// Where a column boundary crosses one row: at `x` when no run of the row crosses it,
 /// else in the middle of the widest text-free stretch of the row within `lo..hi` (the
 /// gaps the boundary was found in: a left-aligned paragraph's longest line reaches
-/// nearer the next column than the lines beside which the gap was seen), else nowhere
-/// (a cell spanning the boundary).
+/// nearer the next column than the lines beside which the gap was seen; a soft gap
+/// of a run counts as text-free: two nearly touching cells), else nowhere (a cell
+/// spanning the boundary).
 fn boundary((x, lo, hi): (f32, f32, f32), row: &[&Run]) -> Option<f32> {
-    if !row.iter().any(|r| r.x0 < x && r.x1 > x) {
+    if !row.iter().any(|r| r.covers(x)) {
         return Some(x);
     }
     let mut taken: Vec<(f32, f32)> = row
         .iter()
-        .filter(|r| r.x1 > lo && r.x0 < hi)
-        .map(|r| (r.x0.max(lo), r.x1.min(hi)))
+        .flat_map(|r| r.pieces())
+        .filter(|&(a, b)| b > lo && a < hi)
+        .map(|(a, b)| (a.max(lo), b.min(hi)))
         .collect();
     taken.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut best: Option<(f32, f32)> = None;
@@ -227,12 +268,7 @@ fn drawn_rules(page: &PageContent, x0: f32, x1: f32, y0: f32, y1: f32) -> Vec<Se
 /// Row boundaries inferred from the text: between the centres of consecutive lines
 /// holding several runs, through the widest text-free band, or halfway.
 fn inferred_rows(runs: &[Run], lines: &[Vec<usize>], clip_edges: &[f32]) -> Vec<f32> {
-    let multi: Vec<usize> = lines
-        .iter()
-        .filter(|l| l.len() >= 2)
-        .flatten()
-        .copied()
-        .collect();
+    let multi: Vec<usize> = (0..runs.len()).filter(|i| runs[*i].row_line).collect();
     // A heading (a title over the table) is printed larger than the table's text.
     let mut heights: Vec<f32> = runs.iter().map(Run::h).collect();
     heights.sort_by(f32::total_cmp);
@@ -241,7 +277,7 @@ fn inferred_rows(runs: &[Run], lines: &[Vec<usize>], clip_edges: &[f32]) -> Vec<
     let centres: Vec<f32> = lines
         .iter()
         .filter(|l| {
-            l.len() >= 2
+            runs[l[0]].row_line
                 || l.iter().all(|i| {
                     stands_alone(*i, runs)
                         || heads_row(*i, runs, &multi)
@@ -348,6 +384,59 @@ fn unmirrored(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
     })
 }
 
+/// The lines that are rows' lines: those holding runs of several cells, less those that
+/// only line up by chance. Where a row's wrapped cells spill a line into the next row's
+/// band (rows about a line apart), lines of different cells can share a baseline; such a
+/// line has a run printed over a run of a fuller line of several cells in its column
+/// (two lines of one row never overlap), or a run that is, with the line of its column
+/// right above or below it, a two-line cell centred on a fuller line; it gives way.
+fn row_lines(runs: &[Run], lines: &[Vec<usize>]) -> Vec<usize> {
+    let mut line_of = vec![usize::MAX; runs.len()];
+    for (k, l) in lines.iter().enumerate() {
+        for &i in l {
+            line_of[i] = k;
+        }
+    }
+    let overprinted = |a: &Run, b: &Run| {
+        a.x1.min(b.x1) - a.x0.max(b.x0) > 0.0
+            && a.y1.min(b.y1) - a.y0.max(b.y0) > OVERPRINT * a.h().min(b.h())
+    };
+    let centre: Vec<f32> = lines
+        .iter()
+        .map(|l| l.iter().map(|i| runs[*i].cy()).sum::<f32>() / l.len().max(1) as f32)
+        .collect();
+    let fuller = |m: usize, k: usize| lines.get(m).is_some_and(|l| l.len() > lines[k].len());
+    // Run `i` and run `j` of its column a line apart are the two lines of a cell
+    // centred on a fuller line. (Cells of three lines are left: their first line's
+    // partner is two lines down, where three rows' cells look the same; tried, it lost
+    // 3.9 points of fields on the LibreOffice renderings.)
+    let pair_on_fuller = |i: usize, j: usize, k: usize| {
+        let (r, o) = (&runs[i], &runs[j]);
+        let h = r.h();
+        let gap = if o.y0 > r.y0 {
+            o.y0 - r.y1
+        } else {
+            r.y0 - o.y1
+        };
+        let mid = (r.cy() + o.cy()) / 2.0;
+        o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0
+            && gap > -0.1 * h
+            && gap < LEADING * h
+            && (0..lines.len()).any(|m| fuller(m, k) && (centre[m] - mid).abs() < BASELINE * h)
+    };
+    (0..lines.len())
+        .filter(|&k| lines[k].len() >= 2)
+        .filter(|&k| {
+            !lines[k].iter().any(|&i| {
+                runs.iter().enumerate().any(|(j, o)| {
+                    let m = line_of[j];
+                    m != k && (fuller(m, k) && overprinted(&runs[i], o) || pair_on_fuller(i, j, k))
+                })
+            })
+        })
+        .collect()
+}
+
 /// Ruling lines that turn a page's borderless table into a lattice, or nothing when the
 /// page has a lattice of its own or no table-like text.
 pub fn rulings(page: &PageContent) -> Vec<Segment> {
@@ -356,12 +445,14 @@ pub fn rulings(page: &PageContent) -> Vec<Segment> {
         return Vec::new();
     }
     let lines = lines(&runs);
-    for l in lines.iter().filter(|l| l.len() >= 2) {
-        for &i in l {
+    for k in row_lines(&runs, &lines) {
+        for &i in &lines[k] {
             runs[i].row_line = true;
         }
     }
-    let multi: Vec<usize> = (0..lines.len()).filter(|i| lines[*i].len() >= 2).collect();
+    let multi: Vec<usize> = (0..lines.len())
+        .filter(|i| runs[lines[*i][0]].row_line)
+        .collect();
     if multi.len() < MIN_TABLE_LINES {
         return Vec::new();
     }
@@ -444,15 +535,55 @@ pub fn rulings(page: &PageContent) -> Vec<Segment> {
     if rows.len() * cols.len() > MAX_IMPLIED_CELLS {
         return Vec::new();
     }
+    // Labels centred on an implied row boundary (a label centred over an even number
+    // of rows): the boundary is left out wherever the label lies, and the label's
+    // columns stay merged in the rows on both sides.
+    let merges: Vec<(Label, f32)> = if drawn.is_empty() {
+        cols.windows(2)
+            .flat_map(|w| {
+                let (left, right) = (w[0].0, w[1].0);
+                let strip: Vec<&Run> = in_rows
+                    .iter()
+                    .copied()
+                    .filter(|r| r.cx() >= left && r.cx() < right)
+                    .collect();
+                labels(&strip)
+            })
+            .filter_map(|l| {
+                let y = rows[1..rows.len() - 1].iter().copied().find(|&y| {
+                    l.top < y
+                        && l.bottom > y
+                        && ((l.top + l.bottom) / 2.0 - y).abs() < CENTRED_ON * l.h
+                })?;
+                Some((l, y))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut segs = Vec::new();
-    // Verticals, row by row, unless a run of the row crosses them.
+    // Verticals, row by row, unless a run of the row (or a label merged into it) crosses
+    // them.
     for w in rows.windows(2) {
         let (top, bottom) = (w[0], w[1]);
-        let row: Vec<&&Run> = in_rows
+        let spans: Vec<Run> = merges
             .iter()
-            .filter(|r| r.cy() >= top && r.cy() < bottom)
+            .filter(|(_, y)| *y == top || *y == bottom)
+            .map(|(l, _)| Run {
+                x0: l.x0,
+                x1: l.x1,
+                y0: top,
+                y1: bottom,
+                row_line: false,
+                soft: Vec::new(),
+            })
             .collect();
-        let row: Vec<&Run> = row.into_iter().copied().collect();
+        let row: Vec<&Run> = in_rows
+            .iter()
+            .copied()
+            .filter(|r| r.cy() >= top && r.cy() < bottom)
+            .chain(spans.iter())
+            .collect();
         for &c in &cols {
             if let Some(x) = boundary(c, &row) {
                 segs.push(Segment {
@@ -464,39 +595,20 @@ pub fn rulings(page: &PageContent) -> Vec<Segment> {
             }
         }
     }
-    if !drawn.is_empty() {
-        // The page's own rules, drawn across the whole table: producers draw them cell by
-        // cell, and a rule left out under a merged label is better restored (the label
-        // then stands in one row, as in a text export) than taken for a merge that
-        // joins rows of the other columns (measured: 93.8 against 85.0 % of fields on
-        // the LibreOffice renderings).
-        for &y in &rows {
-            segs.push(Segment {
-                horizontal: true,
-                pos: y,
-                from: x0,
-                to: x1,
-            });
-        }
-        return segs;
-    }
-    // Horizontals, column by column, unless a lone run sits centred on them (a label
-    // centred over an even number of rows).
+    // Horizontals, column by column, but where a label merges the rows. The page's own
+    // rules are drawn across the whole table (producers draw them cell by cell, and a
+    // rule left out under a one-line merged label is better restored — the label then
+    // stands in one row, as in a text export — than taken for a merge that joins rows
+    // of the other columns: 93.8 against 85.0 % of fields on the LibreOffice renderings;
+    // kept where drawn, left out where a multi-line label crosses them: 93.0 %, where
+    // their drawn extents end: 93.0 %).
     for w in cols.windows(2) {
         let (left, right) = (w[0].0, w[1].0);
-        let strip: Vec<&Run> = in_rows
-            .iter()
-            .copied()
-            .filter(|r| r.cx() >= left && r.cx() < right)
-            .collect();
-        let labels = labels(&strip);
         for (k, &y) in rows.iter().enumerate() {
-            let outer = k == 0 || k + 1 == rows.len();
-            let centred = !outer
-                && labels.iter().any(|&(top, bottom, h)| {
-                    top < y && bottom > y && ((top + bottom) / 2.0 - y).abs() < CENTRED_ON * h
-                });
-            if !centred {
+            let merged = merges
+                .iter()
+                .any(|(l, at)| *at == y && l.x1 > left + MIN_ROOM && l.x0 < right - MIN_ROOM);
+            if k == 0 || k + 1 == rows.len() || !merged {
                 segs.push(Segment {
                     horizontal: true,
                     pos: y,
@@ -512,161 +624,55 @@ pub fn rulings(page: &PageContent) -> Vec<Segment> {
 /// Most lines of a label that may be centred over a row boundary.
 const MAX_LABEL_LINES: usize = 3;
 
+/// A label of one column that may sit over several rows.
+struct Label {
+    x0: f32,
+    x1: f32,
+    top: f32,
+    bottom: f32,
+    /// Its line height.
+    h: f32,
+    lines: usize,
+}
+
 /// Labels of one column that may sit over several rows: paragraphs (runs chained by at
 /// most a leading's gap) of at most [`MAX_LABEL_LINES`] runs, none of them on a row's
-/// line, as (top, bottom, line height). A column of single-line cells chains into one
-/// long paragraph (rows are about a line apart), which is no label.
-fn labels(strip: &[&Run]) -> Vec<(f32, f32, f32)> {
+/// line. A column of single-line cells chains into one long paragraph (rows are about a
+/// line apart), which is no label.
+fn labels(strip: &[&Run]) -> Vec<Label> {
     let mut sorted: Vec<&Run> = strip.to_vec();
     sorted.sort_by(|a, b| a.y0.total_cmp(&b.y0));
-    // (top, bottom, height, runs, any on a row line)
-    let mut paras: Vec<(f32, f32, f32, usize, bool)> = Vec::new();
+    // (label, any of its runs on a row line)
+    let mut paras: Vec<(Label, bool)> = Vec::new();
     for r in sorted {
-        let row = r.row_line;
         match paras.last_mut() {
-            Some(p) if r.y0 - p.1 < LEADING * r.h() => {
-                p.1 = p.1.max(r.y1);
-                p.2 = p.2.max(r.h());
-                p.3 += 1;
-                p.4 |= row;
+            Some((p, row)) if r.y0 - p.bottom < LEADING * r.h() => {
+                p.x0 = p.x0.min(r.x0);
+                p.x1 = p.x1.max(r.x1);
+                p.bottom = p.bottom.max(r.y1);
+                p.h = p.h.max(r.h());
+                p.lines += 1;
+                *row |= r.row_line;
             }
-            _ => paras.push((r.y0, r.y1, r.h(), 1, row)),
+            _ => paras.push((
+                Label {
+                    x0: r.x0,
+                    x1: r.x1,
+                    top: r.y0,
+                    bottom: r.y1,
+                    h: r.h(),
+                    lines: 1,
+                },
+                r.row_line,
+            )),
         }
     }
     paras
         .into_iter()
-        .filter(|p| p.3 <= MAX_LABEL_LINES && !p.4)
-        .map(|p| (p.0, p.1, p.2))
+        .filter(|(p, row)| p.lines <= MAX_LABEL_LINES && !row)
+        .map(|(p, _)| p)
         .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn text(s: &str, x: f32, y: f32, size: f32) -> Vec<Glyph> {
-        s.chars()
-            .enumerate()
-            .map(|(i, c)| Glyph {
-                text: c.to_string(),
-                x0: x + size * i as f32,
-                y0: y,
-                x1: x + size * (i + 1) as f32,
-                y1: y + size,
-                size,
-                clip: None,
-                confidence: None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn runs_break_at_wide_gaps_and_never_join_lines() {
-        let mut g = text("项目", 0.0, 0.0, 10.0);
-        g.extend(text("名称", 20.0 + 3.0, 0.0, 10.0));
-        g.extend(text("示例", 60.0, 0.0, 10.0));
-        g.extend(text("下行", 0.0, 12.0, 10.0));
-        let r = runs(&g);
-        assert_eq!(r.len(), 3, "{r:?}");
-        assert_eq!((r[0].x0, r[0].x1), (0.0, 43.0));
-    }
-
-    #[test]
-    fn stabbing_puts_one_boundary_through_overlapping_gaps() {
-        let b = stab(vec![(10.0, 20.0), (12.0, 30.0), (40.0, 50.0)]);
-        assert_eq!(b, vec![(12.0, 20.0), (40.0, 50.0)]);
-        // A run reaching past the boundary from the left moves it right of the run.
-        let long = Run {
-            x0: 0.0,
-            x1: 18.0,
-            y0: 0.0,
-            y1: 10.0,
-            row_line: false,
-        };
-        assert_eq!(boundary((16.0, 12.0, 20.0), &[&long]), Some(19.0));
-        assert_eq!(boundary((16.0, 12.0, 20.0), &[]), Some(16.0));
-        let wide = Run { x1: 30.0, ..long };
-        assert_eq!(boundary((16.0, 12.0, 20.0), &[&wide]), None);
-    }
-
-    /// Rows of a page read through the lines its text implies.
-    fn rows_of(glyphs: Vec<Glyph>) -> Vec<Vec<String>> {
-        let page = PageContent {
-            width: 400.0,
-            height: 400.0,
-            glyphs,
-            ..PageContent::default()
-        };
-        let tabs = crate::layout::tables(&rulings(&page));
-        assert_eq!(tabs.len(), 1);
-        let grids = crate::layout::chain_grids(&[crate::layout::tables(&rulings(&page))]);
-        crate::layout::page_rows(&page, 1, tabs, &grids[0])
-            .rows
-            .iter()
-            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
-            .collect()
-    }
-
-    #[test]
-    fn a_wrapped_cell_centred_on_its_row_stays_one_cell() {
-        // Three rows 12 pt apart; the middle row's first cell wraps over two lines
-        // centred on the row (spilling over both its edges), and a title sits above.
-        let mut g = text("标题", 60.0, 0.0, 10.0);
-        g.extend(text("名称", 0.0, 20.0, 10.0));
-        g.extend(text("数值", 60.0, 20.0, 10.0));
-        g.extend(text("备注", 120.0, 20.0, 10.0));
-        g.extend(text("第一行", 0.0, 26.5, 10.0));
-        g.extend(text("第二行", 0.0, 37.5, 10.0));
-        g.extend(text("12", 60.0, 32.0, 10.0));
-        g.extend(text("甲", 120.0, 32.0, 10.0));
-        g.extend(text("其他", 0.0, 44.0, 10.0));
-        g.extend(text("34", 60.0, 44.0, 10.0));
-        g.extend(text("乙", 120.0, 44.0, 10.0));
-        let rows = rows_of(g);
-        let nonblank: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(String::as_str)
-                    .filter(|t| !t.is_empty())
-                    .collect()
-            })
-            .filter(|r: &Vec<&str>| !r.is_empty())
-            .collect();
-        assert!(
-            nonblank.contains(&vec!["第一行第二行", "12", "甲"]),
-            "{nonblank:?}"
-        );
-        assert!(nonblank.contains(&vec!["其他", "34", "乙"]), "{nonblank:?}");
-        assert!(
-            nonblank.contains(&vec!["名称", "数值", "备注"]),
-            "{nonblank:?}"
-        );
-    }
-
-    #[test]
-    fn a_subtitle_beside_the_first_rows_cell_is_a_row_of_its_own() {
-        let mut g = text("年度", 100.0, 0.0, 10.0);
-        for (k, y) in [12.0, 24.0, 36.0].into_iter().enumerate() {
-            g.extend(text("名称", 0.0, y, 10.0));
-            g.extend(text(&"值".repeat(k + 1), 130.0, y, 10.0));
-        }
-        let rows = rows_of(g);
-        let texts: Vec<String> = rows.iter().map(|r| r.concat()).collect();
-        assert!(texts.contains(&"年度".to_string()), "{texts:?}");
-        assert!(texts.contains(&"名称值".to_string()), "{texts:?}");
-    }
-
-    #[test]
-    fn a_page_of_prose_gets_no_lines() {
-        let mut g = Vec::new();
-        for k in 0..5 {
-            g.extend(text("一行文字", 0.0, 12.0 * k as f32, 10.0));
-        }
-        let page = PageContent {
-            glyphs: g,
-            ..PageContent::default()
-        };
-        assert!(rulings(&page).is_empty());
-    }
-}
+mod tests;

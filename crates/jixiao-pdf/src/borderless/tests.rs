@@ -1,0 +1,221 @@
+//! Unit tests of the implied ruling lines.
+
+use super::*;
+
+fn text(s: &str, x: f32, y: f32, size: f32) -> Vec<Glyph> {
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| Glyph {
+            text: c.to_string(),
+            x0: x + size * i as f32,
+            y0: y,
+            x1: x + size * (i + 1) as f32,
+            y1: y + size,
+            size,
+            clip: None,
+            confidence: None,
+        })
+        .collect()
+}
+
+#[test]
+fn runs_break_at_wide_gaps_and_never_join_lines() {
+    let mut g = text("项目", 0.0, 0.0, 10.0);
+    g.extend(text("名称", 20.0 + 3.0, 0.0, 10.0));
+    g.extend(text("示例", 60.0, 0.0, 10.0));
+    g.extend(text("下行", 0.0, 12.0, 10.0));
+    let r = runs(&g);
+    assert_eq!(r.len(), 3, "{r:?}");
+    assert_eq!((r[0].x0, r[0].x1), (0.0, 43.0));
+}
+
+#[test]
+fn stabbing_puts_one_boundary_through_overlapping_gaps() {
+    let b = stab(vec![(10.0, 20.0), (12.0, 30.0), (40.0, 50.0)]);
+    assert_eq!(b, vec![(12.0, 20.0), (40.0, 50.0)]);
+    // A run reaching past the boundary from the left moves it right of the run.
+    let long = Run {
+        x0: 0.0,
+        x1: 18.0,
+        y0: 0.0,
+        y1: 10.0,
+        row_line: false,
+        soft: Vec::new(),
+    };
+    assert_eq!(boundary((16.0, 12.0, 20.0), &[&long]), Some(19.0));
+    assert_eq!(boundary((16.0, 12.0, 20.0), &[]), Some(16.0));
+    let wide = Run { x1: 30.0, ..long };
+    assert_eq!(boundary((16.0, 12.0, 20.0), &[&wide]), None);
+}
+
+/// Rows of a page read through the lines its text implies.
+fn rows_of(glyphs: Vec<Glyph>) -> Vec<Vec<String>> {
+    let page = PageContent {
+        width: 400.0,
+        height: 400.0,
+        glyphs,
+        ..PageContent::default()
+    };
+    let tabs = crate::layout::tables(&rulings(&page));
+    assert_eq!(tabs.len(), 1);
+    let grids = crate::layout::chain_grids(&[crate::layout::tables(&rulings(&page))]);
+    crate::layout::page_rows(&page, 1, tabs, &grids[0])
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+        .collect()
+}
+
+#[test]
+fn a_wrapped_cell_centred_on_its_row_stays_one_cell() {
+    // Three rows 12 pt apart; the middle row's first cell wraps over two lines
+    // centred on the row (spilling over both its edges), and a title sits above.
+    let mut g = text("标题", 60.0, 0.0, 10.0);
+    g.extend(text("名称", 0.0, 20.0, 10.0));
+    g.extend(text("数值", 60.0, 20.0, 10.0));
+    g.extend(text("备注", 120.0, 20.0, 10.0));
+    g.extend(text("第一行", 0.0, 26.5, 10.0));
+    g.extend(text("第二行", 0.0, 37.5, 10.0));
+    g.extend(text("12", 60.0, 32.0, 10.0));
+    g.extend(text("甲", 120.0, 32.0, 10.0));
+    g.extend(text("其他", 0.0, 44.0, 10.0));
+    g.extend(text("34", 60.0, 44.0, 10.0));
+    g.extend(text("乙", 120.0, 44.0, 10.0));
+    let rows = rows_of(g);
+    let nonblank: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(String::as_str)
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .filter(|r: &Vec<&str>| !r.is_empty())
+        .collect();
+    assert!(
+        nonblank.contains(&vec!["第一行第二行", "12", "甲"]),
+        "{nonblank:?}"
+    );
+    assert!(nonblank.contains(&vec!["其他", "34", "乙"]), "{nonblank:?}");
+    assert!(
+        nonblank.contains(&vec!["名称", "数值", "备注"]),
+        "{nonblank:?}"
+    );
+}
+
+#[test]
+fn a_subtitle_beside_the_first_rows_cell_is_a_row_of_its_own() {
+    let mut g = text("年度", 100.0, 0.0, 10.0);
+    for (k, y) in [12.0, 24.0, 36.0].into_iter().enumerate() {
+        g.extend(text("名称", 0.0, y, 10.0));
+        g.extend(text(&"值".repeat(k + 1), 130.0, y, 10.0));
+    }
+    let rows = rows_of(g);
+    let texts: Vec<String> = rows.iter().map(|r| r.concat()).collect();
+    assert!(texts.contains(&"年度".to_string()), "{texts:?}");
+    assert!(texts.contains(&"名称值".to_string()), "{texts:?}");
+}
+
+/// Non-blank cells of each row.
+fn cells_of(glyphs: Vec<Glyph>) -> Vec<Vec<String>> {
+    rows_of(glyphs)
+        .into_iter()
+        .map(|r| r.into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>())
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+#[test]
+fn nearly_touching_cells_part_where_the_other_lines_put_a_column() {
+    // Three rows with a clear gap at 30..45; a fourth whose two cells fill their
+    // columns and stand 0.3 em apart (closer than RUN_GAP: one run).
+    let mut g = Vec::new();
+    for y in [0.0, 15.0, 30.0, 45.0] {
+        g.extend(text("丙", 100.0, y, 10.0));
+    }
+    for y in [0.0, 15.0, 30.0] {
+        g.extend(text("甲甲甲", 0.0, y, 10.0));
+        g.extend(text("乙乙乙", 45.0, y, 10.0));
+    }
+    g.extend(text("有效控制", 0.0, 45.0, 10.0));
+    g.extend(text("达标完成", 43.0, 45.0, 10.0));
+    let r = runs(&g);
+    assert_eq!(r.len(), 11, "{r:?}");
+    assert_eq!(r[10].soft, vec![(40.0, 43.0)]);
+    let rows = cells_of(g);
+    let want = ["有效控制", "达标完成", "丙"].map(String::from).to_vec();
+    assert!(rows.contains(&want), "{rows:?}");
+    // Alone, the same line is one cell's text: no other line puts a column there.
+    let mut alone = text("有效控制", 0.0, 0.0, 10.0);
+    alone.extend(text("达标完成", 43.0, 0.0, 10.0));
+    assert_eq!(runs(&alone).len(), 1);
+    assert!(rulings(&PageContent {
+        glyphs: alone,
+        ..PageContent::default()
+    })
+    .is_empty());
+}
+
+#[test]
+fn a_line_that_lines_up_by_chance_is_no_row() {
+    // Rows 15 pt apart, four cells each; row A's second cell wraps over two lines
+    // centred on it (y −7 and +7), and a label centred over rows A and B (y 7.5)
+    // shares a baseline with that cell's second line.
+    let mut g = Vec::new();
+    for (y, a, b, c) in [
+        (0.0, "数量", "甲", "乙"),
+        (15.0, "质量", "丙", "丁"),
+        (30.0, "时效", "戊", "己"),
+    ] {
+        g.extend(text(a, 0.0, y, 10.0));
+        g.extend(text(b, 100.0, y, 10.0));
+        g.extend(text(c, 150.0, y, 10.0));
+    }
+    g.extend(text("第一行", 40.0, -7.0, 10.0));
+    g.extend(text("第二", 40.0, 7.0, 10.0));
+    g.extend(text("名称", 40.0, 15.0, 10.0));
+    g.extend(text("其他", 40.0, 30.0, 10.0));
+    g.extend(text("标签", 200.0, 7.5, 10.0));
+    g.extend(text("备注", 200.0, 30.0, 10.0));
+    let rows = cells_of(g);
+    let first = rows.iter().find(|r| r.contains(&"数量".to_string()));
+    assert!(
+        first.is_some_and(|r| r.contains(&"第一行第二".to_string())),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn a_label_centred_over_two_rows_keeps_every_column_it_spans() {
+    // Four rows 15 pt apart; the last two have no first or second cell but a label
+    // centred between them and reaching across both columns.
+    let mut g = Vec::new();
+    for y in [0.0, 15.0, 30.0, 45.0] {
+        if y < 30.0 {
+            g.extend(text("一级", 0.0, y, 10.0));
+            g.extend(text("二级", 40.0, y, 10.0));
+        }
+        g.extend(text("数值", 100.0, y, 10.0));
+        g.extend(text("备注", 140.0, y, 10.0));
+    }
+    g.extend(text("总体判断说明", 2.0, 37.5, 10.0));
+    let rows = cells_of(g);
+    assert!(
+        rows.iter()
+            .any(|r| r.first().is_some_and(|c| c == "总体判断说明")),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn a_page_of_prose_gets_no_lines() {
+    let mut g = Vec::new();
+    for k in 0..5 {
+        g.extend(text("一行文字", 0.0, 12.0 * k as f32, 10.0));
+    }
+    let page = PageContent {
+        glyphs: g,
+        ..PageContent::default()
+    };
+    assert!(rulings(&page).is_empty());
+}
