@@ -11,6 +11,10 @@
 # fuzzes the build users run instead (an overflow inside a dependency that a release
 # build wraps, and jixiao guards, then stops the campaign no more).
 #
+# libFuzzer stops at its first finding. FUZZ_KEEP_GOING=1 runs it in fork mode
+# (-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1): each finding is saved
+# and the campaign goes on for its whole time, so one known panic cannot cut an hour short.
+#
 # Needs a nightly toolchain (rustup toolchain install nightly) and cargo-fuzz, which
 # this script installs from crates.io at a pinned version when it is missing.
 set -euo pipefail
@@ -50,12 +54,15 @@ for t in "${targets[@]}"; do
   s=$(seed_of "$t")
   dirs=("fuzz/corpus/$t")
   [ -n "$s" ] && dirs+=("$seeds/$s")
+  keep=()
+  [ "${FUZZ_KEEP_GOING:-0}" = 1 ] && keep=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   # Each input gets 10 s and 4 GiB; inputs up to 1 MiB.
   # shellcheck disable=SC2086
   (cd fuzz && cargo +nightly fuzz run ${FUZZ_BUILD_FLAGS:-} "$t" "${dirs[@]/#fuzz\//}" -- \
       -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -max_len=1048576 \
-      -artifact_prefix="artifacts/$t/" -print_final_stats=1) >"fuzz/logs/$t.log" 2>&1 || true
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "fuzz/logs/$t.log" | grep -o '[0-9]*$' || echo "?")
+      -artifact_prefix="artifacts/$t/" -print_final_stats=1 "${keep[@]}") >"fuzz/logs/$t.log" 2>&1 || true
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "fuzz/logs/$t.log" | grep -o '[0-9]*$' ||
+    grep -Eo '^#[0-9]+' "fuzz/logs/$t.log" | tail -1 | tr -d '#' || echo "?")
   cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "fuzz/logs/$t.log" | tail -1 || echo "cov: ?")
   found=$(find "fuzz/artifacts/$t" -type f | wc -l)
   echo "$t: ${secs} s, ${execs} executions, ${cov}, ${found} findings"
