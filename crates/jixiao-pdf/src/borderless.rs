@@ -24,15 +24,19 @@
 //!   their vertical alignment) unless it only lines up by chance: one of its runs is
 //!   printed over a run of a fuller line in its column, or is with its neighbour line a
 //!   two-line cell centred on a fuller line (rows about a line apart, wrapped cells
-//!   spilling into the next row's band). So is a lone line with no text within a
+//!   spilling into the next row's band), or it is the first or last line of a row whose
+//!   wrapped cells take two lines each around a line of one-line cells in other columns
+//!   (the wrapped lines fill their columns). So is a lone line with no text within a
 //!   leading of it, one right above a row's line in its column or with no line of its
 //!   column at the mirrored place below that row's line (a subtitle: a centred wrapped
-//!   cell's lines are symmetric about its row), or one set larger (a title); between two consecutive
+//!   cell's lines are symmetric about its row, and a cell's last line mirrors its first
+//!   about the row just above), or one set larger (a title). Between two consecutive
 //!   rows the boundary is the edge of a cell's clip that lies between them (producers
 //!   clip the text of a cell it overflows), else goes through the widest band free of
 //!   text, or halfway where text fills the whole space (a wrapped cell centred on its row
 //!   spills over both its edges; the lattice code puts such spill back by centring, as it
-//!   does for ruled pages).
+//!   does for ruled pages) — moved, where needed, between the lines mirrored about the
+//!   upper row and those mirrored about the lower one.
 //! * **Merged cells.** A vertical line is left out of a row where a run crosses it and
 //!   cannot be moved clear of it within the gaps it was found in (a cell spanning
 //!   columns). Where a label of at most `MAX_LABEL_LINES` lines, none on a row's line,
@@ -316,13 +320,45 @@ fn inferred_rows(runs: &[Run], lines: &[Vec<usize>], clip_edges: &[f32]) -> Vec<
             .iter()
             .filter(|e| **e > a + margin && **e < b - margin)
             .min_by(|p, q| (**p - mid).abs().total_cmp(&(**q - mid).abs()));
-        out.push(match (clipped, best) {
+        let y = match (clipped, best) {
             (Some(e), _) => *e,
             (None, Some((p, q))) if q - p > 0.05 * (b - a) && p > a && q < b => (p + q) / 2.0,
             _ => mid,
+        };
+        // Lines of a cell centred on one row stay with it: the boundary falls between
+        // the last line mirrored about the upper row's centre and the first mirrored
+        // about the lower one's (two rows' wrapped cells spill into each other's band).
+        let (lo, hi) = owned(runs, a, b);
+        out.push(if clipped.is_none() && lo < hi && !(lo < y && y < hi) {
+            (lo + hi) / 2.0
+        } else {
+            y
         });
     }
     out
+}
+
+/// Between two row centres `a` < `b`: the lowest centre of a run with a line of its
+/// column mirrored about `a`, and the highest of one mirrored about `b` (`a` and `b`
+/// when there is none): a row boundary between them keeps each centred cell whole.
+fn owned(runs: &[Run], a: f32, b: f32) -> (f32, f32) {
+    let mirrored = |r: &Run, about: f32| {
+        let at = 2.0 * about - r.cy();
+        runs.iter().any(|o| {
+            o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0 && (o.cy() - at).abs() < BASELINE * r.h()
+        })
+    };
+    let between = runs.iter().filter(|r| r.cy() > a && r.cy() < b);
+    let lo = between
+        .clone()
+        .filter(|r| mirrored(r, a))
+        .map(Run::cy)
+        .fold(a, f32::max);
+    let hi = between
+        .filter(|r| mirrored(r, b))
+        .map(Run::cy)
+        .fold(b, f32::min);
+    (lo, hi)
 }
 
 /// True when no other run comes within a paragraph's leading of run `i` above or below
@@ -363,7 +399,8 @@ fn heads_row(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
 /// sits at the mirrored place below that line: not the first line of a cell wrapped and
 /// centred on the row (whose last line would sit there), nor a top-aligned cell's (whose
 /// lines run downwards from the row's line), so a line of its own (a subtitle beside the
-/// first row's cell).
+/// first row's cell). A line that mirrors a line of its column about the row's line just
+/// above it is that cell's last line, not a subtitle.
 fn unmirrored(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
     let r = &runs[i];
     let room = LEADING * r.h();
@@ -376,13 +413,22 @@ fn unmirrored(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
     else {
         return false;
     };
-    let mirror = 2.0 * c - r.cy();
-    !runs.iter().enumerate().any(|(j, o)| {
-        j != i
-            && !o.row_line
-            && (o.cy() - mirror).abs() < BASELINE * r.h()
-            && o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0
-    })
+    let mirrored = |about: f32| {
+        let at = 2.0 * about - r.cy();
+        runs.iter().enumerate().any(|(j, o)| {
+            j != i
+                && !o.row_line
+                && (o.cy() - at).abs() < BASELINE * r.h()
+                && o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0
+        })
+    };
+    // The last line of a cell centred on the row just above is no subtitle either.
+    let continues = row_runs
+        .iter()
+        .map(|&j| runs[j].cy())
+        .filter(|&cy| cy < r.cy() && r.cy() - cy < r.h())
+        .any(mirrored);
+    !mirrored(c) && !continues
 }
 
 /// The lines that are rows' lines: those holding runs of several cells, less those that
@@ -411,6 +457,7 @@ fn row_lines(runs: &[Run], lines: &[Vec<usize>]) -> Vec<usize> {
     // centred on a fuller line. (Cells of three lines are left: their first line's
     // partner is two lines down, where three rows' cells look the same; tried, it lost
     // 3.9 points of fields on the LibreOffice renderings.)
+    let column = |a: &Run, b: &Run| a.x1.min(b.x1) - a.x0.max(b.x0) > 0.0;
     let pair_on_fuller = |i: usize, j: usize, k: usize| {
         let (r, o) = (&runs[i], &runs[j]);
         let h = r.h();
@@ -420,12 +467,12 @@ fn row_lines(runs: &[Run], lines: &[Vec<usize>]) -> Vec<usize> {
             r.y0 - o.y1
         };
         let mid = (r.cy() + o.cy()) / 2.0;
-        o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0
+        column(r, o)
             && gap > -0.1 * h
             && gap < LEADING * h
             && (0..lines.len()).any(|m| fuller(m, k) && (centre[m] - mid).abs() < BASELINE * h)
     };
-    (0..lines.len())
+    let kept: Vec<usize> = (0..lines.len())
         .filter(|&k| lines[k].len() >= 2)
         .filter(|&k| {
             !lines[k].iter().any(|&i| {
@@ -435,7 +482,46 @@ fn row_lines(runs: &[Run], lines: &[Vec<usize>]) -> Vec<usize> {
                 })
             })
         })
-        .collect()
+        .collect();
+    // A row whose wrapped cells all take two lines and whose other cells one: the first
+    // and last lines hold the same columns, a line apart, and the line halfway holds
+    // other columns only (three rows would share their columns).
+    let mut wrapped = vec![false; lines.len()];
+    for w in kept.windows(3) {
+        let (a, m, b) = (&lines[w[0]], &lines[w[1]], &lines[w[2]]);
+        let h = a.iter().map(|i| runs[*i].h()).fold(0.0, f32::max);
+        let halfway = (centre[w[1]] - (centre[w[0]] + centre[w[2]]) / 2.0).abs() < BASELINE * h;
+        // Lines of one paragraph: a line apart, aligned alike (left edges or centres).
+        let paragraph = |r: &Run, o: &Run| {
+            column(r, o)
+                && (o.y0 - r.y1).abs() < LEADING * h
+                && ((r.x0 - o.x0).abs() < h || (r.cx() - o.cx()).abs() < h)
+        };
+        let below = |i: usize, l: &[usize]| l.iter().any(|&j| paragraph(&runs[i], &runs[j]));
+        let above = |j: usize, l: &[usize]| l.iter().any(|&i| paragraph(&runs[i], &runs[j]));
+        let apart = m
+            .iter()
+            .all(|&i| !a.iter().chain(b).any(|&j| column(&runs[i], &runs[j])));
+        // A wrapped line fills its column: no run of a row's line centred in its stretch
+        // is wider (two rows' single lines beside a label centred between them look the
+        // same but for that).
+        let fills = |i: usize| {
+            let r = &runs[i];
+            !kept.iter().flat_map(|k| &lines[*k]).any(|&j| {
+                let o = &runs[j];
+                o.cx() > r.x0 && o.cx() < r.x1 && o.x1 - o.x0 > r.x1 - r.x0 + h
+            })
+        };
+        if halfway
+            && apart
+            && a.iter().all(|&i| below(i, b) && fills(i))
+            && b.iter().all(|&j| above(j, a))
+        {
+            wrapped[w[0]] = true;
+            wrapped[w[2]] = true;
+        }
+    }
+    kept.into_iter().filter(|&k| !wrapped[k]).collect()
 }
 
 /// Ruling lines that turn a page's borderless table into a lattice, or nothing when the

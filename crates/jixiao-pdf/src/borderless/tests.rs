@@ -219,3 +219,47 @@ fn a_page_of_prose_gets_no_lines() {
     };
     assert!(rulings(&page).is_empty());
 }
+
+#[test]
+fn a_row_of_two_line_cells_beside_one_line_labels_is_one_row() {
+    // Rows 22 pt apart around one whose level-3 name and value wrap over two lines
+    // (y 43 and 57) centred on its labels' line (y 50).
+    let mut g = Vec::new();
+    g.extend(text("数量类", 30.0, 28.0, 10.0));
+    g.extend(text("子丑寅卯辰巳", 70.0, 28.0, 10.0));
+    g.extend(text("1.00", 160.0, 28.0, 10.0));
+    g.extend(text("甲乙丙丁戊己", 70.0, 43.0, 10.0));
+    g.extend(text("一二三四", 160.0, 43.0, 10.0));
+    g.extend(text("产出", 0.0, 50.0, 10.0));
+    g.extend(text("质量类", 30.0, 50.0, 10.0));
+    g.extend(text("庚辛", 70.0, 57.0, 10.0));
+    g.extend(text("五六", 160.0, 57.0, 10.0));
+    g.extend(text("午未申酉戌亥", 70.0, 72.0, 10.0));
+    g.extend(text("2.00", 160.0, 72.0, 10.0));
+    let rows = cells_of(g);
+    let want = ["产出", "质量类", "甲乙丙丁戊己庚辛", "一二三四五六"].map(String::from);
+    assert!(rows.contains(&want.to_vec()), "{rows:?}");
+}
+
+#[test]
+fn a_boundary_between_rows_keeps_each_centred_cell_whole() {
+    let run = |x0: f32, y0: f32| Run {
+        x0,
+        x1: x0 + 20.0,
+        y0,
+        y1: y0 + 10.0,
+        row_line: false,
+        soft: Vec::new(),
+    };
+    // Row centres 10 and 40. Lines at centres 4 and 16 are one cell centred on 10, at
+    // 24 and 56 one centred on 40: the boundary must fall between 16 and 24.
+    let runs = vec![
+        run(0.0, -1.0),
+        run(0.0, 11.0),
+        run(0.0, 19.0),
+        run(0.0, 51.0),
+    ];
+    assert_eq!(owned(&runs, 10.0, 40.0), (16.0, 24.0));
+    // Nothing mirrored: the whole span.
+    assert_eq!(owned(&runs[..1], 10.0, 40.0), (10.0, 40.0));
+}
