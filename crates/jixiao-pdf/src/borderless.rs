@@ -19,7 +19,9 @@
 //!   through. The fewest positions that pass through every such gap of every line
 //!   (interval stabbing) are the column boundaries; each sits in the middle of the gaps it
 //!   passes through.
-//! * **Rows.** Horizontal rules the page draws are used, across the whole table. Without
+//! * **Rows.** Horizontal rules the page draws are used, across the whole table but for
+//!   a column they were not drawn over where they would cut a cell's wrapped text (a
+//!   line filling the column above, the next line of its column below). Without
 //!   them, a line holding runs of two or more cells is a row's line (cells of a row share
 //!   their vertical alignment) unless it only lines up by chance: one of its runs is
 //!   printed over a run of a fuller line in its column, or is with its neighbour line a
@@ -89,6 +91,9 @@ const MIN_ROOM: f32 = 0.5;
 /// Least vertical overlap (share of the smaller height) of two runs of one column that
 /// puts them on lines of different rows.
 const OVERPRINT: f32 = 0.1;
+/// Most room (in font sizes) a line of wrapped text leaves in its column, on both sides
+/// together: less than a character, and the cell's padding.
+const FILL: f32 = 1.5;
 /// Margin (points) of the lines drawn around the table's text.
 const FRAME: f32 = 1.0;
 
@@ -690,12 +695,43 @@ pub fn rulings(page: &PageContent) -> Vec<Segment> {
     // Tried again with soft gaps: 95.5 % across the table, 93.0 % left out where a
     // label of several lines crosses them, 93.0 % left out where their drawn extents
     // end).
+    // A drawn rule is left out of a column it was not drawn over where it cuts a cell's
+    // wrapped text: a line filling the column and the next line of its column aligned
+    // alike, one on either side of the rule (LibreOffice draws no rule through a merged
+    // label, `项目资金（元` / `）`).
     for w in cols.windows(2) {
         let (left, right) = (w[0].0, w[1].0);
+        let mid = (left + right) / 2.0;
+        let strip: Vec<&Run> = if drawn.is_empty() {
+            Vec::new()
+        } else {
+            in_rows
+                .iter()
+                .copied()
+                .filter(|r| r.cx() >= left && r.cx() < right)
+                .collect()
+        };
+        let cuts_paragraph = |y: f32| {
+            !drawn
+                .iter()
+                .any(|s| (s.pos - y).abs() < 1.0 && s.from <= mid && s.to >= mid)
+                && strip.iter().any(|a| {
+                    let h = a.h();
+                    a.cy() < y
+                        && (a.x0 - left) + (right - a.x1) < FILL * h
+                        && strip.iter().any(|b| {
+                            b.cy() > y
+                                && b.y0 - a.y1 < LEADING * h
+                                && b.y0 - a.y1 > -0.1 * h
+                                && ((a.cx() - b.cx()).abs() < h || (a.x0 - b.x0).abs() < h)
+                        })
+                })
+        };
         for (k, &y) in rows.iter().enumerate() {
             let merged = merges
                 .iter()
-                .any(|(l, at)| *at == y && l.x1 > left + MIN_ROOM && l.x0 < right - MIN_ROOM);
+                .any(|(l, at)| *at == y && l.x1 > left + MIN_ROOM && l.x0 < right - MIN_ROOM)
+                || cuts_paragraph(y);
             if k == 0 || k + 1 == rows.len() || !merged {
                 segs.push(Segment {
                     horizontal: true,

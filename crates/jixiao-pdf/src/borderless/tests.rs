@@ -263,3 +263,49 @@ fn a_boundary_between_rows_keeps_each_centred_cell_whole() {
     // Nothing mirrored: the whole span.
     assert_eq!(owned(&runs[..1], 10.0, 40.0), (10.0, 40.0));
 }
+
+#[test]
+fn a_drawn_rule_does_not_cut_a_wrapped_label_where_it_was_not_drawn() {
+    // Rules every 14 pt; the one at 28 is drawn right of the label column only, and
+    // the label's two lines sit on either side of it.
+    let rule = |pos: f32, from: f32| Segment {
+        horizontal: true,
+        pos,
+        from,
+        to: 150.0,
+    };
+    let mut g = Vec::new();
+    for (y, t) in [(2.0, "甲"), (16.0, "乙"), (30.0, "丙"), (44.0, "丁")] {
+        g.extend(text(t, 70.0, y, 10.0));
+    }
+    g.extend(text("一级", 0.0, 2.0, 10.0));
+    g.extend(text("项目资金（", 0.0, 18.0, 10.0));
+    g.extend(text("元）", 0.0, 29.0, 10.0));
+    g.extend(text("其他", 0.0, 44.0, 10.0));
+    let page = |segments: Vec<Segment>| PageContent {
+        width: 400.0,
+        height: 400.0,
+        glyphs: g.clone(),
+        segments,
+        ..PageContent::default()
+    };
+    let cells = |page: &PageContent| -> Vec<String> {
+        let tabs = crate::layout::tables(&rulings(page));
+        let grids = crate::layout::chain_grids(&[crate::layout::tables(&rulings(page))]);
+        crate::layout::page_rows(page, 1, tabs, &grids[0])
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.text.clone()))
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let mut rules: Vec<Segment> = [0.0, 14.0, 42.0, 56.0].map(|y| rule(y, -1.0)).to_vec();
+    rules.push(rule(28.0, 60.0));
+    let merged = cells(&page(rules.clone()));
+    assert!(merged.contains(&"项目资金（元）".to_string()), "{merged:?}");
+    // Drawn across the label, the rule divides it.
+    rules.pop();
+    rules.push(rule(28.0, -1.0));
+    let cut = cells(&page(rules));
+    assert!(!cut.contains(&"项目资金（元）".to_string()), "{cut:?}");
+}
