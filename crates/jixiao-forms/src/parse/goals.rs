@@ -79,6 +79,30 @@ pub(crate) fn goals(
         }
         (s, _, _) => s,
     };
+    // Where the header's cells span columns (a PDF's lattice, a workbook's merges), the
+    // two goal columns below it part halfway between their labels' centres, and a text
+    // goes by its own cell's centre: a borderless page's implied lattice gives a
+    // centred label a narrower cell than the text under it (`4[1x2]:年度总体目标` over
+    // `3[1x4]:…`).
+    let (first_label, second_label): (&[&str], &[&str]) = if kind == FormKind::TargetDeclaration {
+        (&["项目总目标"], &["年度总体目标"])
+    } else {
+        (&["预期目标"], &["实际完成情况", "完成情况"])
+    };
+    let label_centre = |names: &[&str]| {
+        hp.iter()
+            .find(|p| {
+                names
+                    .iter()
+                    .any(|n| key(&p.text) == *n || key(&p.text).ends_with(n))
+            })
+            .map(|p| centre_of(&rows[h], p.col))
+    };
+    let spanned = rows[h].cells.iter().any(|c| c.col_span > 1);
+    let halfway = match (label_centre(first_label), label_centre(second_label)) {
+        (Some(a), Some(b)) if spanned && b > a => Some((a + b) / 2.0),
+        _ => None,
+    };
     let min_content_col = hp
         .iter()
         .find(|p| {
@@ -159,8 +183,13 @@ pub(crate) fn goals(
                     &mut planned
                 }
             } else {
+                // (Labels beside the texts, in their own row, part them by the old rule.)
+                let second = match halfway {
+                    Some(m) if i > h => centre_of(row, p.col) >= m,
+                    _ => split_col.is_some_and(|c| p.col >= c),
+                };
                 match split_col {
-                    Some(c) if p.col >= c => {
+                    Some(_) if second => {
                         if kind == FormKind::TargetDeclaration {
                             &mut planned
                         } else {
@@ -186,6 +215,15 @@ pub(crate) fn goals(
     )
 }
 
+/// The centre of the cell of `row` that starts at column `col` (columns of a cell
+/// spanning `n` run from `col` to `col + n - 1`), or `col` when none starts there.
+fn centre_of(row: &Row, col: f32) -> f32 {
+    row.cells
+        .iter()
+        .find(|c| (c.col - col).abs() < 0.01)
+        .map_or(col, |c| c.col + (c.col_span.max(1) - 1) as f32 / 2.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +241,52 @@ mod tests {
         assert_eq!(actual.as_deref(), Some("完成培训210人次，满意度达95%。"));
         assert_eq!(project, None);
         assert!(is_goal_header(&g.rows[0]) && !is_goal_header(&g.rows[1]));
+    }
+
+    /// A row of (text, first column, columns spanned) cells.
+    fn spanned(cells: &[(&str, f32, u32)]) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .map(|&(t, col, span)| {
+                    let mut c = jixiao_grid::Cell::new(t, col);
+                    c.col_span = span;
+                    c
+                })
+                .collect(),
+            origin: jixiao_grid::Origin::Line { line: 1 },
+        }
+    }
+
+    #[test]
+    fn a_text_under_spanned_labels_goes_by_its_cells_centre() {
+        // A borderless page's implied lattice: the centred 年度总体目标 label gets a
+        // narrower cell (columns 4–5) than the text under it (3–6), which starts left of
+        // the label; by its centre (4.5) it is the annual goal, not the project's.
+        let annual = "系统正常运行，满足使用者相关需要；有效地解决日常升级服务、突发事件。";
+        let rows = vec![
+            spanned(&[("项目总目标", 1.0, 2), ("年度总体目标", 4.0, 2)]),
+            spanned(&[("项目绩效目标", 0.0, 1), (annual, 3.0, 4)]),
+            spanned(&[
+                ("一级指标", 0.0, 1),
+                ("二级指标", 1.0, 1),
+                ("三级指标", 3.0, 1),
+            ]),
+        ];
+        let (planned, _, project) = goals(&rows, FormKind::TargetDeclaration);
+        assert_eq!(planned.as_deref(), Some(annual));
+        assert_eq!(project, None);
+        // Without spans (a text export) the old rule stands: columns from the label's.
+        let flat = vec![
+            spanned(&[("项目总目标", 1.0, 1), ("年度总体目标", 3.0, 1)]),
+            spanned(&[("项目绩效目标", 0.0, 1), (annual, 2.0, 1)]),
+            spanned(&[
+                ("一级指标", 0.0, 1),
+                ("二级指标", 1.0, 1),
+                ("三级指标", 3.0, 1),
+            ]),
+        ];
+        let (planned, _, project) = goals(&flat, FormKind::TargetDeclaration);
+        assert_eq!((planned, project.as_deref()), (None, Some(annual)));
     }
 }
