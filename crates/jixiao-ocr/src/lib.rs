@@ -31,6 +31,7 @@ mod page;
 pub mod prep;
 pub mod rec;
 pub mod rulings;
+mod shapes;
 pub mod spacing;
 mod vocab;
 
