@@ -3,7 +3,7 @@
 //!
 //! A line crop is scaled to the model's height of 48 pixels, keeping its aspect; crops of
 //! similar width are batched (padding costs compute, so widths are sorted first), a few
-//! hundred columns a batch ([`BATCH_COLUMNS`]). The
+//! hundred columns a batch (`BATCH_COLUMNS`). The
 //! output is decoded greedily: best class per time step, repeats collapsed, blanks
 //! dropped; a line's confidence is the mean probability of the characters it kept (as
 //! RapidOCR computes it). Sessions are pooled, one per concurrent caller, each on one
