@@ -1,8 +1,10 @@
 //! Level labels (一级 / 二级指标) of merged cells: found, their regions filled (top-aligned
-//! or centred), and resolved against the national framework.
+//! or centred, or as the grid's merged cells drew them), and resolved against the
+//! national framework.
 
 use crate::labels::{self, Level};
 use jixiao_grid::text::{clean, is_cjk, key};
+use jixiao_grid::{Cell, Row};
 
 /// A label solved for a run of rows.
 pub(crate) struct Label {
@@ -108,6 +110,58 @@ pub(crate) fn fill_levels(labels: &[Label], n: usize, top_aligned: bool) -> Vec<
     out
 }
 
+/// The regions of a level column the grid drew as merged cells, as table rows
+/// `(first, last)`: a cell at column `col` spanning rows, whose rows below have no cell
+/// of their own there. `row_of[t]` is table row `t`'s index in `rows`. Empty for grids
+/// without merged cells (text exports).
+pub(crate) fn drawn_regions(rows: &[Row], row_of: &[usize], col: f32) -> Vec<(usize, usize)> {
+    let covers =
+        |c: &Cell| c.col <= col + COL_EPSILON && col < c.col + c.col_span as f32 - COL_EPSILON;
+    let mut out = Vec::new();
+    for (t, &ri) in row_of.iter().enumerate() {
+        let Some(cell) = rows
+            .get(ri)
+            .and_then(|r| r.cells.iter().find(|c| covers(c)))
+        else {
+            continue;
+        };
+        if cell.row_span < 2 {
+            continue;
+        }
+        let last = (ri + cell.row_span as usize - 1).min(rows.len().saturating_sub(1));
+        if rows[ri + 1..=last]
+            .iter()
+            .any(|r| r.cells.iter().any(covers))
+        {
+            continue;
+        }
+        let last_t = row_of.iter().rposition(|&r| r <= last).unwrap_or(t);
+        out.push((t, last_t));
+    }
+    out
+}
+
+/// Gives every row of a drawn region the one label printed inside it: the ruling lines
+/// say where a merged label's rows end, which its printed position says only roughly
+/// (a label printed at the top of the part of its cell a page break left, centred
+/// labels of neighbouring cells). Regions holding no label or several keep their fill.
+pub(crate) fn fill_drawn(fill: &mut [Filled], labels: &[Label], regions: &[(usize, usize)]) {
+    for &(a, b) in regions {
+        let inside: Vec<&Label> = labels
+            .iter()
+            .filter(|l| l.first >= a && l.last <= b)
+            .collect();
+        if let [l] = inside[..] {
+            for slot in fill.iter_mut().take(b + 1).skip(a) {
+                *slot = Some((l.name.clone(), l.first, l.last));
+            }
+        }
+    }
+}
+
+/// Columns closer than this are the same grid column.
+const COL_EPSILON: f32 = 0.01;
+
 pub(crate) fn span_distance(t: usize, first: usize, last: usize) -> usize {
     if t < first {
         first - t
@@ -181,5 +235,95 @@ pub(crate) fn resolve_levels(
             l1.as_ref().map(|(n, _, _)| n.clone()),
             l2.as_ref().map(|(n, _, _)| n.clone()),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_grid::Origin;
+
+    /// A row of cells `(col, row_span, text)`.
+    fn row(cells: &[(f32, u32, &str)]) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .map(|&(col, span, text)| {
+                    let mut c = Cell::new(text, col);
+                    c.row_span = span;
+                    c
+                })
+                .collect(),
+            origin: Origin::Line { line: 1 },
+        }
+    }
+
+    #[test]
+    fn a_label_printed_at_the_top_of_its_drawn_cell_gets_all_its_rows() {
+        // Column 0 holds level-2 labels. A page break left 经济成本指标's cell four rows
+        // with its label at the top; 数量指标's cell (three rows) has its label at the
+        // top too. Filled as centred labels, the rows between go halfway to each.
+        let rows = vec![
+            row(&[(0.0, 4, "经济成本指标"), (1.0, 1, "a")]),
+            row(&[(1.0, 1, "b")]),
+            row(&[(1.0, 1, "c")]),
+            row(&[(1.0, 1, "d")]),
+            row(&[(0.0, 3, "数量指标"), (1.0, 1, "e")]),
+            row(&[(1.0, 1, "f")]),
+            row(&[(1.0, 1, "g")]),
+        ];
+        let parts: Vec<Option<String>> = rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .find(|c| c.col == 0.0)
+                    .map(|c| c.text.clone())
+            })
+            .collect();
+        let labels = level_labels(&parts, true);
+        let mut fill = fill_levels(&labels, rows.len(), false);
+        let name = |f: &Filled| f.as_ref().map(|x| x.0.clone()).unwrap_or_default();
+        assert_eq!(name(&fill[3]), "数量指标", "the centred fill this corrects");
+        let row_of: Vec<usize> = (0..rows.len()).collect();
+        let regions = drawn_regions(&rows, &row_of, 0.0);
+        assert_eq!(regions, vec![(0, 3), (4, 6)]);
+        fill_drawn(&mut fill, &labels, &regions);
+        let names: Vec<String> = fill.iter().map(name).collect();
+        assert_eq!(names[..4], ["经济成本指标"; 4]);
+        assert_eq!(names[4..], ["数量指标"; 3]);
+    }
+
+    #[test]
+    fn without_drawn_merges_or_with_a_cell_inside_the_span_nothing_is_drawn() {
+        // A text export: every row has its own (blank) cell.
+        let rows = vec![
+            row(&[(0.0, 1, "数量指标"), (1.0, 1, "a")]),
+            row(&[(0.0, 1, ""), (1.0, 1, "b")]),
+        ];
+        assert!(drawn_regions(&rows, &[0, 1], 0.0).is_empty());
+        // A span the next row contradicts (a cell of its own in the column).
+        let rows = vec![
+            row(&[(0.0, 2, "数量指标"), (1.0, 1, "a")]),
+            row(&[(0.0, 1, "质量指标"), (1.0, 1, "b")]),
+        ];
+        assert!(drawn_regions(&rows, &[0, 1], 0.0).is_empty());
+        // A region holding two labels keeps its fill.
+        let labels = [
+            Label {
+                first: 0,
+                last: 0,
+                name: "数量指标".into(),
+            },
+            Label {
+                first: 2,
+                last: 2,
+                name: "质量指标".into(),
+            },
+        ];
+        let mut fill = fill_levels(&labels, 4, true);
+        let before = fill.clone();
+        fill_drawn(&mut fill, &labels, &[(0, 3)]);
+        assert_eq!(fill, before);
     }
 }

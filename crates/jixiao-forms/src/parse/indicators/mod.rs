@@ -9,7 +9,9 @@ use crate::align::{align, Item, Kind};
 use crate::explain::{CellUse, RowOutcome, RowRef, TableRow};
 use crate::labels;
 use crate::parse::indicators::fields::{ind_fields, ind_header_field, ind_kind, Ind, IndCost};
-use crate::parse::indicators::levels::{fill_levels, level_labels, resolve_levels};
+use crate::parse::indicators::levels::{
+    drawn_regions, fill_drawn, fill_levels, level_labels, resolve_levels,
+};
 use crate::parse::indicators::rows::{
     is_table_end, is_unlabelled_total, merge_weightless_rows, RawInd, MAX_ROW_CELLS,
 };
@@ -124,6 +126,8 @@ pub(crate) fn indicators(
     let mut raws: Vec<(usize, Origin, RawInd)> = Vec::new();
     let mut l1_parts: Vec<Option<String>> = Vec::new();
     let mut l2_parts: Vec<Option<String>> = Vec::new();
+    // Index in `rows` of each table row (of `l1_parts`).
+    let mut row_of: Vec<usize> = Vec::new();
     let mut end = rows.len();
     let mut pushed: Vec<usize> = Vec::new();
     for (ri, row) in rows.iter().enumerate().skip(body) {
@@ -261,6 +265,7 @@ pub(crate) fn indicators(
         let t = l1_parts.len();
         l1_parts.push(non_empty(join(&raw.l1)));
         l2_parts.push(non_empty(join(&raw.l2)));
+        row_of.push(ri);
         let textual = items
             .iter()
             .zip(&ps)
@@ -317,7 +322,7 @@ pub(crate) fn indicators(
     let top = !wrapped
         && (l1_parts.get(first_ind).is_some_and(Option::is_some)
             || l2_parts.get(first_ind).is_some_and(Option::is_some));
-    let l1_fill = fill_levels(&l1_labels, n, top);
+    let mut l1_fill = fill_levels(&l1_labels, n, top);
     let mut l2_fill = fill_levels(&l2_labels, n, top);
     if !top {
         // Centred labels place region boundaries only roughly. Near a boundary, a
@@ -338,6 +343,15 @@ pub(crate) fn indicators(
             if let Some(found) = near {
                 l2_fill[*t] = Some(found);
             }
+        }
+    }
+    // Where the grid drew the level columns' merged cells, their rows are known.
+    for (id, labels, fill) in [
+        (Ind::L1, &l1_labels, &mut l1_fill),
+        (Ind::L2, &l2_labels, &mut l2_fill),
+    ] {
+        if let Some(f) = fields.iter().find(|f| f.id == id) {
+            fill_drawn(fill, labels, &drawn_regions(&rows[..end], &row_of, f.start));
         }
     }
     if let Some(tr) = trace {
