@@ -64,17 +64,7 @@ pub fn xlsx_sparse_corners() -> Vec<u8> {
 /// published reproducer: 2,000,000 cells and 48,000 merges, 40 s when every cell searched
 /// the merge list).
 pub fn xlsx_many_merges(rows: u32, cols: u32, merges: u32) -> Vec<u8> {
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for r in 1..=rows {
-        sheet.push_str(&format!("<row r=\"{r}\">"));
-        for c in 0..cols {
-            sheet.push_str(&format!("<c r=\"{}{r}\"><v>{}</v></c>", column(c), c % 10));
-        }
-        sheet.push_str("</row>");
-    }
+    let mut sheet = numbers(rows, cols);
     sheet.push_str("</sheetData>");
     let mut merge_xml = format!("<mergeCells count=\"{merges}\">");
     let per_row = (cols / 2).max(1);
@@ -116,31 +106,134 @@ fn column(mut c: u32) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+/// An `.xlsx` of `sheets` sheets, each `rows` × `cols` numbers: the cell limit counts a
+/// workbook's sheets together, so many sheets under a per-sheet limit add up past it.
+pub fn xlsx_sheets_of_numbers(sheets: u32, rows: u32, cols: u32) -> Vec<u8> {
+    let mut sheet = numbers(rows, cols);
+    sheet.push_str("</sheetData></worksheet>");
+    let all: Vec<&[u8]> = (0..sheets).map(|_| sheet.as_bytes()).collect();
+    xlsx_of(&all, &[])
+}
+
+/// An `.xlsx` of `rows` × `cols` cells that all show one shared string of `chars` CJK
+/// characters: a few hundred KB that a reader holding each cell's text expands to
+/// `rows × cols × 3 × chars` bytes. Within every structural limit, heavy only by its
+/// size in memory: what the per-file memory limit and deadline are for.
+pub fn xlsx_shared_text(rows: u32, cols: u32, chars: usize) -> Vec<u8> {
+    let text: String = "项目绩效".chars().cycle().take(chars).collect();
+    let strings = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
+         <sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1\" \
+         uniqueCount=\"1\"><si><t>{text}</t></si></sst>"
+    );
+    let mut sheet = String::from(SHEET_HEAD);
+    for r in 1..=rows {
+        sheet.push_str(&format!("<row r=\"{r}\">"));
+        for c in 0..cols {
+            sheet.push_str(&format!("<c r=\"{}{r}\" t=\"s\"><v>0</v></c>", column(c)));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    xlsx_of(
+        &[sheet.as_bytes()],
+        &[("xl/sharedStrings.xml", strings.as_bytes())],
+    )
+}
+
+/// A worksheet part up to the end of its `rows` × `cols` cells of one-digit numbers
+/// (`</sheetData>` not yet written).
+fn numbers(rows: u32, cols: u32) -> String {
+    let mut sheet = String::from(SHEET_HEAD);
+    for r in 1..=rows {
+        sheet.push_str(&format!("<row r=\"{r}\">"));
+        for c in 0..cols {
+            sheet.push_str(&format!("<c r=\"{}{r}\"><v>{}</v></c>", column(c), c % 10));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet
+}
+
+/// The start of a worksheet part, up to its cells.
+const SHEET_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
+
 /// A minimal workbook holding one sheet.
 fn xlsx_with(sheet: &[u8]) -> Vec<u8> {
-    let parts: [(&str, &[u8]); 5] = [
+    xlsx_of(&[sheet], &[])
+}
+
+/// A minimal workbook of the given worksheet parts (named `Sheet1`, `Sheet2`, …) and
+/// `extra` parts (a shared string table, which the workbook's relationships name).
+fn xlsx_of(sheets: &[&[u8]], extra: &[(&str, &[u8])]) -> Vec<u8> {
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const PKG: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    const WORKSHEET: &str =
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+    let head = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
+    let n = sheets.len();
+    let overrides: String = (1..=n)
+        .map(|i| {
+            format!(
+                r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{WORKSHEET}"/>"#
+            )
+        })
+        .collect();
+    let shared = extra
+        .iter()
+        .any(|(name, _)| *name == "xl/sharedStrings.xml");
+    let shared_type = if shared {
+        r#"<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#
+    } else {
+        ""
+    };
+    let types = format!(
+        r#"{head}
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}{shared_type}</Types>"#
+    );
+    let root_rels = format!(
+        r#"{head}
+<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+    );
+    let sheet_list: String = (1..=n)
+        .map(|i| format!(r#"<sheet name="Sheet{i}" sheetId="{i}" r:id="rId{i}"/>"#))
+        .collect();
+    let workbook = format!(
+        r#"{head}
+<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{sheet_list}</sheets></workbook>"#
+    );
+    let mut rels: String = (1..=n)
+        .map(|i| {
+            format!(r#"<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>"#)
+        })
+        .collect();
+    if shared {
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{}" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>"#,
+            n + 1
+        ));
+    }
+    let workbook_rels = format!(
+        r#"{head}
+<Relationships xmlns="{PKG}">{rels}</Relationships>"#
+    );
+    let mut parts: Vec<(String, &[u8])> = vec![
+        ("[Content_Types].xml".into(), types.as_bytes()),
+        ("_rels/.rels".into(), root_rels.as_bytes()),
+        ("xl/workbook.xml".into(), workbook.as_bytes()),
         (
-            "[Content_Types].xml",
-            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+            "xl/_rels/workbook.xml.rels".into(),
+            workbook_rels.as_bytes(),
         ),
-        (
-            "_rels/.rels",
-            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
-        ),
-        (
-            "xl/workbook.xml",
-            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        ),
-        ("xl/worksheets/sheet1.xml", sheet),
     ];
+    for (i, sheet) in sheets.iter().enumerate() {
+        parts.push((format!("xl/worksheets/sheet{}.xml", i + 1), sheet));
+    }
+    for (name, data) in extra {
+        parts.push((name.to_string(), data));
+    }
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);

@@ -75,6 +75,29 @@ fn many_merged_regions_are_looked_up_not_searched() {
 }
 
 #[test]
+fn a_workbook_past_the_cell_limit_is_refused_while_it_is_streamed() {
+    // The published merge reproducer: 2,000,000 cells and 48,000 merges, 7 s of honest
+    // reading once merges were indexed. Past `MAX_CELLS_PER_WORKBOOK`, it is refused
+    // when the rows read so far span more than the limit.
+    let (e, _) = read("merges.xlsx", &bombs::xlsx_many_merges(2000, 1000, 48_000));
+    let limit = jixiao_xlsx::MAX_CELLS_PER_WORKBOOK;
+    assert!(
+        message(&e).contains(&format!(
+            "1001 rows × 1000 columns, past the limit of {limit}"
+        )),
+        "{}",
+        message(&e)
+    );
+    // Sheets count together: three sheets of 400,000 cells are refused at the third.
+    let (e, _) = read("sheets.xlsx", &bombs::xlsx_sheets_of_numbers(3, 400, 1000));
+    assert!(
+        message(&e).contains("Sheet3") && message(&e).contains("past the limit"),
+        "{}",
+        message(&e)
+    );
+}
+
+#[test]
 fn cmap_ranges_are_kept_as_ranges() {
     let (e, _) = read("cmap.pdf", &bombs::pdf_cmap_ranges(2048));
     assert!(

@@ -32,10 +32,15 @@ pub enum XlsxError {
     },
 }
 
-/// Largest number of cells read from one sheet, counted over the bounding box of the
-/// cells that hold a value (what a sheet's grid spans): bounds memory on hostile files.
-/// A published form sheet spans a few thousand.
-pub const MAX_CELLS_PER_SHEET: usize = 2_000_000;
+/// Largest number of cells read from one workbook: the sum over its sheets of the
+/// bounding box of the cells that hold a value (what each sheet's grid spans). It bounds
+/// the time and memory a workbook can cost: reading and parsing take about 3.5 µs a cell
+/// end to end (release build), so a workbook at the limit costs about 3.5 s and a few
+/// hundred MB, and one past it is refused while its sheets are streamed, before anything
+/// of that size is allocated. A published form sheet spans a few thousand cells; a
+/// department's year of forms in one workbook (500 forms × 40 rows × 12 columns) about
+/// 240,000.
+pub const MAX_CELLS_PER_WORKBOOK: usize = 1_000_000;
 
 /// The container a workbook's bytes hold, told from its content: calamine's own order
 /// (try `.xls`, then `.xlsx`, …) would hand every file to the `.xls` reader first.
@@ -85,19 +90,21 @@ fn open_error(e: impl std::fmt::Display) -> XlsxError {
 /// found an overflowing cell reference, `A99999999999`) is the workbook's
 /// [`XlsxError::Corrupt`], not a crash.
 pub fn read(bytes: &[u8]) -> Result<Grid, XlsxError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_unguarded(bytes))).unwrap_or_else(
-        |payload| {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown".into());
-            Err(XlsxError::Corrupt(format!("workbook reader failed: {msg}")))
-        },
-    )
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_within(bytes, MAX_CELLS_PER_WORKBOOK as u64)
+    }))
+    .unwrap_or_else(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        Err(XlsxError::Corrupt(format!("workbook reader failed: {msg}")))
+    })
 }
 
-fn read_unguarded(bytes: &[u8]) -> Result<Grid, XlsxError> {
+/// Reads a workbook whose sheets may span `limit` cells in all.
+fn read_within(bytes: &[u8], limit: u64) -> Result<Grid, XlsxError> {
     let cur = Cursor::new(bytes);
     let mut wb: Sheets<Cursor<&[u8]>> = match kind(bytes)? {
         Kind::Xls => Sheets::Xls(Xls::new(cur).map_err(open_error)?),
@@ -107,17 +114,23 @@ fn read_unguarded(bytes: &[u8]) -> Result<Grid, XlsxError> {
     };
     let names = wb.sheet_names();
     let mut rows = Vec::new();
+    // Cells the sheets still to be read may span.
+    let mut budget = limit;
     for name in names {
-        let range = sheet_range(&mut wb, &name).map_err(|message| XlsxError::Sheet {
-            sheet: name.clone(),
-            message,
-        })?;
-        if range.get_size().0.saturating_mul(range.get_size().1) > MAX_CELLS_PER_SHEET {
+        let range =
+            sheet_range(&mut wb, &name, budget, limit).map_err(|message| XlsxError::Sheet {
+                sheet: name.clone(),
+                message,
+            })?;
+        let (h, w) = range.get_size();
+        let cells = (h as u64).saturating_mul(w as u64);
+        if cells > budget {
             return Err(XlsxError::Sheet {
                 sheet: name,
-                message: format!("more than {MAX_CELLS_PER_SHEET} cells"),
+                message: over_limit(h as u64, w as u64, limit),
             });
         }
+        budget -= cells;
         let (styles, merges) = match &mut wb {
             Sheets::Xlsx(x) => (x.worksheet_style(&name).ok(), merges_of(x, &name)),
             _ => (None, Vec::new()),
@@ -175,10 +188,19 @@ impl Span {
     }
 }
 
+/// The message of a workbook refused by its cell limit ([`MAX_CELLS_PER_WORKBOOK`]),
+/// naming the sheet's span that went past it.
+fn over_limit(rows: u64, cols: u64, limit: u64) -> String {
+    format!("values span {rows} rows × {cols} columns, past the limit of {limit} cells a workbook")
+}
+
 /// Collects the cells that hold a value, refusing a sheet whose values span more than
-/// [`MAX_CELLS_PER_SHEET`] before anything of that size is allocated (two cells, `A1`
-/// and `XFD1048576`, span 17 billion).
+/// `budget` cells (what the workbook's `limit` leaves after the sheets before it) before
+/// anything of that size is allocated (two cells, `A1` and `XFD1048576`, span 17
+/// billion).
 fn bounded<'a>(
+    budget: u64,
+    limit: u64,
     mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, String>,
 ) -> Result<Range<Data>, String> {
     let mut span = Span::new();
@@ -189,11 +211,11 @@ fn bounded<'a>(
         }
         let pos = cell.get_position();
         span.add(pos);
-        if span.cells() > MAX_CELLS_PER_SHEET as u64 {
-            return Err(format!(
-                "values span {} rows × {} columns, more than {MAX_CELLS_PER_SHEET} cells",
-                span.bottom - span.top + 1,
-                span.right - span.left + 1
+        if span.cells() > budget {
+            return Err(over_limit(
+                u64::from(span.bottom - span.top + 1),
+                u64::from(span.right - span.left + 1),
+                limit,
             ));
         }
         cells.push(calamine::Cell::new(
@@ -205,8 +227,14 @@ fn bounded<'a>(
 }
 
 /// A sheet's values. `.xlsx` and `.xlsb` sheets are streamed cell by cell through
-/// [`bounded`]; `.xls` (at most 65,536 × 256 cells) and `.ods` go through calamine whole.
-fn sheet_range(wb: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Result<Range<Data>, String> {
+/// [`bounded`] against `budget` of the workbook's `limit` cells; `.xls` (at most 65,536 × 256 cells a sheet) and
+/// `.ods` go through calamine whole and are checked after.
+fn sheet_range(
+    wb: &mut Sheets<Cursor<&[u8]>>,
+    name: &str,
+    budget: u64,
+    limit: u64,
+) -> Result<Range<Data>, String> {
     match wb {
         Sheets::Xlsx(x) => {
             let mut cells = match x.worksheet_cells_reader(name) {
@@ -214,11 +242,15 @@ fn sheet_range(wb: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Result<Range<Data>
                 Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Range::empty()),
                 Err(e) => return Err(e.to_string()),
             };
-            bounded(|| cells.next_cell().map_err(|e| e.to_string()))
+            bounded(budget, limit, || {
+                cells.next_cell().map_err(|e| e.to_string())
+            })
         }
         Sheets::Xlsb(x) => {
             let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-            bounded(|| cells.next_cell().map_err(|e| e.to_string()))
+            bounded(budget, limit, || {
+                cells.next_cell().map_err(|e| e.to_string())
+            })
         }
         other => other.worksheet_range(name).map_err(|e| e.to_string()),
     }
@@ -424,6 +456,45 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cell_limit_counts_the_sheets_of_a_workbook_together() {
+        // Three sheets of 10 × 10: 300 cells in all.
+        let wb = jixiao_mess::bombs::xlsx_sheets_of_numbers(3, 10, 10);
+        let grid = read_within(&wb, 300).expect("300 cells within a limit of 300");
+        assert_eq!(grid.rows.len(), 30);
+        match read_within(&wb, 299) {
+            Err(XlsxError::Sheet { sheet, message }) => {
+                assert_eq!(sheet, "Sheet3");
+                assert!(message.contains("past the limit of 299 cells"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Refused while streaming, at the first row that goes past: the span named is
+        // what had been read, not the whole sheet.
+        match read_within(&wb, 250) {
+            Err(XlsxError::Sheet { sheet, message }) => {
+                assert_eq!(sheet, "Sheet3");
+                assert!(
+                    message.contains("values span 6 rows × 10 columns"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn shared_strings_are_each_cells_text() {
+        let wb = jixiao_mess::bombs::xlsx_shared_text(2, 3, 5);
+        let grid = read(&wb).expect("read");
+        let texts: Vec<&str> = grid
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.text.as_str()))
+            .collect();
+        assert_eq!(texts, ["项目绩效项"; 6]);
+    }
 
     #[test]
     fn numbers_display_as_formatted() {
