@@ -187,30 +187,64 @@ fn runs(glyphs: &[Glyph]) -> Vec<Run> {
 
 /// Runs grouped into lines by their vertical centres, top to bottom; each line's runs
 /// left to right.
+///
+/// Runs printed over each other (a wrapped cell spilling into its neighbour's line band)
+/// are not cells side by side: within a band of runs on one baseline, the runs nearest
+/// the band's middle baseline make its line, and a run printed over one of them starts
+/// a line of its own (a cell's third line a hair off the next row's baseline stays off
+/// that row's line, however the two are ordered).
 fn lines(runs: &[Run]) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..runs.len()).collect();
     order.sort_by(|a, b| runs[*a].cy().total_cmp(&runs[*b].cy()));
-    let mut out: Vec<(f32, Vec<usize>)> = Vec::new();
+    let mut bands: Vec<(f32, Vec<usize>)> = Vec::new();
     for i in order {
         let r = &runs[i];
-        // Runs printed over each other (a wrapped cell spilling into its neighbour's
-        // line band) are not cells side by side: the later one starts a line of its own.
-        let beside = |l: &[usize]| l.iter().all(|&j| runs[j].x1 <= r.x0 || runs[j].x0 >= r.x1);
-        match out.last_mut() {
-            Some((cy, l)) if (r.cy() - *cy).abs() < BASELINE * r.h() && beside(l) => {
+        match bands.last_mut() {
+            Some((cy, l)) if (r.cy() - *cy).abs() < BASELINE * r.h() => {
                 let n = l.len() as f32;
                 *cy = (*cy * n + r.cy()) / (n + 1.0);
                 l.push(i);
             }
-            _ => out.push((r.cy(), vec![i])),
+            _ => bands.push((r.cy(), vec![i])),
         }
     }
-    out.into_iter()
-        .map(|(_, mut l)| {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (_, mut band) in bands {
+        let beside =
+            |l: &[usize], r: &Run| l.iter().all(|&j| runs[j].x1 <= r.x0 || runs[j].x0 >= r.x1);
+        if band
+            .iter()
+            .enumerate()
+            .all(|(k, &i)| beside(&band[k + 1..], &runs[i]))
+        {
+            band.sort_by(|a, b| runs[*a].x0.total_cmp(&runs[*b].x0));
+            out.push(band);
+            continue;
+        }
+        let mut mids: Vec<f32> = band.iter().map(|i| runs[*i].cy()).collect();
+        mids.sort_by(f32::total_cmp);
+        let mid = mids[mids.len() / 2];
+        band.sort_by(|a, b| {
+            (runs[*a].cy() - mid)
+                .abs()
+                .total_cmp(&(runs[*b].cy() - mid).abs())
+                .then(a.cmp(b))
+        });
+        let mut split: Vec<Vec<usize>> = Vec::new();
+        for i in band {
+            match split.iter_mut().find(|l| beside(l, &runs[i])) {
+                Some(l) => l.push(i),
+                None => split.push(vec![i]),
+            }
+        }
+        let centre = |l: &[usize]| l.iter().map(|i| runs[*i].cy()).sum::<f32>() / l.len() as f32;
+        split.sort_by(|a, b| centre(a).total_cmp(&centre(b)));
+        for mut l in split {
             l.sort_by(|a, b| runs[*a].x0.total_cmp(&runs[*b].x0));
-            l
-        })
-        .collect()
+            out.push(l);
+        }
+    }
+    out
 }
 
 /// The fewest intervals of positions passing through every gap (sorted by right end):

@@ -30,6 +30,29 @@ fn runs_break_at_wide_gaps_and_never_join_lines() {
 }
 
 #[test]
+fn a_run_printed_over_a_rows_line_keeps_off_it_whichever_comes_first() {
+    // A row of three cells, and a wrapped cell's last line spilling over the second
+    // cell a hair above the row's baseline (LibreOffice, declaration_004 page 5): the
+    // row's cells are one line, the spilled run a line of its own, however the runs are
+    // ordered on the page.
+    for spill_y in [99.5, 100.5] {
+        let mut g = text("主管部门", 0.0, 100.0, 10.0);
+        g.extend(text("上海市松江区", 60.0, 100.0, 10.0));
+        g.extend(text("实施单位", 140.0, 100.0, 10.0));
+        g.extend(text("复)", 80.0, spill_y, 10.0));
+        let r = runs(&g);
+        let texts = |l: &[usize]| l.iter().map(|i| r[*i].x0).collect::<Vec<_>>();
+        let l: Vec<Vec<f32>> = lines(&r).iter().map(|l| texts(l)).collect();
+        let row = vec![0.0, 60.0, 140.0];
+        assert!(
+            l.contains(&row) && l.contains(&vec![80.0]),
+            "{spill_y}: {l:?}"
+        );
+        assert_eq!(l.len(), 2, "{l:?}");
+    }
+}
+
+#[test]
 fn stabbing_puts_one_boundary_through_overlapping_gaps() {
     let b = stab(vec![(10.0, 20.0), (12.0, 30.0), (40.0, 50.0)]);
     assert_eq!(b, vec![(12.0, 20.0), (40.0, 50.0)]);
