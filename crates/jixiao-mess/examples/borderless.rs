@@ -1,6 +1,7 @@
 //! Writes borderless renderings of PDFs: `borderless OUTDIR FILE.pdf...` writes
-//! `OUTDIR/none/FILE.pdf` (every ruling line erased) and `OUTDIR/horizontal/FILE.pdf`
-//! (horizontal rules only).
+//! `OUTDIR/none/FILE.pdf` (every ruling line erased), `OUTDIR/horizontal/FILE.pdf`
+//! (horizontal rules only) and `OUTDIR/shaded/FILE.pdf` (no lines, every other row
+//! shaded).
 
 use jixiao_mess::rulings::{restyle, Rulings};
 use std::path::Path;
@@ -11,7 +12,11 @@ fn main() {
         eprintln!("usage: borderless OUTDIR FILE.pdf...");
         std::process::exit(2);
     };
-    for (dir, keep) in [("none", Rulings::None), ("horizontal", Rulings::Horizontal)] {
+    for (dir, keep) in [
+        ("none", Rulings::None),
+        ("horizontal", Rulings::Horizontal),
+        ("shaded", Rulings::Shaded),
+    ] {
         let d = Path::new(out).join(dir);
         std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
         for f in files {

@@ -19,7 +19,8 @@
 //!   through. The fewest positions that pass through every such gap of every line
 //!   (interval stabbing) are the column boundaries; each sits in the middle of the gaps it
 //!   passes through.
-//! * **Rows.** Horizontal rules the page draws are used, across the whole table but for
+//! * **Rows.** Horizontal rules the page draws, and the top and bottom edges of its
+//!   shaded rectangles (zebra rows, shaded cells), are used, across the whole table but for
 //!   a column they were not drawn over where they would cut a cell's wrapped text (a
 //!   line filling the column above, the next line of its column below). Without
 //!   them, a line holding runs of two or more cells is a row's line (cells of a row share
@@ -99,6 +100,10 @@ const OVERPRINT: f32 = 0.1;
 /// Most room (in font sizes) a line of wrapped text leaves in its column, on both sides
 /// together: less than a character, and the cell's padding.
 const FILL: f32 = 1.5;
+/// Tallest stretch between two shaded rectangles, as a multiple of the taller of them,
+/// read as the one unshaded row between them (zebra rows); a taller one (a table's last
+/// rows, a title and the next table's head) is divided where its text implies.
+const ZEBRA_GAP: f32 = 2.0;
 /// Margin (points) of the lines drawn around the table's text.
 const FRAME: f32 = 1.0;
 
@@ -300,16 +305,28 @@ fn boundary((x, lo, hi): (f32, f32, f32), row: &[&Run]) -> Option<f32> {
     best.map(|(p, q)| (p + q) / 2.0)
 }
 
-/// Horizontal rules the page draws over the table's extent, clipped to it.
+/// Horizontal rules the page draws over the table's extent, clipped to it: its
+/// horizontal lines, and the top and bottom edges of its shaded rectangles (rows or
+/// cells printed as shading: each edge is a row boundary).
 fn drawn_rules(page: &PageContent, x0: f32, x1: f32, y0: f32, y1: f32) -> Vec<Segment> {
+    let edges = page.fills.iter().flat_map(|&[fx0, fy0, fx1, fy1]| {
+        [fy0, fy1].map(|pos| Segment {
+            horizontal: true,
+            pos,
+            from: fx0,
+            to: fx1,
+        })
+    });
     page.segments
         .iter()
+        .copied()
+        .chain(edges)
         .filter(|s| s.horizontal && s.pos > y0 - 2.0 && s.pos < y1 + 2.0)
         .filter(|s| s.to.min(x1) - s.from.max(x0) > 1.0)
         .map(|s| Segment {
             from: s.from.max(x0),
             to: s.to.min(x1),
-            ..*s
+            ..s
         })
         .collect()
 }
@@ -384,20 +401,21 @@ pub fn rulings(page: &PageContent) -> Vec<Segment> {
     cols.push((x1, x1, x1));
     let drawn = drawn_rules(page, x0, x1, y0, y1);
     let mut rows = vec![y0];
+    let sub: Vec<Vec<usize>> = lines[first..=last].to_vec();
+    // Producers clip a cell's text to the cell when it overflows: the clip's top and
+    // bottom are row boundaries (clips as tall as half the table are no cell's).
+    let mut clip_edges: Vec<f32> = page
+        .glyphs
+        .iter()
+        .filter_map(|g| g.clip)
+        .filter(|c| c[3] - c[1] < 0.5 * (y1 - y0) && c[2] - c[0] < x1 - x0)
+        .flat_map(|c| [c[1], c[3]])
+        .collect();
+    clip_edges.sort_by(f32::total_cmp);
+    clip_edges.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+    let inferred = inferred_rows(&runs, &sub, &clip_edges);
     if drawn.is_empty() {
-        let sub: Vec<Vec<usize>> = lines[first..=last].to_vec();
-        // Producers clip a cell's text to the cell when it overflows: the clip's top and
-        // bottom are row boundaries (clips as tall as half the table are no cell's).
-        let mut clip_edges: Vec<f32> = page
-            .glyphs
-            .iter()
-            .filter_map(|g| g.clip)
-            .filter(|c| c[3] - c[1] < 0.5 * (y1 - y0) && c[2] - c[0] < x1 - x0)
-            .flat_map(|c| [c[1], c[3]])
-            .collect();
-        clip_edges.sort_by(f32::total_cmp);
-        clip_edges.dedup_by(|a, b| (*a - *b).abs() < 0.5);
-        rows.extend(inferred_rows(&runs, &sub, &clip_edges));
+        rows.extend(inferred.iter().map(|b| b.2));
     } else {
         let mut ys: Vec<f32> = drawn
             .iter()
@@ -406,6 +424,41 @@ pub fn rulings(page: &PageContent) -> Vec<Segment> {
             .collect();
         ys.sort_by(f32::total_cmp);
         ys.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+        // Where shading alone bounds a stretch (no line drawn at either end) and no edge
+        // runs between two rows' lines in it — the outer row of a table whose every
+        // other row is shaded has no edge, nor has the space between two tables — the
+        // boundary the text implies stands in. Between drawn lines a stretch is one row
+        // whatever its text (two wrapped cells side by side look like two rows' lines:
+        // taking text boundaries there too lost 1.4 points of fields with horizontal
+        // rules only).
+        let lined = |y: f32| {
+            page.segments
+                .iter()
+                .any(|s| s.horizontal && (s.pos - y).abs() < 1.0 && s.to > x0 && s.from < x1)
+        };
+        let undrawn: Vec<f32> = inferred
+            .iter()
+            .filter(|(a, b, _)| {
+                let above = ys.iter().copied().filter(|y| y <= a).fold(y0, f32::max);
+                let below = ys.iter().copied().filter(|y| y >= b).fold(y1, f32::min);
+                // A stretch between two shaded rows no taller than two of them is the
+                // one row of a zebra pattern, however its wrapped cells line up.
+                let band = |y: f32| {
+                    page.fills
+                        .iter()
+                        .filter(|f| (f[1] - y).abs() < 1.0 || (f[3] - y).abs() < 1.0)
+                        .map(|f| f[3] - f[1])
+                        .fold(0.0, f32::max)
+                };
+                let zebra = above > y0
+                    && below < y1
+                    && below - above <= ZEBRA_GAP * band(above).max(band(below));
+                !ys.iter().any(|y| y > a && y < b) && !lined(above) && !lined(below) && !zebra
+            })
+            .map(|b| b.2)
+            .collect();
+        ys.extend(undrawn);
+        ys.sort_by(f32::total_cmp);
         rows.extend(ys);
     }
     rows.push(y1);

@@ -73,6 +73,9 @@ pub struct PageContent {
     pub glyphs: Vec<Glyph>,
     /// Ruling lines.
     pub segments: Vec<Segment>,
+    /// Shaded rectangles (filled, not white, thicker than a rule) as `[x0, y0, x1, y1]`,
+    /// at most [`MAX_FILLS_PER_PAGE`]: rows or cells printed as shading instead of lines.
+    pub fills: Vec<[f32; 4]>,
     /// Area covered by images, in square points (may double-count overlaps).
     pub image_area: f32,
     /// The image XObjects drawn (at most [`crate::images::MAX_IMAGES_PER_PAGE`]), for OCR.
@@ -86,6 +89,10 @@ pub struct PageContent {
     /// until [`crate::recover`] fills it in).
     pub unknown: Vec<UnknownGlyph>,
 }
+
+/// Most shaded rectangles kept a page (a form page shades at most a few hundred rows
+/// or cells); past it the rest are not kept.
+pub const MAX_FILLS_PER_PAGE: usize = 5_000;
 
 /// A glyph without text: where it is in [`PageContent::glyphs`] and which glyph of which
 /// font it is.
@@ -412,6 +419,12 @@ impl<'a> Interp<'a> {
                     self.push_segment(true, (y0 + y1) / 2.0, x0, x1);
                 } else if w <= 2.5 && h > w {
                     self.push_segment(false, (x0 + x1) / 2.0, y0, y1);
+                } else if w > 2.5
+                    && h > 2.5
+                    && [x0, y0, x1, y1].iter().all(|v| v.is_finite())
+                    && self.out.fills.len() < MAX_FILLS_PER_PAGE
+                {
+                    self.out.fills.push([x0, y0, x1, y1]);
                 }
             }
         }

@@ -4,8 +4,13 @@
 use super::{Run, BASELINE, HEADING, LEADING, OVERPRINT};
 
 /// Row boundaries inferred from the text: between the centres of consecutive lines
-/// holding several runs, through the widest text-free band, or halfway.
-pub(super) fn inferred_rows(runs: &[Run], lines: &[Vec<usize>], clip_edges: &[f32]) -> Vec<f32> {
+/// holding several runs, through the widest text-free band, or halfway. Each as (the
+/// upper row's centre, the lower one's, the boundary).
+pub(super) fn inferred_rows(
+    runs: &[Run],
+    lines: &[Vec<usize>],
+    clip_edges: &[f32],
+) -> Vec<(f32, f32, f32)> {
     let multi: Vec<usize> = (0..runs.len()).filter(|i| runs[*i].row_line).collect();
     // A heading (a title over the table) is printed larger than the table's text.
     let mut heights: Vec<f32> = runs.iter().map(Run::h).collect();
@@ -62,11 +67,15 @@ pub(super) fn inferred_rows(runs: &[Run], lines: &[Vec<usize>], clip_edges: &[f3
         // the last line mirrored about the upper row's centre and the first mirrored
         // about the lower one's (two rows' wrapped cells spill into each other's band).
         let (lo, hi) = owned(runs, a, b);
-        out.push(if clipped.is_none() && lo < hi && !(lo < y && y < hi) {
-            (lo + hi) / 2.0
-        } else {
-            y
-        });
+        out.push((
+            a,
+            b,
+            if clipped.is_none() && lo < hi && !(lo < y && y < hi) {
+                (lo + hi) / 2.0
+            } else {
+                y
+            },
+        ));
     }
     out
 }

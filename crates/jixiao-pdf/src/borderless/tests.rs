@@ -73,12 +73,16 @@ fn stabbing_puts_one_boundary_through_overlapping_gaps() {
 
 /// Rows of a page read through the lines its text implies.
 fn rows_of(glyphs: Vec<Glyph>) -> Vec<Vec<String>> {
-    let page = PageContent {
+    rows_of_page(PageContent {
         width: 400.0,
         height: 400.0,
         glyphs,
         ..PageContent::default()
-    };
+    })
+}
+
+/// Rows of a page read through the lines its text and shading imply.
+fn rows_of_page(page: PageContent) -> Vec<Vec<String>> {
     let tabs = crate::layout::tables(&rulings(&page));
     assert_eq!(tabs.len(), 1);
     let grids = crate::layout::chain_grids(&[crate::layout::tables(&rulings(&page))]);
@@ -87,6 +91,51 @@ fn rows_of(glyphs: Vec<Glyph>) -> Vec<Vec<String>> {
         .iter()
         .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
         .collect()
+}
+
+#[test]
+fn shaded_rows_bound_rows_and_the_text_bounds_the_rest() {
+    // Six rows 14 pt apart; the 2nd and 4th shaded. The 1st, 3rd and 5th are bounded by
+    // shading (or the table's edge); the 5th and 6th share one stretch past the last
+    // shaded row (a table's end, nothing drawn), where the text's rows stand in. The
+    // 3rd row's first cell wraps over two lines of several runs, side by side with
+    // the 2nd column's two lines: between two shaded rows it stays one row.
+    let mut g = Vec::new();
+    for (k, y) in [20.0, 34.0, 48.0, 62.0, 76.0, 90.0].into_iter().enumerate() {
+        if k == 2 {
+            g.extend(text("第一行", 0.0, 45.5, 5.0));
+            g.extend(text("第二行", 0.0, 52.0, 5.0));
+            g.extend(text("上", 60.0, 45.5, 5.0));
+            g.extend(text("下", 60.0, 52.0, 5.0));
+            continue;
+        }
+        g.extend(text(&format!("名{k}"), 0.0, y, 10.0));
+        g.extend(text(&format!("值{k}"), 60.0, y, 10.0));
+    }
+    let rows = rows_of_page(PageContent {
+        width: 400.0,
+        height: 400.0,
+        glyphs: g,
+        fills: vec![[-1.0, 31.0, 100.0, 45.0], [-1.0, 59.0, 100.0, 73.0]],
+        ..PageContent::default()
+    });
+    let nonblank: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| r.into_iter().filter(|c| !c.is_empty()).collect::<Vec<_>>())
+        .filter(|r| !r.is_empty())
+        .collect();
+    let want: Vec<Vec<String>> = [
+        ["名0", "值0"],
+        ["名1", "值1"],
+        ["第一行第二行", "上下"],
+        ["名3", "值3"],
+        ["名4", "值4"],
+        ["名5", "值5"],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|c| c.to_string()).collect())
+    .collect();
+    assert_eq!(nonblank, want);
 }
 
 #[test]
