@@ -484,11 +484,12 @@ impl Record {
 mod key_tests {
     use super::*;
 
-    #[test]
-    fn a_repeated_form_names_the_first_one_whatever_its_id() {
-        let r: Record = serde_json::from_str(
-            r#"{"record_id":"3f9a1c2b7d0e-007","form":"self_evaluation","year":2024,
-            "period":null,"project_name":"老干部工作经费","department":"上海市人社局",
+    /// A self-evaluation record of 2024 with this id, project and department, the rest
+    /// empty.
+    fn record(id: &str, project: &str, department: &str) -> Record {
+        let mut r: Record = serde_json::from_str(
+            r#"{"record_id":"","form":"self_evaluation","year":2024,"period":null,
+            "project_name":null,"department":null,
             "implementer":null,"district":null,"project_nature":null,"project_category":null,
             "planned_start":null,"planned_end":null,"funds_unit":null,"funds":[],
             "goal_planned":null,"goal_actual":null,"indicators":[],"total_score":null,
@@ -496,6 +497,15 @@ mod key_tests {
             "source":{"file":"x.txt","sha256":"ab","format":"text","pages":[],"link":"x.txt#L1"}}"#,
         )
         .expect("record");
+        r.record_id = id.into();
+        r.project_name = Some(project.into());
+        r.department = Some(department.into());
+        r
+    }
+
+    #[test]
+    fn a_repeated_form_names_the_first_one_whatever_its_id() {
+        let r = record("3f9a1c2b7d0e-007", "老干部工作经费", "上海市人社局");
         let with = |id: &str, key: Option<&str>, name: &str| {
             let mut o = r.clone();
             o.record_id = id.into();
@@ -560,16 +570,7 @@ mod key_tests {
 
     #[test]
     fn project_key_folds_width_case_and_punctuation() {
-        let mut r: Record = serde_json::from_str(
-            r#"{"record_id":"a-001","form":"self_evaluation","year":2024,"period":null,
-            "project_name":"老干部 工作经费（２０２４）Ab","department":"上海市 人社局",
-            "implementer":null,"district":null,"project_nature":null,"project_category":null,
-            "planned_start":null,"planned_end":null,"funds_unit":null,"funds":[],
-            "goal_planned":null,"goal_actual":null,"indicators":[],"total_score":null,
-            "grade":null,"outlook_budget":null,"outlook_goals":null,"corrective_actions":null,
-            "source":{"file":"x.txt","sha256":"ab","format":"text","pages":[],"link":"x.txt#L1"}}"#,
-        )
-        .expect("record");
+        let mut r = record("a-001", "老干部 工作经费（２０２４）Ab", "上海市 人社局");
         let key = Some("|上海市人社局||老干部工作经费2024ab".to_string());
         assert_eq!(r.derive_project_key(), key);
         r.project_name = Some("老干部工作经费(2024)AB".into());
