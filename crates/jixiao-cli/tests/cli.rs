@@ -208,10 +208,23 @@ fn extract_scores_and_score_rescores() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(
-        std::fs::read(out.path().join("findings.jsonl")).expect("a"),
-        std::fs::read(again.path().join("findings.jsonl")).expect("b")
-    );
+    // Every findings output, streamed a batch of records at a time, is the one extract
+    // wrote; nothing else is left in OUTDIR.
+    for name in [
+        "findings.jsonl",
+        "findings.csv",
+        "findings.parquet",
+        "findings.xlsx",
+        "report.html",
+    ] {
+        let a = std::fs::read(out.path().join(name)).expect("a");
+        assert!(a.len() > 1000, "{name}");
+        assert!(
+            a == std::fs::read(again.path().join(name)).expect("b"),
+            "{name} differs"
+        );
+    }
+    assert_eq!(std::fs::read_dir(again.path()).expect("dir").count(), 5);
     // --no-score writes no findings.
     let none = tempfile::tempdir().expect("tmp");
     let o = jixiao(
@@ -235,6 +248,45 @@ fn score_rejects_a_file_that_is_not_records() {
     let o = jixiao(&["score", "r.jsonl", "-o", "out"], dir.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("r.jsonl:1"));
+}
+
+#[test]
+fn a_bad_line_past_the_first_batches_leaves_outdir_as_it_was() {
+    // Records are scored and written a batch at a time; a line that is not a record,
+    // found after several batches, must still leave OUTDIR's earlier files untouched.
+    let dir = tempfile::tempdir().expect("tmp");
+    let golden = root().join("golden/text");
+    let mut text = String::new();
+    let mut names: Vec<_> = std::fs::read_dir(&golden)
+        .expect("golden")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    names.sort();
+    while text.lines().count() < 1200 {
+        for p in &names {
+            text.push_str(&std::fs::read_to_string(p).expect("read"));
+        }
+    }
+    let good = text.lines().count();
+    text.push_str("{\"not\": \"a record\"}\n");
+    std::fs::write(dir.path().join("r.jsonl"), &text).expect("write");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    std::fs::write(out.join("findings.csv"), "earlier\n").expect("write");
+    let o = jixiao(&["score", "r.jsonl", "-o", "out"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("r.jsonl:{}", good + 1)), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, ["findings.csv"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("findings.csv")).expect("read"),
+        "earlier\n"
+    );
 }
 
 #[test]

@@ -14,6 +14,8 @@ pub type XlsxTarget<'p, 'a> = (&'p Path, &'a dyn Fn(&str) -> String);
 /// the memory a dataset costs does not grow with the corpus. Files are complete only
 /// after [`DatasetWriter::finish`].
 pub struct DatasetWriter<'a> {
+    /// Which of the four tables are written (their places in [`crate::tables`]).
+    kept: Vec<usize>,
     csv: Vec<crate::csv_out::CsvStream>,
     parquet: Vec<crate::parquet_out::ParquetStream>,
     xlsx: Option<crate::xlsx_out::XlsxStream<'a>>,
@@ -60,22 +62,33 @@ impl<'a> DatasetWriter<'a> {
         dir: &Path,
         xlsx: Option<XlsxTarget<'_, 'a>>,
     ) -> Result<DatasetWriter<'a>, DatasetError> {
+        let mut w = Self::tables_only(dir, &[])?;
+        if let Some((path, url_of)) = xlsx {
+            let empty = crate::tables(&[], &[]);
+            w.xlsx = Some(crate::xlsx_out::XlsxStream::create(path, &empty, url_of)?);
+        }
+        Ok(w)
+    }
+
+    /// Creates `DIR/<table>.csv` and `.parquet` of the tables named in `names` (all four
+    /// when empty; unknown names are none), without a workbook: what `jixiao score`
+    /// writes (the findings table alone).
+    pub fn tables_only(dir: &Path, names: &[&str]) -> Result<DatasetWriter<'a>, DatasetError> {
         let empty = crate::tables(&[], &[]);
+        let kept: Vec<usize> = (0..empty.len())
+            .filter(|&i| names.is_empty() || names.contains(&empty[i].name))
+            .collect();
         Ok(DatasetWriter {
-            csv: empty
+            csv: kept
                 .iter()
-                .map(|t| crate::csv_out::CsvStream::create(dir, t))
+                .map(|&i| crate::csv_out::CsvStream::create(dir, &empty[i]))
                 .collect::<Result<_, _>>()?,
-            parquet: empty
+            parquet: kept
                 .iter()
-                .map(|t| crate::parquet_out::ParquetStream::create(dir, t))
+                .map(|&i| crate::parquet_out::ParquetStream::create(dir, &empty[i]))
                 .collect::<Result<_, _>>()?,
-            xlsx: match xlsx {
-                Some((path, url_of)) => {
-                    Some(crate::xlsx_out::XlsxStream::create(path, &empty, url_of)?)
-                }
-                None => None,
-            },
+            kept,
+            xlsx: None,
             rows: 0,
             xlsx_limit: Some(DEFAULT_XLSX_MAX_ROWS),
             skipped: None,
@@ -102,10 +115,12 @@ impl<'a> DatasetWriter<'a> {
                 self.xlsx = None;
             }
         }
-        for (i, t) in tables.iter().enumerate() {
-            self.csv[i].push(&t.rows)?;
-            self.parquet[i].push(&t.rows)?;
-            if let Some(x) = &mut self.xlsx {
+        for (k, &i) in self.kept.iter().enumerate() {
+            self.csv[k].push(&tables[i].rows)?;
+            self.parquet[k].push(&tables[i].rows)?;
+        }
+        if let Some(x) = &mut self.xlsx {
+            for (i, t) in tables.iter().enumerate() {
                 x.push(i, &t.rows)?;
             }
         }

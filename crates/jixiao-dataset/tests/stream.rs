@@ -139,3 +139,38 @@ fn a_workbook_past_its_row_limit_is_not_written_and_the_tables_are() {
     assert_eq!(none, None);
     assert!(written);
 }
+
+#[test]
+fn a_writer_of_one_table_writes_that_table_alone_and_the_same() {
+    let records = golden_records();
+    let findings: Vec<_> = records.iter().flat_map(jixiao_score::rescore).collect();
+    let all = tempfile::tempdir().expect("tmp");
+    let mut w = DatasetWriter::create(all.path(), None).expect("create");
+    w.add(&records, &findings).expect("add");
+    w.finish().expect("finish");
+    let one = tempfile::tempdir().expect("tmp");
+    let mut w = DatasetWriter::tables_only(one.path(), &["findings"]).expect("create");
+    for r in records.chunks(5) {
+        let ids: Vec<&str> = r.iter().map(|r| r.record_id.as_str()).collect();
+        let f: Vec<_> = findings
+            .iter()
+            .filter(|f| ids.contains(&f.record_id.as_str()))
+            .cloned()
+            .collect();
+        w.add(r, &f).expect("add");
+    }
+    w.finish().expect("finish");
+    let mut names: Vec<String> = std::fs::read_dir(one.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["findings.csv", "findings.parquet"]);
+    let read = |d: &Path, n: &str| std::fs::read(d.join(n)).expect("read");
+    assert!(read(all.path(), "findings.csv") == read(one.path(), "findings.csv"));
+    assert!(read(all.path(), "findings.csv").len() > 1000);
+    assert_eq!(
+        rows_of(&all.path().join("findings.parquet")),
+        rows_of(&one.path().join("findings.parquet"))
+    );
+}

@@ -104,27 +104,64 @@ pub fn write_all<T: Serialize>(path: &Path, items: &[T]) -> Result<(), JsonlErro
 }
 
 /// Every item of `path` (blank lines skipped); a line that is not `what` is an error
-/// naming the file and line.
+/// naming the file and line. Holds them all: for files of any size, [`items`].
 pub fn read_all<T: DeserializeOwned>(
     path: &Path,
     what: &'static str,
 ) -> Result<Vec<T>, JsonlError> {
+    items(path, what)?.collect()
+}
+
+/// The items of `path` one at a time, as they are read (blank lines skipped): memory is
+/// one line, whatever the file's size. A line that is not `what` is an error naming the
+/// file and line; reading may go on past it.
+pub fn items<T: DeserializeOwned>(path: &Path, what: &'static str) -> Result<Items<T>, JsonlError> {
     let file = std::fs::File::open(path).map_err(io(path))?;
-    let mut items = Vec::new();
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(io(path))?;
-        if line.trim().is_empty() {
-            continue;
+    Ok(Items {
+        path: path.to_path_buf(),
+        what,
+        reader: std::io::BufReader::with_capacity(1 << 16, file),
+        line: String::new(),
+        number: 0,
+        item: std::marker::PhantomData,
+    })
+}
+
+/// The items of a JSON Lines file, read one line at a time ([`items`]).
+pub struct Items<T> {
+    path: PathBuf,
+    what: &'static str,
+    reader: std::io::BufReader<std::fs::File>,
+    line: String,
+    number: usize,
+    item: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Iterator for Items<T> {
+    type Item = Result<T, JsonlError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.line.clear();
+            self.number += 1;
+            match self.reader.read_line(&mut self.line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(io(&self.path)(e))),
+            }
+            if self.line.trim().is_empty() {
+                continue;
+            }
+            return Some(
+                serde_json::from_str(&self.line).map_err(|source| JsonlError::Json {
+                    path: self.path.display().to_string(),
+                    line: self.number,
+                    what: self.what,
+                    source,
+                }),
+            );
         }
-        let item = serde_json::from_str(&line).map_err(|source| JsonlError::Json {
-            path: path.display().to_string(),
-            line: i + 1,
-            what,
-            source,
-        })?;
-        items.push(item);
     }
-    Ok(items)
 }
 
 /// Where each input file's lines are in a JSON Lines file: byte ranges, found by reading
@@ -305,6 +342,29 @@ mod tests {
         .unwrap();
         let e = index.read::<Item>("a", "an item").unwrap_err().to_string();
         assert!(e.contains("x.jsonl:3: not an item"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn items_come_one_line_at_a_time_and_a_bad_line_is_named() {
+        let dir = std::env::temp_dir().join(format!("jixiao-items-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("y.jsonl");
+        std::fs::write(
+            &path,
+            "{\"file\":\"a\",\"n\":1}\n\n  \r\n{\"file\":\"b\",\"n\":2}\r\n{\"file\":3}\n{\"file\":\"c\",\"n\":4}",
+        )
+        .unwrap();
+        let mut it = items::<Item>(&path, "an item").unwrap();
+        assert_eq!(it.next().unwrap().unwrap(), item("a", 1));
+        // Blank lines are skipped but counted: the bad line is the file's fifth.
+        assert_eq!(it.next().unwrap().unwrap(), item("b", 2));
+        let e = it.next().unwrap().unwrap_err().to_string();
+        assert!(e.contains("y.jsonl:5: not an item"), "{e}");
+        // The last line needs no newline; after it, nothing.
+        assert_eq!(it.next().unwrap().unwrap(), item("c", 4));
+        assert!(it.next().is_none());
+        assert!(items::<Item>(&dir.join("none.jsonl"), "an item").is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -7,6 +7,7 @@
 //! it was printed on ([`Links`]), and the crops ([`crop`]). It does not extract or
 //! score: records, findings and the run's errors in, files out.
 
+mod chunks;
 pub mod crop;
 mod html;
 pub mod links;
@@ -24,7 +25,7 @@ use jixiao_pipeline::ErrorEntry;
 use jixiao_record::{FormKind, FundsRowKind, Record};
 use jixiao_score::{Finding, Severity};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// Why an auditors' file could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -158,45 +159,57 @@ pub struct SummaryRow {
 }
 
 /// The summary by district × department × rule × severity, in reading order.
+///
+/// The findings are sorted by the row they count in and then by record, so each row's
+/// findings, and each form's within it, come together and a row is summed as it is
+/// passed: memory is one number per finding, not a set of forms per row.
 pub fn summary(store: &FindingStore) -> Vec<SummaryRow> {
-    type Key<'s> = (u8, &'s str, &'s str, usize, &'s str);
-    let mut groups: BTreeMap<Key, (usize, BTreeSet<&str>)> = BTreeMap::new();
-    let mut amounts: HashMap<&str, Decimal> = HashMap::new();
+    // Each rule's place in the list of rules, by the store's rule number.
+    let mut rule_pos: HashMap<u32, usize> = HashMap::new();
     for i in 0..store.len() as u32 {
-        let rule = store.rule(i);
-        let rule_pos = jixiao_score::RULES
-            .iter()
-            .position(|r| r.id == rule)
-            .unwrap_or(usize::MAX);
-        let key = (
-            store.rank(i),
-            store.district(i),
-            store.department(i).unwrap_or_default(),
-            rule_pos,
-            rule,
-        );
-        let e = groups.entry(key).or_default();
-        e.0 += 1;
-        e.1.insert(store.record_id(i));
-        if let Some(a) = store.amount(i) {
-            amounts.insert(store.record_id(i), a);
-        }
+        rule_pos.entry(store.rule_number(i)).or_insert_with(|| {
+            let rule = store.rule(i);
+            jixiao_score::RULES
+                .iter()
+                .position(|r| r.id == rule)
+                .unwrap_or(usize::MAX)
+        });
     }
-    groups
-        .into_iter()
-        .map(|((rank, district, department, _, rule), (n, forms))| {
-            let amount_yuan = forms.iter().filter_map(|id| amounts.get(id)).sum();
-            SummaryRow {
-                district: district.to_string(),
-                department: department.to_string(),
-                rule: rule.to_string(),
-                severity: severity_of_rank(rank),
-                findings: n,
-                forms: forms.len(),
-                amount_yuan,
+    let pos = |i: u32| rule_pos.get(&store.rule_number(i)).copied();
+    let row_of = |a: u32, b: u32| {
+        store
+            .order_key(a)
+            .cmp(&store.order_key(b))
+            .then_with(|| pos(a).cmp(&pos(b)))
+            .then_with(|| store.rule(a).cmp(store.rule(b)))
+    };
+    let mut order: Vec<u32> = (0..store.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        row_of(a, b).then_with(|| store.record_id(a).cmp(store.record_id(b)))
+    });
+    let mut rows = Vec::new();
+    for row in order.chunk_by(|&a, &b| row_of(a, b).is_eq()) {
+        let i = row[0];
+        let mut amount_yuan = Decimal::ZERO;
+        let mut forms = 0;
+        for form in row.chunk_by(|&a, &b| store.record_id(a) == store.record_id(b)) {
+            forms += 1;
+            // Each form once; its amount is on every finding of it.
+            if let Some(a) = form.iter().find_map(|&f| store.amount(f)) {
+                amount_yuan += a;
             }
-        })
-        .collect()
+        }
+        rows.push(SummaryRow {
+            district: store.district(i).to_string(),
+            department: store.department(i).unwrap_or_default().to_string(),
+            rule: store.rule(i).to_string(),
+            severity: severity_of_rank(store.rank(i)),
+            findings: row.len(),
+            forms,
+            amount_yuan,
+        });
+    }
+    rows
 }
 
 /// The severity of a rank ([`severity_rank`]).
@@ -252,3 +265,6 @@ pub fn write_audit(
 
 pub use crop::{page_pictures, PageJob, Picture};
 pub use html::{ReportStats, Runner, MAX_LISTED, MAX_PICTURES};
+
+#[cfg(test)]
+mod summary_tests;

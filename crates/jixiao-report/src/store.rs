@@ -9,6 +9,7 @@
 //! [`FindingStore`] (the finished spill) sorts in memory and reads a record's line back
 //! when a writer needs its text ([`Cursor`]).
 
+use crate::chunks::Chunks;
 use crate::{amount_yuan, district_of, severity_rank, slim, ReportError};
 use jixiao_record::Record;
 use jixiao_score::{Finding, Severity};
@@ -112,8 +113,8 @@ pub struct FindingSpill {
     file: std::fs::File,
     at: u64,
     names: Names,
-    groups: Vec<Group>,
-    metas: Vec<Meta>,
+    groups: Chunks<Group>,
+    metas: Chunks<Meta>,
 }
 
 impl FindingSpill {
@@ -130,8 +131,8 @@ impl FindingSpill {
             file,
             at: 0,
             names,
-            groups: Vec::new(),
-            metas: Vec::new(),
+            groups: Chunks::default(),
+            metas: Chunks::default(),
         })
     }
 
@@ -190,8 +191,7 @@ impl FindingSpill {
     /// The store to write from.
     pub fn finish(mut self) -> Result<FindingStore, ReportError> {
         self.out.flush().map_err(|e| io("write", e))?;
-        // Grown by doubling, up to half of each list is room never used; the auditors'
-        // files are written with these in memory.
+        // The auditors' files are written with these in memory.
         self.groups.shrink_to_fit();
         self.metas.shrink_to_fit();
         let mut order: Vec<u32> = (0..self.names.list.len() as u32).collect();
@@ -217,8 +217,8 @@ pub struct FindingStore {
     names: Vec<String>,
     /// Each name's place in string order.
     sorted: Vec<u32>,
-    groups: Vec<Group>,
-    metas: Vec<Meta>,
+    groups: Chunks<Group>,
+    metas: Chunks<Meta>,
 }
 
 impl FindingStore {
@@ -306,21 +306,29 @@ impl FindingStore {
         self.sorted[id.unwrap_or(0) as usize]
     }
 
+    /// The `i`-th finding's severity rank and the places of its district and department
+    /// in string order (no department sorts as the empty name): how findings are
+    /// ordered for reading and summed.
+    pub(crate) fn order_key(&self, i: u32) -> (u8, u32, u32) {
+        let m = self.meta(i);
+        let g = &self.groups[m.group as usize];
+        (
+            m.rank,
+            self.name_rank(Some(g.district)),
+            self.name_rank(g.department),
+        )
+    }
+
+    /// The `i`-th finding's rule as a number (equal rules, equal numbers).
+    pub(crate) fn rule_number(&self, i: u32) -> u32 {
+        self.meta(i).rule
+    }
+
     /// Every finding, sorted by severity, district, department, then the order they
     /// were added (file, then document order): the order auditors read them in.
     pub fn reading_order(&self) -> Vec<u32> {
-        let key = |i: u32| {
-            let m = self.meta(i);
-            let g = &self.groups[m.group as usize];
-            (
-                m.rank,
-                self.name_rank(Some(g.district)),
-                self.name_rank(g.department),
-                i,
-            )
-        };
         let mut v: Vec<u32> = (0..self.metas.len() as u32).collect();
-        v.sort_by_key(|&i| key(i));
+        v.sort_by_key(|&i| (self.order_key(i), i));
         v
     }
 

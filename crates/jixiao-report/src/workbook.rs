@@ -116,7 +116,7 @@ pub fn write_workbook(path: &Path, audit: &Audit, links: &Links) -> Result<(), R
         out.stream(name, FINDING_HEADERS, rows)?;
     }
     out.sheet(errors_sheet(audit, links))?;
-    out.sheet(files_sheet(audit, links))?;
+    out.stream("文件", FILE_HEADERS, file_rows(audit, links))?;
     if !audit.revisions.is_empty() {
         out.sheet(revisions_sheet(audit, links))?;
     }
@@ -536,7 +536,14 @@ fn revisions_sheet(audit: &Audit, links: &Links) -> Sheet {
     }
 }
 
-fn files_sheet(audit: &Audit, links: &Links) -> Sheet {
+const FILE_HEADERS: &[&str] = &["文件", "状态", "表数", "问题数（不含提示）", "提示数"];
+
+/// The file sheet's rows, made as they are written (one per input: a run of millions of
+/// files never holds them all).
+fn file_rows<'a>(
+    audit: &'a Audit,
+    links: &'a Links,
+) -> impl Iterator<Item = Result<Vec<X>, ReportError>> + 'a {
     let store = audit.findings;
     let mut per_file: HashMap<&str, (usize, usize)> = HashMap::new();
     for i in 0..store.len() as u32 {
@@ -548,36 +555,27 @@ fn files_sheet(audit: &Audit, links: &Links) -> Sheet {
             e.0 += 1;
         }
     }
-    let rows = audit
-        .files
-        .iter()
-        .map(|f| {
-            let (problems, info) = per_file.get(f.path.as_str()).copied().unwrap_or_default();
-            vec![
-                X::Link {
-                    target: links.target(&f.path),
-                    location: None,
-                    text: f.path.clone(),
-                },
-                X::Text(
-                    if f.status == "ok" {
-                        "已读取"
-                    } else {
-                        "未能读取"
-                    }
-                    .to_string(),
-                ),
-                X::Int(f.forms as i64),
-                X::Int(problems as i64),
-                X::Int(info as i64),
-            ]
-        })
-        .collect();
-    Sheet {
-        name: "文件",
-        headers: &["文件", "状态", "表数", "问题数（不含提示）", "提示数"],
-        rows,
-    }
+    audit.files.iter().map(move |f| {
+        let (problems, info) = per_file.get(f.path.as_str()).copied().unwrap_or_default();
+        Ok(vec![
+            X::Link {
+                target: links.target(&f.path),
+                location: None,
+                text: f.path.clone(),
+            },
+            X::Text(
+                if f.status == "ok" {
+                    "已读取"
+                } else {
+                    "未能读取"
+                }
+                .to_string(),
+            ),
+            X::Int(f.forms as i64),
+            X::Int(problems as i64),
+            X::Int(info as i64),
+        ])
+    })
 }
 
 #[cfg(test)]

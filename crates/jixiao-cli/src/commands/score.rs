@@ -26,12 +26,15 @@ fn read_lines<T: serde::de::DeserializeOwned>(path: &Path, what: &'static str) -
     Ok(jixiao_record::jsonl::read_all(path, what)?)
 }
 
+/// Records re-scored together: read, scored in parallel and written before the next
+/// ones are read, so memory does not grow with RECORDS.
+const BATCH: usize = 256;
+
 /// Runs the re-scoring of existing records.
 pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
     let started = Instant::now();
-    let records: Vec<Record> = read_lines(&args.records, "a record")?;
+    let mut records = jixiao_record::jsonl::items::<Record>(&args.records, "a record")?;
     let pool = super::pool(args.threads)?;
-    let findings = pool.install(|| jixiao_score::rescore_all(&records));
     // The run's errors and files, when the records come from an extract OUTDIR.
     let dir = args.records.parent().unwrap_or(Path::new("."));
     let errors: Vec<ErrorEntry> = match dir.join("errors.jsonl") {
@@ -47,20 +50,40 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
         .unwrap_or_default();
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("cannot create {}", args.output.display()))?;
-    jixiao_record::jsonl::write_all(&args.output.join("findings.jsonl"), &findings)?;
-    let tables: Vec<_> = jixiao_dataset::tables(&records, &findings)
-        .into_iter()
-        .filter(|t| t.name == "findings")
-        .collect();
-    jixiao_dataset::write_csv(&args.output, &tables)?;
-    jixiao_dataset::write_parquet(&args.output, &tables)?;
+    // Written here and moved into OUTDIR when complete: a RECORDS line that is not a
+    // record, found half-way, leaves OUTDIR's earlier files as they were.
+    let staging = tempfile::Builder::new()
+        .prefix(".jixiao-score-")
+        .tempdir_in(&args.output)
+        .with_context(|| format!("cannot write in {}", args.output.display()))?;
+    let stage = staging.path();
+    let mut findings_out =
+        jixiao_record::jsonl::JsonlWriter::create(&stage.join("findings.jsonl"))?;
+    let mut table = jixiao_dataset::DatasetWriter::tables_only(stage, &["findings"])?;
+    let mut spill = jixiao_report::FindingSpill::in_dir(stage)?;
+    let (mut forms, mut found) = (0usize, 0usize);
+    loop {
+        let batch = records
+            .by_ref()
+            .take(BATCH)
+            .collect::<Result<Vec<Record>, _>>()?;
+        if batch.is_empty() {
+            break;
+        }
+        let findings = pool.install(|| jixiao_score::rescore_all(&batch));
+        findings_out.extend(&findings)?;
+        table.add(&batch, &findings)?;
+        spill.add(&batch, &findings)?;
+        forms += batch.len();
+        found += findings.len();
+    }
+    findings_out.finish()?;
+    table.finish()?;
+    let store = spill.finish()?;
     let cwd = std::env::current_dir().context("current directory")?;
     let links = jixiao_report::Links::new(&cwd, &args.output);
-    let mut spill = jixiao_report::FindingSpill::in_dir(&args.output)?;
-    spill.add(&records, &findings)?;
-    let store = spill.finish()?;
     let audit = jixiao_report::Audit {
-        forms: records.len(),
+        forms,
         findings: &store,
         errors: &errors,
         files: &files,
@@ -76,13 +99,21 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
     )?;
     let run = |job: &jixiao_report::PageJob| super::extract::pictures_in(&workers, job);
     pool.install(|| {
-        jixiao_report::write_audit(&args.output, &audit, &links, !args.no_report, Some(&run))
+        jixiao_report::write_audit(stage, &audit, &links, !args.no_report, Some(&run))
     })?;
+    for e in std::fs::read_dir(stage).with_context(|| format!("{}", stage.display()))? {
+        let from = e.with_context(|| format!("{}", stage.display()))?.path();
+        if let Some(name) = from.file_name() {
+            let to = args.output.join(name);
+            std::fs::rename(&from, &to)
+                .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
+        }
+    }
     if !shell.quiet {
         eprintln!(
             "jixiao: {} records, {} findings, {:.2} s → {} (findings.jsonl/.csv/.parquet/.xlsx{})",
-            records.len(),
-            findings.len(),
+            forms,
+            found,
             started.elapsed().as_secs_f64(),
             args.output.display(),
             if args.no_report { "" } else { ", report.html" }
