@@ -617,8 +617,12 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
         spill,
         forms,
         reused,
+        duplicates,
         ..
     } = sink;
+    // Per distinct form the run has seen (~100 bytes each): not needed past here, and the
+    // auditors' files are written next.
+    drop(duplicates);
     let mut summary = RunSummary::of(summaries);
     summary.totals.skipped = inputs.skipped.clone();
     if let Some(prev) = &previous {
