@@ -123,6 +123,7 @@ pub fn items<T: DeserializeOwned>(path: &Path, what: &'static str) -> Result<Ite
         reader: std::io::BufReader::with_capacity(1 << 16, file),
         line: String::new(),
         number: 0,
+        bytes: 0,
         item: std::marker::PhantomData,
     })
 }
@@ -134,7 +135,15 @@ pub struct Items<T> {
     reader: std::io::BufReader<std::fs::File>,
     line: String,
     number: usize,
+    bytes: u64,
     item: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Items<T> {
+    /// Bytes of the file read so far (for progress against its size).
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
 }
 
 impl<T: DeserializeOwned> Iterator for Items<T> {
@@ -146,7 +155,7 @@ impl<T: DeserializeOwned> Iterator for Items<T> {
             self.number += 1;
             match self.reader.read_line(&mut self.line) {
                 Ok(0) => return None,
-                Ok(_) => {}
+                Ok(n) => self.bytes += n as u64,
                 Err(e) => return Some(Err(io(&self.path)(e))),
             }
             if self.line.trim().is_empty() {
@@ -364,6 +373,7 @@ mod tests {
         // The last line needs no newline; after it, nothing.
         assert_eq!(it.next().unwrap().unwrap(), item("c", 4));
         assert!(it.next().is_none());
+        assert_eq!(it.bytes_read(), std::fs::metadata(&path).unwrap().len());
         assert!(items::<Item>(&dir.join("none.jsonl"), "an item").is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }

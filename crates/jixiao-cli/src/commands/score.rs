@@ -62,6 +62,8 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
     let mut table = jixiao_dataset::DatasetWriter::tables_only(stage, &["findings"])?;
     let mut spill = jixiao_report::FindingSpill::in_dir(stage)?;
     let (mut forms, mut found) = (0usize, 0usize);
+    let size = std::fs::metadata(&args.records).map_or(0, |m| m.len());
+    let bar = progress(size, shell);
     loop {
         let batch = records
             .by_ref()
@@ -76,7 +78,10 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
         spill.add(&batch, &findings)?;
         forms += batch.len();
         found += findings.len();
+        bar.set_position(records.bytes_read());
+        bar.set_message(format!("{forms} records, {found} findings"));
     }
+    bar.set_message("writing findings.xlsx and report.html");
     findings_out.finish()?;
     table.finish()?;
     let store = spill.finish()?;
@@ -109,6 +114,7 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
                 .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))?;
         }
     }
+    bar.finish_and_clear();
     if !shell.quiet {
         eprintln!(
             "jixiao: {} records, {} findings, {:.2} s → {} (findings.jsonl/.csv/.parquet/.xlsx{})",
@@ -120,4 +126,21 @@ pub fn run(args: &ScoreArgs, shell: Shell) -> Result<Outcome> {
         );
     }
     Ok(Outcome::Complete)
+}
+
+/// Progress through RECORDS by bytes, on a terminal and unless `-q`.
+fn progress(size: u64, shell: Shell) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if shell.quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {bytes}/{total_bytes} [{bar:30}] {elapsed} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar
 }
