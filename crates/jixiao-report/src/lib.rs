@@ -267,4 +267,6 @@ pub use crop::{page_pictures, PageJob, Picture};
 pub use html::{ReportStats, Runner, MAX_LISTED, MAX_PICTURES};
 
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 mod summary_tests;

@@ -390,23 +390,10 @@ mod tests {
     use super::*;
 
     fn record(id: &str, district: Option<&str>) -> Record {
-        let mut r: Record = serde_json::from_value(serde_json::json!({
-            "record_id": id, "form": "self_evaluation",
-            "source": {"file": format!("{id}.txt"), "sha256": "", "format": "text", "pages": [],
-                       "link": format!("{id}.txt")},
-            "funds": [], "indicators": [], "findings": []
-        }))
-        .unwrap_or_else(|e| panic!("{e}"));
-        r.district = district.map(str::to_string);
-        r
+        crate::fixtures::record(id, district, None, None)
     }
 
-    fn finding(id: &str, rule: &str, severity: Severity) -> Finding {
-        serde_json::from_value(serde_json::json!({
-            "record_id": id, "rule": rule, "severity": severity, "message": rule, "link": id
-        }))
-        .unwrap_or_else(|e| panic!("{e}"))
-    }
+    use crate::fixtures::finding;
 
     #[test]
     fn findings_are_read_back_with_their_records_in_reading_order() {

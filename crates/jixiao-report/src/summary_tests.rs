@@ -3,6 +3,7 @@
 //! streamed one must get right.
 
 use super::*;
+use crate::fixtures::{finding, record};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The first summary: clear and memory-hungry, kept as the oracle.
@@ -44,30 +45,6 @@ fn summary_by_maps(store: &FindingStore) -> Vec<SummaryRow> {
             },
         )
         .collect()
-}
-
-fn record(id: &str, district: Option<&str>, department: Option<&str>, yuan: Option<i64>) -> Record {
-    let funds = match yuan {
-        Some(y) => serde_json::json!([{"row": "total", "budget_yuan": y.to_string()}]),
-        None => serde_json::json!([]),
-    };
-    let mut r: Record = serde_json::from_value(serde_json::json!({
-        "record_id": id, "form": "self_evaluation",
-        "source": {"file": format!("{id}.txt"), "sha256": "", "format": "text", "pages": [],
-                   "link": format!("{id}.txt")},
-        "funds": funds, "indicators": [], "findings": []
-    }))
-    .unwrap_or_else(|e| panic!("{e}"));
-    r.district = district.map(str::to_string);
-    r.department = department.map(str::to_string);
-    r
-}
-
-fn finding(id: &str, rule: &str, severity: Severity) -> Finding {
-    serde_json::from_value(serde_json::json!({
-        "record_id": id, "rule": rule, "severity": severity, "message": rule, "link": id
-    }))
-    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
