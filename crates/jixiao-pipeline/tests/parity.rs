@@ -500,18 +500,20 @@ fn pdfs_with_shaded_rows_read_through_their_edges() {
         SHADED_FLOOR,
         SHADED_FORMS_FLOOR,
     );
-    // The CID-font PDF (another producer): 99.4 %, every form (72.5 % and 10 of 15
+    // The CID-font PDF (another producer): 99.5 %, every form (72.5 % and 10 of 15
     // when only the shaded edges made rows: its tables' unshaded last rows ran into the
     // next form's title).
     borderless_parity("pdf-cid", jixiao_mess::rulings::Rulings::Shaded, 99.1, 15);
 }
 
 /// The STSong CID-font PDF (another producer: ReportLab, cells top-aligned, title set
-/// larger) with its lines erased: 98.9 % of fields with none, 99.8 % with horizontal
-/// rules only, every form found (floors: today's less a margin).
+/// larger) with its lines erased: 99.4 % of fields with none (98.9 % while a goal
+/// paragraph's first line, alone above its label's line, was taken for a row of its
+/// own), 99.8 % with horizontal rules only, every form found. Floors: issue 19's 99 %
+/// with none, today's less a margin with rules.
 #[test]
 fn cid_font_pdf_without_ruling_lines_reads_through_implied_lines() {
-    borderless_parity("pdf-cid", jixiao_mess::rulings::Rulings::None, 98.6, 15);
+    borderless_parity("pdf-cid", jixiao_mess::rulings::Rulings::None, 99.0, 15);
     borderless_parity(
         "pdf-cid",
         jixiao_mess::rulings::Rulings::Horizontal,

@@ -122,9 +122,22 @@ fn heads_row(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
     let r = &runs[i];
     let room = LEADING * r.h();
     let column = |o: &Run| o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0;
-    let below = row_runs.iter().any(|&j| {
-        let o = &runs[j];
-        j != i && column(o) && o.y0 >= r.y1 - 0.1 * r.h() && o.y0 < r.y1 + room
+    let below: Vec<f32> = row_runs
+        .iter()
+        .filter(|&&j| {
+            let o = &runs[j];
+            j != i && column(o) && o.y0 >= r.y1 - 0.1 * r.h() && o.y0 < r.y1 + room
+        })
+        .map(|&j| runs[j].cy())
+        .collect();
+    // A line of its column at the mirrored place below that row's line makes it the
+    // first line of a cell centred on the row (three lines, the middle one on the row's
+    // line), not a line of its own.
+    let centred = below.iter().any(|&c| {
+        let at = 2.0 * c - r.cy();
+        runs.iter().enumerate().any(|(j, o)| {
+            j != i && !o.row_line && column(o) && (o.cy() - at).abs() < BASELINE * r.h()
+        })
     });
     // Only text of its own size above could be the same paragraph (a title is larger).
     let above = runs.iter().enumerate().any(|(j, o)| {
@@ -134,7 +147,7 @@ fn heads_row(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
             && o.y1 <= r.y0 + 0.1 * r.h()
             && o.y1 > r.y0 - room
     });
-    below && !above
+    !below.is_empty() && !above && !centred
 }
 
 /// True when run `i` lies within a leading above a row's line and nothing of its column
