@@ -91,13 +91,17 @@ pub fn fold_width(c: char) -> char {
     }
 }
 
-/// A matching key: cleaned, width-folded, without whitespace or punctuation.
+/// A matching key: cleaned, width-folded, without whitespace or punctuation. (What
+/// [`clean`] does beyond removing HTML only moves whitespace, which the key drops, so
+/// the key is taken from the text with its HTML removed: the form parser asks for keys
+/// of every cell many times, and `clean` copies the text three times.)
 pub fn key(s: &str) -> String {
-    clean(s)
-        .chars()
-        .map(fold_width)
-        .filter(|c| !c.is_whitespace() && !is_punct(*c))
-        .collect()
+    let keep = |c: &char| !c.is_whitespace() && !is_punct(*c);
+    if s.contains(['<', '&']) {
+        strip_html(s).chars().map(fold_width).filter(keep).collect()
+    } else {
+        s.chars().map(fold_width).filter(keep).collect()
+    }
 }
 
 /// Punctuation ignored by [`key`].
@@ -150,6 +154,31 @@ mod tests {
         assert_eq!(clean("工作,为 2026"), "工作,为 2026");
         assert_eq!(clean("<b></b>"), "");
         assert_eq!(clean("a   b"), "a b");
+    }
+
+    #[test]
+    fn the_key_is_the_key_of_the_cleaned_text() {
+        let of_clean = |s: &str| -> String {
+            clean(s)
+                .chars()
+                .map(fold_width)
+                .filter(|c| !c.is_whitespace() && !is_punct(*c))
+                .collect()
+        };
+        for s in [
+            "",
+            "  ",
+            "年度 总体　目标",
+            "<p>产出&nbsp;指标</p>",
+            "a &amp; b &lt;c&gt; &quot;d&quot;",
+            "（万元）： ≥90.00(%)",
+            "\t其中：当年\n财政拨款 ",
+            "A  B\u{3000}Ｃ",
+            "<b>x</b>y z",
+            "<br/>1、 2。 3",
+        ] {
+            assert_eq!(key(s), of_clean(s), "{s:?}");
+        }
     }
 
     #[test]
