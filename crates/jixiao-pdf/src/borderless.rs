@@ -35,7 +35,8 @@
 //!   cell's lines are symmetric about its row, and a cell's last line mirrors its first
 //!   about the row just above — so a line right above a row's line that a line of its
 //!   column mirrors below it is a three-line cell's first line, not a subtitle), or one
-//!   set larger (a title). Between two consecutive
+//!   set larger (a title). A lone line right above such a lone row, unmirrored below it,
+//!   is a row too (a form's year over a first row whose value is blank). Between two consecutive
 //!   rows the boundary is the edge of a cell's clip that lies between them (producers
 //!   clip the text of a cell it overflows), else goes through the widest band free of
 //!   text, or halfway where text fills the whole space (a wrapped cell centred on its row

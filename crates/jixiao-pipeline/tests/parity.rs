@@ -371,11 +371,12 @@ fn zip_bundle_gives_the_records_of_its_members() {
 
 /// Least share of fields (%) equal to the text golden for the LibreOffice PDFs with all
 /// their ruling lines erased, read through the lines their text implies
-/// (`jixiao_pdf::borderless`): today's 92.8 % less a margin, a guard against regressions
-/// (issue 19's target is 99 % with every form found; free-text reading gave 75.6 %).
-const BORDERLESS_FLOOR: f64 = 92.5;
-/// Least forms of the 100 found with their project name with all lines erased (98 today).
-const BORDERLESS_FORMS_FLOOR: usize = 98;
+/// (`jixiao_pdf::borderless`): today's 93.8 % less a margin, a guard against regressions
+/// (issue 19's target is 99 % with every form found; free-text reading gave 75.6 %; 92.8 %
+/// while a form's year over its blank project name shared that row).
+const BORDERLESS_FLOOR: f64 = 93.5;
+/// Least forms of the 100 found with their project name with all lines erased (99 today).
+const BORDERLESS_FORMS_FLOOR: usize = 99;
 /// [`BORDERLESS_FLOOR`] for the renderings that keep their horizontal rules (三线表
 /// style): 96.6 % today (75.6 % read as free text).
 const RULES_ONLY_FLOOR: f64 = 96.3;

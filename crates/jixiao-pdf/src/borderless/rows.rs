@@ -17,18 +17,32 @@ pub(super) fn inferred_rows(
     heights.sort_by(f32::total_cmp);
     let usual = heights.get(heights.len() / 2).copied().unwrap_or(0.0);
     let heading = |i: usize| runs[i].h() >= HEADING * usual;
+    let own = |l: &[usize], rows: &[usize]| {
+        l.iter().all(|i| {
+            stands_alone(*i, runs)
+                || heads_row(*i, runs, rows)
+                || unmirrored(*i, runs, rows)
+                || heading(*i)
+        })
+    };
+    let first: Vec<bool> = lines
+        .iter()
+        .map(|l| runs[l[0]].row_line || own(l, &multi))
+        .collect();
+    // A lone line right above a lone line that is a row of its own (a subtitle over a
+    // first row whose value is blank: `(2024年度)` over `项目名称`) is one too, unless a
+    // line of its column mirrors it below that row.
+    let rows_first: Vec<usize> = lines
+        .iter()
+        .zip(&first)
+        .filter(|(_, f)| **f)
+        .flat_map(|(l, _)| l.iter().copied())
+        .collect();
     let centres: Vec<f32> = lines
         .iter()
-        .filter(|l| {
-            runs[l[0]].row_line
-                || l.iter().all(|i| {
-                    stands_alone(*i, runs)
-                        || heads_row(*i, runs, &multi)
-                        || unmirrored(*i, runs, &multi)
-                        || heading(*i)
-                })
-        })
-        .map(|l| l.iter().map(|i| runs[*i].cy()).sum::<f32>() / l.len() as f32)
+        .zip(&first)
+        .filter(|(l, f)| **f || l.iter().all(|i| unmirrored(*i, runs, &rows_first)))
+        .map(|(l, _)| l.iter().map(|i| runs[*i].cy()).sum::<f32>() / l.len() as f32)
         .collect();
     let mut out = Vec::new();
     for w in centres.windows(2) {

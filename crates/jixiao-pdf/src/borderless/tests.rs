@@ -324,6 +324,35 @@ fn a_three_line_cell_centred_on_its_row_keeps_its_first_line() {
 }
 
 #[test]
+fn a_subtitle_over_a_blank_first_row_is_a_row_of_its_own() {
+    // The end of one form, the next one's title and its year centred under it, a first
+    // row whose value is blank (only its label, on the left), then rows of several cells
+    // (the LibreOffice rendering of a self-evaluation with no project name, lines
+    // erased: year and label less than a leading apart). The year must not share the
+    // blank row: it would be read as the project's name.
+    let mut g = Vec::new();
+    for y in [0.0, 15.0] {
+        g.extend(text("总分", 60.0, y, 10.0));
+        g.extend(text("100.00", 200.0, y, 10.0));
+        g.extend(text("91.35", 300.0, y, 10.0));
+    }
+    g.extend(text("财政项目支出绩效自评", 120.0, 50.0, 10.0));
+    g.extend(text("(2024年度)", 150.0, 70.0, 10.0));
+    g.extend(text("项目名称", 0.0, 85.0, 10.0));
+    for y in [100.0, 115.0, 130.0] {
+        g.extend(text("主管部门", 0.0, y, 10.0));
+        g.extend(text("上海市人力资源局", 60.0, y, 10.0));
+        g.extend(text("实施单位", 260.0, y, 10.0));
+    }
+    let rows = cells_of(g);
+    assert!(
+        rows.contains(&vec!["(2024年度)".to_string()])
+            && rows.contains(&vec!["项目名称".to_string()]),
+        "{rows:?}"
+    );
+}
+
+#[test]
 fn a_boundary_between_rows_keeps_each_centred_cell_whole() {
     let run = |x0: f32, y0: f32| Run {
         x0,
