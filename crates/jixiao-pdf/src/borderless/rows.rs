@@ -147,12 +147,7 @@ fn heads_row(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
     // A line of its column at the mirrored place below that row's line makes it the
     // first line of a cell centred on the row (three lines, the middle one on the row's
     // line), not a line of its own.
-    let centred = below.iter().any(|&c| {
-        let at = 2.0 * c - r.cy();
-        runs.iter().enumerate().any(|(j, o)| {
-            j != i && !o.row_line && column(o) && (o.cy() - at).abs() < BASELINE * r.h()
-        })
-    });
+    let centred = below.iter().any(|&c| mirrored_about(i, runs, c));
     // Only text of its own size above could be the same paragraph (a title is larger).
     let above = runs.iter().enumerate().any(|(j, o)| {
         j != i
@@ -162,6 +157,19 @@ fn heads_row(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
             && o.y1 > r.y0 - room
     });
     !below.is_empty() && !above && !centred
+}
+
+/// True when a run of run `i`'s column, on no row's line, sits where `i` lands mirrored
+/// about the line at `about`: the two are lines of one cell centred there.
+fn mirrored_about(i: usize, runs: &[Run], about: f32) -> bool {
+    let r = &runs[i];
+    let at = 2.0 * about - r.cy();
+    runs.iter().enumerate().any(|(j, o)| {
+        j != i
+            && !o.row_line
+            && (o.cy() - at).abs() < BASELINE * r.h()
+            && o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0
+    })
 }
 
 /// True when run `i` lies within a leading above a row's line and nothing of its column
@@ -182,15 +190,7 @@ fn unmirrored(i: usize, runs: &[Run], row_runs: &[usize]) -> bool {
     else {
         return false;
     };
-    let mirrored = |about: f32| {
-        let at = 2.0 * about - r.cy();
-        runs.iter().enumerate().any(|(j, o)| {
-            j != i
-                && !o.row_line
-                && (o.cy() - at).abs() < BASELINE * r.h()
-                && o.x1.min(r.x1) - o.x0.max(r.x0) > 0.0
-        })
-    };
+    let mirrored = |about: f32| mirrored_about(i, runs, about);
     // The last line of a cell centred on the row just above is no subtitle either.
     let continues = row_runs
         .iter()

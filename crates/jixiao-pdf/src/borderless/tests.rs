@@ -18,6 +18,14 @@ fn text(s: &str, x: f32, y: f32, size: f32) -> Vec<Glyph> {
         .collect()
 }
 
+/// The glyphs of several texts of one size, each `(text, x, y)`.
+fn texts(items: &[(&str, f32, f32)], size: f32) -> Vec<Glyph> {
+    items
+        .iter()
+        .flat_map(|&(s, x, y)| text(s, x, y, size))
+        .collect()
+}
+
 #[test]
 fn runs_break_at_wide_gaps_and_never_join_lines() {
     let mut g = text("项目", 0.0, 0.0, 10.0);
@@ -302,22 +310,26 @@ fn a_row_of_two_line_cells_beside_one_line_labels_is_one_row() {
 fn a_three_line_cell_centred_on_its_row_keeps_its_first_line() {
     // Lines 10 pt apart, 9 pt text, as ReportLab sets a form (the STSong rendering of
     // declaration_004): a goal paragraph of three lines centred on its label's line
-    // (y 40), between a row above (y 0, 20) and a header row below (y 70). Its first
+    // (y 40), between a row above (y 10) and a header row below (y 70). Its first
     // line lies alone right above the row's line, like a subtitle over a table's first
     // row, but its third line mirrors it about that line: one cell.
-    let mut g = Vec::new();
-    g.extend(text("其他资金", 0.0, 10.0, 9.0));
-    g.extend(text("零点零零", 100.0, 10.0, 9.0));
-    g.extend(text("第一行的目标文字", 100.0, 30.0, 9.0));
-    g.extend(text("年度总体目标", 0.0, 40.0, 9.0));
-    g.extend(text("第二行的目标文字", 100.0, 40.0, 9.0));
-    g.extend(text("第三行", 100.0, 50.0, 9.0));
-    g.extend(text("一级指标", 0.0, 70.0, 9.0));
-    g.extend(text("二级指标", 100.0, 70.0, 9.0));
-    g.extend(text("三级指标", 200.0, 70.0, 9.0));
-    g.extend(text("成本指标", 0.0, 85.0, 9.0));
-    g.extend(text("经济成本", 100.0, 85.0, 9.0));
-    g.extend(text("单价", 200.0, 85.0, 9.0));
+    let g = texts(
+        &[
+            ("其他资金", 0.0, 10.0),
+            ("零点零零", 100.0, 10.0),
+            ("第一行的目标文字", 100.0, 30.0),
+            ("年度总体目标", 0.0, 40.0),
+            ("第二行的目标文字", 100.0, 40.0),
+            ("第三行", 100.0, 50.0),
+            ("一级指标", 0.0, 70.0),
+            ("二级指标", 100.0, 70.0),
+            ("三级指标", 200.0, 70.0),
+            ("成本指标", 0.0, 85.0),
+            ("经济成本", 100.0, 85.0),
+            ("单价", 200.0, 85.0),
+        ],
+        9.0,
+    );
     let rows = cells_of(g);
     let want = ["年度总体目标", "第一行的目标文字第二行的目标文字第三行"].map(String::from);
     assert!(rows.contains(&want.to_vec()), "{rows:?}");
