@@ -342,22 +342,33 @@ pub fn grid_of_ocr_pages(pages: Vec<OcrPage>) -> Grid {
     grid_of_pages(&pages)
 }
 
-/// The lattice tables of a page: of its ruling lines, or, on a page without any, of the
-/// lines its borderless table implies ([`borderless`]).
-fn page_tables(p: &PageContent) -> Vec<layout::Table> {
-    let tabs = layout::tables(&p.segments);
-    if !tabs.is_empty() {
-        return tabs;
-    }
-    let implied = borderless::rulings(p);
-    if implied.is_empty() {
-        return tabs;
-    }
-    layout::tables(&implied)
+/// The lattice tables of every page: of its ruling lines, or, on a page without any, of
+/// the lines its borderless table implies ([`borderless`]; consecutive borderless pages
+/// share their columns).
+fn page_tables(pages: &[PageContent]) -> Vec<Vec<layout::Table>> {
+    let ruled: Vec<Vec<layout::Table>> =
+        pages.iter().map(|p| layout::tables(&p.segments)).collect();
+    let bare: Vec<Option<&PageContent>> = pages
+        .iter()
+        .zip(&ruled)
+        .map(|(p, t)| t.is_empty().then_some(p))
+        .collect();
+    let implied = borderless::rulings_of_pages(&bare);
+    ruled
+        .into_iter()
+        .zip(implied)
+        .map(|(t, lines)| {
+            if t.is_empty() && !lines.is_empty() {
+                layout::tables(&lines)
+            } else {
+                t
+            }
+        })
+        .collect()
 }
 
 fn grid_of_pages(pages: &[PageContent]) -> Grid {
-    let tables: Vec<Vec<layout::Table>> = pages.iter().map(page_tables).collect();
+    let tables = page_tables(pages);
     let grids = layout::chain_grids(&tables);
     let mut per_page = Vec::with_capacity(pages.len());
     for (i, ((p, tabs), grids)) in pages.iter().zip(tables).zip(&grids).enumerate() {

@@ -432,3 +432,203 @@ fn a_drawn_rule_does_not_cut_a_wrapped_label_where_it_was_not_drawn() {
     let cut = cells(&page(rules));
     assert!(!cut.contains(&"项目资金（元）".to_string()), "{cut:?}");
 }
+
+#[test]
+fn stabbing_in_n_log_n_finds_what_the_quadratic_greedy_finds() {
+    // The first definition (each position the right end of the first gap left, taking
+    // every later gap that holds it) is the oracle, on pseudo-random gaps.
+    fn quadratic(mut gaps: Vec<(f32, f32)>) -> Vec<(f32, f32)> {
+        gaps.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let mut out = Vec::new();
+        let mut used = vec![false; gaps.len()];
+        for i in 0..gaps.len() {
+            if used[i] {
+                continue;
+            }
+            let p = gaps[i].1;
+            let (mut lo, mut hi) = (f32::MIN, f32::MAX);
+            for (j, g) in gaps.iter().enumerate().skip(i) {
+                if !used[j] && g.0 <= p && g.1 >= p {
+                    used[j] = true;
+                    lo = lo.max(g.0);
+                    hi = hi.min(g.1);
+                }
+            }
+            out.push((lo, hi));
+        }
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
+        out
+    }
+    let mut seed = 12345u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 40) as f32 / (1u64 << 24) as f32
+    };
+    for n in [1, 2, 5, 30, 200] {
+        for _ in 0..20 {
+            let gaps: Vec<(f32, f32)> = (0..n)
+                .map(|_| {
+                    let a = (next() * 500.0).round();
+                    (a, a + (next() * 40.0).round())
+                })
+                .collect();
+            assert_eq!(stab(gaps.clone()), quadratic(gaps.clone()), "{gaps:?}");
+        }
+    }
+}
+
+/// Rows of each page of a document read through the lines its text implies, each cell
+/// as (column, text), blank cells left out.
+fn cells_of_pages(pages: &[PageContent]) -> Vec<Vec<Vec<(f32, String)>>> {
+    let refs: Vec<Option<&PageContent>> = pages.iter().map(Some).collect();
+    let tables: Vec<Vec<crate::layout::Table>> = rulings_of_pages(&refs)
+        .iter()
+        .map(|lines| crate::layout::tables(lines))
+        .collect();
+    let grids = crate::layout::chain_grids(&tables);
+    pages
+        .iter()
+        .zip(tables)
+        .zip(&grids)
+        .enumerate()
+        .map(|(i, ((p, tabs), grids))| {
+            crate::layout::page_rows(p, i as u32 + 1, tabs, grids)
+                .rows
+                .iter()
+                .map(|r| {
+                    r.cells
+                        .iter()
+                        .filter(|c| !c.text.is_empty())
+                        .map(|c| (c.col, c.text.clone()))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_table_continued_on_the_next_page_keeps_its_columns() {
+    let page = |g: Vec<Glyph>| PageContent {
+        width: 400.0,
+        height: 400.0,
+        glyphs: g,
+        ..PageContent::default()
+    };
+    // Page 1: a header and rows in three columns.
+    let first = page(texts(
+        &[
+            ("一级", 0.0, 0.0),
+            ("二级", 50.0, 0.0),
+            ("三级指标", 100.0, 0.0),
+            ("产出", 0.0, 15.0),
+            ("数量", 50.0, 15.0),
+            ("甲甲", 100.0, 15.0),
+            ("质量", 50.0, 30.0),
+            ("乙乙", 100.0, 30.0),
+        ],
+        10.0,
+    ));
+    // Page 2 goes on without a level-1 label: its text starts in the second column.
+    let second = page(texts(
+        &[
+            ("时效", 50.0, 0.0),
+            ("丙丙", 100.0, 0.0),
+            ("成本", 50.0, 15.0),
+            ("丁丁", 100.0, 15.0),
+            ("经济", 50.0, 30.0),
+            ("戊戊", 100.0, 30.0),
+        ],
+        10.0,
+    ));
+    let col = |rows: &[Vec<(f32, String)>], t: &str| {
+        rows.iter()
+            .flatten()
+            .find(|c| c.1 == t)
+            .map(|c| c.0)
+            .unwrap_or(f32::NAN)
+    };
+    let both = cells_of_pages(&[first.clone(), second.clone()]);
+    assert_eq!(col(&both[1], "时效"), col(&both[0], "数量"), "{both:?}");
+    assert_eq!(col(&both[1], "丙丙"), col(&both[0], "甲甲"), "{both:?}");
+    // Read alone, the second page's columns are its own: the header's indices are lost.
+    let alone = cells_of_pages(&[second]);
+    assert_ne!(col(&alone[0], "时效"), col(&both[0], "数量"), "{alone:?}");
+}
+
+#[test]
+fn text_hidden_by_its_clip_says_nothing_of_the_columns() {
+    let mut g = text("甲甲", 0.0, 0.0, 10.0);
+    // A cell's overflow, drawn under the clip of a cell above it: not printed.
+    g.extend(
+        text("乙乙乙乙乙乙", 0.0, 20.0, 10.0)
+            .into_iter()
+            .map(|g| Glyph {
+                clip: Some([0.0, 0.0, 60.0, 12.0]),
+                ..g
+            }),
+    );
+    let r = runs(&g);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!((r[0].x0, r[0].x1), (0.0, 20.0));
+    // Inside its clip, a glyph is a run's as before.
+    let shown: Vec<Glyph> = text("丙", 30.0, 0.0, 10.0)
+        .into_iter()
+        .map(|g| Glyph {
+            clip: Some([0.0, 0.0, 60.0, 12.0]),
+            ..g
+        })
+        .collect();
+    assert_eq!(runs(&shown).len(), 1);
+}
+
+#[test]
+fn a_drawn_rule_stands_only_where_it_was_drawn() {
+    // A one-line label centred over three rows, on the middle row's line: the rules
+    // between those rows are drawn right of its column only.
+    let rule = |pos: f32, from: f32| Segment {
+        horizontal: true,
+        pos,
+        from,
+        to: 150.0,
+    };
+    let mut g = texts(
+        &[
+            ("一级", 0.0, 2.0),
+            ("甲", 70.0, 2.0),
+            ("乙", 70.0, 16.0),
+            ("丙", 70.0, 30.0),
+            ("产出", 0.0, 30.0),
+            ("丁", 70.0, 44.0),
+        ],
+        10.0,
+    );
+    g.extend(text("其他", 0.0, 58.0, 10.0));
+    g.extend(text("戊", 70.0, 58.0, 10.0));
+    let page = |segments: Vec<Segment>| PageContent {
+        width: 400.0,
+        height: 400.0,
+        glyphs: g.clone(),
+        segments,
+        ..PageContent::default()
+    };
+    let row_of = |segments: Vec<Segment>, t: &str| -> Vec<String> {
+        let rows = cells_of_pages(&[page(segments)]);
+        rows[0]
+            .iter()
+            .find(|r| r.iter().any(|c| c.1 == t))
+            .map(|r| r.iter().map(|c| c.1.clone()).collect())
+            .unwrap_or_default()
+    };
+    let across = [0.0, 14.0, 56.0, 70.0].map(|y| rule(y, -1.0));
+    let mut rules = across.to_vec();
+    rules.extend([28.0, 42.0].map(|y| rule(y, 60.0)));
+    // Merged over the three rows, the label is the first row's.
+    assert!(row_of(rules, "产出").contains(&"乙".to_string()));
+    // Drawn across it, the rules put it in the middle row.
+    let mut rules = across.to_vec();
+    rules.extend([28.0, 42.0].map(|y| rule(y, -1.0)));
+    assert!(row_of(rules, "产出").contains(&"丙".to_string()));
+}
