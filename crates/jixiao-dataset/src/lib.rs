@@ -667,5 +667,5 @@ pub fn tables(records: &[Record], findings: &[Finding]) -> Vec<Table> {
 
 pub use csv_out::write_csv;
 pub use parquet_out::write_parquet;
-pub use stream::{DatasetWriter, XlsxSkipped, XlsxTarget, DEFAULT_XLSX_MAX_ROWS};
+pub use stream::{DatasetWriter, UrlOf, XlsxSkipped, XlsxTarget, DEFAULT_XLSX_MAX_ROWS};
 pub use xlsx_out::write_xlsx;

@@ -20,6 +20,19 @@ pub(crate) const MAX_ROWS: usize = 1_000_000;
 /// its relationship), so the whole workbook gets that many: its memory stays flat.
 const MAX_LINKS: usize = 65_530;
 
+/// Most decimal places a money cell's number format shows (a decimal's scale past it is
+/// shown to this many places).
+const MAX_PLACES: usize = 10;
+
+/// The number format of a decimal with `places` places: `0`, `0.00`, ….
+fn decimal_format(places: usize) -> Format {
+    if places == 0 {
+        Format::new().set_num_format("0")
+    } else {
+        Format::new().set_num_format(format!("0.{}", "0".repeat(places)))
+    }
+}
+
 /// A sheet being written.
 struct Sheet {
     /// Index in the workbook.
@@ -43,16 +56,15 @@ pub(crate) struct XlsxStream<'a> {
     url_of: &'a dyn Fn(&str) -> String,
     bold: Format,
     date_format: Format,
+    /// The number formats of decimals, by places (`0`, `0.0`, … up to
+    /// [`MAX_PLACES`]): made once, not per cell (the workbook looks each cell's format
+    /// up by hashing it).
+    decimal_formats: Vec<Format>,
     /// Hyperlinks written so far (at most [`MAX_LINKS`]).
     links: usize,
 }
 
 impl<'a> XlsxStream<'a> {
-    /// The workbook's path.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
     fn err(&self, e: rust_xlsxwriter::XlsxError) -> DatasetError {
         DatasetError::Xlsx {
             path: self.path.clone(),
@@ -88,6 +100,7 @@ impl<'a> XlsxStream<'a> {
             url_of,
             bold: Format::new().set_bold(),
             date_format: Format::new().set_num_format("yyyy-mm-dd"),
+            decimal_formats: (0..=MAX_PLACES).map(decimal_format).collect(),
             links: 0,
         };
         for t in 0..s.tables.len() {
@@ -141,19 +154,16 @@ impl<'a> XlsxStream<'a> {
                     path: self.path.clone(),
                     message: e.to_string(),
                 })?;
-            write_row(
-                ws,
-                r,
-                row,
-                columns,
-                &mut self.links,
-                self.url_of,
-                &self.date_format,
-            )
-            .map_err(|e| DatasetError::Xlsx {
-                path: self.path.clone(),
-                message: e.to_string(),
-            })?;
+            let formats = Formats {
+                date: &self.date_format,
+                decimals: &self.decimal_formats,
+            };
+            write_row(ws, r, row, columns, &mut self.links, self.url_of, &formats).map_err(
+                |e| DatasetError::Xlsx {
+                    path: self.path.clone(),
+                    message: e.to_string(),
+                },
+            )?;
         }
         Ok(())
     }
@@ -180,6 +190,13 @@ impl<'a> XlsxStream<'a> {
     }
 }
 
+/// The number formats cells are written with.
+struct Formats<'f> {
+    date: &'f Format,
+    /// By decimal places, `0..=MAX_PLACES`.
+    decimals: &'f [Format],
+}
+
 fn write_row(
     ws: &mut Worksheet,
     r: u32,
@@ -187,7 +204,7 @@ fn write_row(
     columns: &[Column],
     links: &mut usize,
     url_of: &dyn Fn(&str) -> String,
-    date_format: &Format,
+    formats: &Formats,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     for (c, cell) in row.iter().enumerate() {
         let link_col = columns.get(c).is_some_and(|col| col.name == "link");
@@ -212,7 +229,7 @@ fn write_row(
                 match ymd[..] {
                     [y, m, d] => {
                         let dt = ExcelDateTime::from_ymd(y as u16, m as u8, d as u8)?;
-                        ws.write_datetime_with_format(r, c, &dt, date_format)?;
+                        ws.write_datetime_with_format(r, c, &dt, formats.date)?;
                     }
                     _ => {
                         ws.write_string(r, c, &t)?;
@@ -220,14 +237,9 @@ fn write_row(
                 }
             }
             Cell::Decimal(Some(d)) => {
-                let places = d.scale() as usize;
-                let fmt = if places == 0 {
-                    Format::new().set_num_format("0")
-                } else {
-                    Format::new().set_num_format(format!("0.{}", "0".repeat(places.min(10))))
-                };
+                let places = (d.scale() as usize).min(MAX_PLACES);
                 let v: f64 = d.to_string().parse().unwrap_or(0.0);
-                ws.write_number_with_format(r, c, v, &fmt)?;
+                ws.write_number_with_format(r, c, v, &formats.decimals[places])?;
             }
             _ => {}
         }

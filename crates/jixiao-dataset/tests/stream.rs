@@ -56,6 +56,15 @@ fn arrow_cast_display(c: &arrow_array::ArrayRef, r: usize) -> String {
     format!("{:?}", c.slice(r, 1))
 }
 
+/// A sheet's XML without its cells' style numbers.
+fn cells_of(xlsx: &Path, name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(xlsx).expect("open")).expect("zip");
+    let mut s = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(name).expect("sheet"), &mut s).expect("read");
+    let style = regex::Regex::new(r#" s="[0-9]+""#).expect("regex");
+    style.replace_all(&s, "").into_owned()
+}
+
 #[test]
 fn streamed_tables_equal_whole_tables() {
     let records = golden_records();
@@ -68,9 +77,12 @@ fn streamed_tables_equal_whole_tables() {
     write_parquet(whole.path(), &t).expect("parquet");
 
     let streamed = tempfile::tempdir().expect("tmp");
-    let url = |l: &str| format!("file:///{l}");
     let xlsx = streamed.path().join("dataset.xlsx");
-    let mut w = DatasetWriter::create(streamed.path(), Some((&xlsx, &url))).expect("create");
+    let mut w = DatasetWriter::create(
+        streamed.path(),
+        Some((&xlsx, Box::new(|l: &str| format!("file:///{l}")))),
+    )
+    .expect("create");
     let mut at = 0;
     for chunk in records.chunks(7) {
         let ids: Vec<&str> = chunk.iter().map(|r| r.record_id.as_str()).collect();
@@ -84,6 +96,17 @@ fn streamed_tables_equal_whole_tables() {
     assert_eq!(at, findings.len(), "findings come in their records' order");
     assert_eq!(w.finish().expect("finish"), None, "under the limit");
     assert!(xlsx.metadata().expect("xlsx").len() > 10_000);
+    // The workbook written a file at a time on its own thread holds the cells of the
+    // workbook written whole (the styles' numbers differ: they are given in the order
+    // the formats are first used, table by table or file by file).
+    let whole_xlsx = whole.path().join("dataset.xlsx");
+    jixiao_dataset::write_xlsx(&whole_xlsx, &t, &|l: &str| format!("file:///{l}")).expect("xlsx");
+    for sheet in 1..=4 {
+        let name = format!("xl/worksheets/sheet{sheet}.xml");
+        let (a, b) = (cells_of(&whole_xlsx, &name), cells_of(&xlsx, &name));
+        assert!(a.len() > 10_000, "{name}: {} bytes", a.len());
+        assert!(a == b, "{name} differs");
+    }
 
     for name in ["forms", "funds", "indicators", "findings"] {
         let csv = |d: &Path| std::fs::read(d.join(format!("{name}.csv"))).expect("csv");
@@ -108,11 +131,13 @@ fn a_workbook_past_its_row_limit_is_not_written_and_the_tables_are() {
         .sum();
     let write = |limit: Option<usize>| {
         let dir = tempfile::tempdir().expect("tmp");
-        let url = |l: &str| format!("file:///{l}");
         let xlsx = dir.path().join("dataset.xlsx");
-        let mut w = DatasetWriter::create(dir.path(), Some((&xlsx, &url)))
-            .expect("create")
-            .with_xlsx_limit(limit);
+        let mut w = DatasetWriter::create(
+            dir.path(),
+            Some((&xlsx, Box::new(|l: &str| format!("file:///{l}")))),
+        )
+        .expect("create")
+        .with_xlsx_limit(limit);
         for r in &records {
             let fs: Vec<_> = findings
                 .iter()

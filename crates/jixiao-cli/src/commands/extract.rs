@@ -405,7 +405,7 @@ struct Sink<'a> {
     records: jixiao_record::jsonl::JsonlWriter,
     errors: jixiao_record::jsonl::JsonlWriter,
     findings: Option<jixiao_record::jsonl::JsonlWriter>,
-    dataset: Option<jixiao_dataset::DatasetWriter<'a>>,
+    dataset: Option<jixiao_dataset::DatasetWriter>,
     duplicates: jixiao_record::Duplicates,
     web: Option<&'a jixiao_fetch::WebRun>,
     /// Records of the documents `web` says were revised (their new versions).
@@ -533,7 +533,6 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     } else {
         Some(workers(args, shell)?)
     };
-    let url_of = |l: &str| links.xlsx_url(l);
     let xlsx = staging.join("dataset.xlsx");
     let bar = progress(files.len(), shell);
     let streamed = || -> Result<Sink> {
@@ -549,11 +548,17 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
             dataset: match args.no_dataset {
                 true => None,
                 false => Some(
-                    jixiao_dataset::DatasetWriter::create(&staging, Some((&xlsx, &url_of)))?
-                        .with_xlsx_limit(match args.xlsx_max_rows {
-                            0 => None,
-                            n => Some(n),
-                        }),
+                    jixiao_dataset::DatasetWriter::create(
+                        &staging,
+                        Some((&xlsx, {
+                            let links = links.clone();
+                            Box::new(move |l: &str| links.xlsx_url(l))
+                        })),
+                    )?
+                    .with_xlsx_limit(match args.xlsx_max_rows {
+                        0 => None,
+                        n => Some(n),
+                    }),
                 ),
             },
             duplicates: Default::default(),
