@@ -431,7 +431,7 @@ impl Plan {
 /// for them to share their columns (a table continued over a page break: the text of
 /// each page alone reaches the columns' edges differently, and a column's header on one
 /// page must keep its index on the next).
-const CHAIN_OVERLAP: f32 = 0.9;
+pub const CHAIN_OVERLAP: f32 = 0.9;
 
 /// Ruling lines that turn a page's borderless table into a lattice, or nothing when the
 /// page has no table-like text. The page is read alone; [`rulings_of_pages`] reads a
