@@ -462,10 +462,9 @@ pub fn rulings_of_pages(pages: &[Option<&PageContent>]) -> Vec<Vec<Segment>> {
         }
         let chain: Vec<&Plan> = plans[start..end].iter().flatten().collect();
         let cols = columns(&chain);
-        let (x0, x1) = (cols[0].0, cols[cols.len() - 1].0);
         for k in start..end {
             if let (Some(page), Some(plan)) = (pages[k], &plans[k]) {
-                out[k] = placed(page, plan, x0, x1, &cols);
+                out[k] = placed(page, plan, &cols);
             }
         }
         start = end;
@@ -491,16 +490,15 @@ fn columns(chain: &[&Plan]) -> Vec<(f32, f32, f32)> {
     cols
 }
 
-/// The ruling lines of one page's table with its columns at `cols` and its outer edges
-/// at `x0` and `x1`.
-fn placed(
-    page: &PageContent,
-    plan: &Plan,
-    x0: f32,
-    x1: f32,
-    cols: &[(f32, f32, f32)],
-) -> Vec<Segment> {
+/// The ruling lines of one page's table with its columns at `cols` (the first and last
+/// its outer edges).
+fn placed(page: &PageContent, plan: &Plan, cols: &[(f32, f32, f32)]) -> Vec<Segment> {
     let [_, y0, _, y1] = plan.frame;
+    // The outer edges are the first and last boundaries.
+    let (x0, x1) = match (cols.first(), cols.last()) {
+        (Some(a), Some(b)) => (a.0, b.0),
+        _ => return Vec::new(),
+    };
     let runs = &plan.runs;
     let in_rows: Vec<&Run> = plan.lines.iter().flatten().map(|i| &runs[*i]).collect();
     let drawn = drawn_rules(page, x0, x1, y0, y1);

@@ -79,6 +79,17 @@ fn stabbing_puts_one_boundary_through_overlapping_gaps() {
     assert_eq!(boundary((16.0, 12.0, 20.0), &[&wide]), None);
 }
 
+/// A 400 × 400 pt page of these glyphs and ruling segments.
+fn page_of(glyphs: Vec<Glyph>, segments: Vec<Segment>) -> PageContent {
+    PageContent {
+        width: 400.0,
+        height: 400.0,
+        glyphs,
+        segments,
+        ..PageContent::default()
+    }
+}
+
 /// Rows of a page read through the lines its text implies.
 fn rows_of(glyphs: Vec<Glyph>) -> Vec<Vec<String>> {
     rows_of_page(PageContent {
@@ -405,13 +416,7 @@ fn a_drawn_rule_does_not_cut_a_wrapped_label_where_it_was_not_drawn() {
     g.extend(text("项目资金（", 0.0, 18.0, 10.0));
     g.extend(text("元）", 0.0, 29.0, 10.0));
     g.extend(text("其他", 0.0, 44.0, 10.0));
-    let page = |segments: Vec<Segment>| PageContent {
-        width: 400.0,
-        height: 400.0,
-        glyphs: g.clone(),
-        segments,
-        ..PageContent::default()
-    };
+    let page = |segments: Vec<Segment>| page_of(g.clone(), segments);
     let cells = |page: &PageContent| -> Vec<String> {
         let tabs = crate::layout::tables(&rulings(page));
         let grids = crate::layout::chain_grids(&[crate::layout::tables(&rulings(page))]);
@@ -511,12 +516,7 @@ fn cells_of_pages(pages: &[PageContent]) -> Vec<Vec<Vec<(f32, String)>>> {
 
 #[test]
 fn a_table_continued_on_the_next_page_keeps_its_columns() {
-    let page = |g: Vec<Glyph>| PageContent {
-        width: 400.0,
-        height: 400.0,
-        glyphs: g,
-        ..PageContent::default()
-    };
+    let page = |g: Vec<Glyph>| page_of(g, Vec::new());
     // Page 1: a header and rows in three columns.
     let first = page(texts(
         &[
@@ -607,13 +607,7 @@ fn a_drawn_rule_stands_only_where_it_was_drawn() {
     );
     g.extend(text("其他", 0.0, 58.0, 10.0));
     g.extend(text("戊", 70.0, 58.0, 10.0));
-    let page = |segments: Vec<Segment>| PageContent {
-        width: 400.0,
-        height: 400.0,
-        glyphs: g.clone(),
-        segments,
-        ..PageContent::default()
-    };
+    let page = |segments: Vec<Segment>| page_of(g.clone(), segments);
     let row_of = |segments: Vec<Segment>, t: &str| -> Vec<String> {
         let rows = cells_of_pages(&[page(segments)]);
         rows[0]
