@@ -67,6 +67,12 @@ fn overlap(a: &str, b: &str) -> usize {
     n
 }
 
+/// The level whose name `text` is, exactly (no cut or misread names).
+pub fn level_exact(text: &str) -> Option<Level> {
+    let k = key(text);
+    all_levels().find(|l| l.name() == k)
+}
+
 /// Recognises a level label in possibly OCR-damaged text: exact names, unique prefixes
 /// (`社会效益`, `满意度`, `时效`), and garbled labels that still read as a level
 /// (`指服 对 满 度 标`, `数里 指标`). Text that is neither gives `None`.

@@ -141,6 +141,7 @@ fn join_down(rows: &mut [Row], ri: usize, joins: &[(usize, usize)]) {
         let mut joined = Cell::new(format!("{}{below}", cell.text.trim()), cell.col);
         joined.col_span = cell.col_span;
         joined.row_span = cell.row_span + 1;
+        joined.bbox = Cell::union_bbox(cell.bbox, rows[ri + 1].cells[lower].bbox);
         rows[ri].cells[upper] = joined;
         let lower_col = rows[ri + 1].cells[lower].col;
         rows[ri + 1].cells[lower] = Cell::new("", lower_col);
@@ -275,6 +276,9 @@ fn join_row(row: &Row, near: [Option<&Row>; 2]) -> Option<Row> {
             let mut cell = Cell::new(text, first.col);
             cell.col_span = parts.iter().map(|&i| row.cells[i].col_span).sum();
             cell.row_span = first.row_span;
+            cell.bbox = parts
+                .iter()
+                .fold(None, |b, &i| Cell::union_bbox(b, row.cells[i].bbox));
             r.cells[parts[0]] = cell;
             for &i in &parts[1..] {
                 let blank = Cell::new("", row.cells[i].col);

@@ -79,6 +79,14 @@ pub struct Cell {
     pub col_span: u32,
     /// Number of rows the cell spans (1 for an unmerged cell).
     pub row_span: u32,
+    /// Bounding box of the cell's text as laid out `[x0, top, x1, bottom]` (lines its
+    /// cell's clip hides included), in the coordinates of its row's [`Origin::Pdf`] bbox,
+    /// where the reader knows it (PDF text layers and OCR); `None` for text exports,
+    /// spreadsheets and markup, and for text a reader carried over from elsewhere (a
+    /// merged label repeated after a page break). Where a merged label was printed says
+    /// which rows it spans when no line does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f32; 4]>,
     /// [`text::clean`] of `text`, computed on first use.
     #[serde(skip)]
     cleaned: OnceLock<String>,
@@ -95,6 +103,7 @@ impl Cell {
             col,
             col_span: 1,
             row_span: 1,
+            bbox: None,
             cleaned: OnceLock::new(),
             key: OnceLock::new(),
         }
@@ -108,6 +117,20 @@ impl Cell {
     /// The matching key ([`text::key`]), computed once.
     pub fn key(&self) -> &str {
         self.key.get_or_init(|| text::key(&self.text))
+    }
+
+    /// The box holding both boxes (either alone when the other is unknown): the extent
+    /// of a cell joined from two.
+    pub fn union_bbox(a: Option<[f32; 4]>, b: Option<[f32; 4]>) -> Option<[f32; 4]> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some([
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]),
+            (a, b) => a.or(b),
+        }
     }
 
     /// True when the cell holds nothing but whitespace or empty HTML remnants.

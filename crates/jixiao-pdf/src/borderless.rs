@@ -154,21 +154,15 @@ impl Run {
     }
 }
 
-/// True when a glyph's centre lies outside the clip it was drawn under: text overflowing
-/// its cell, not printed, which says nothing of where the page's cells are (the lattice
-/// code still puts it back into its cell).
-fn hidden(g: &Glyph) -> bool {
-    g.clip
-        .is_some_and(|[x0, y0, x1, y1]| g.cx() < x0 || g.cx() > x1 || g.cy() < y0 || g.cy() > y1)
-}
-
-/// The glyphs' runs, in drawing order (glyphs hidden by their clip left out).
+/// The glyphs' runs, in drawing order (glyphs hidden by their clip left out: text
+/// overflowing its cell, not printed, says nothing of where the page's cells are; the
+/// lattice code still puts it back into its cell).
 fn runs(glyphs: &[Glyph]) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut prev: Option<&Glyph> = None;
     let mut spaced = false;
     for g in glyphs {
-        if hidden(g) {
+        if g.hidden() {
             continue;
         }
         if g.text.trim().is_empty() {

@@ -47,6 +47,13 @@ impl Glyph {
     pub fn cy(&self) -> f32 {
         (self.y0 + self.y1) / 2.0
     }
+    /// True when the glyph's centre lies outside the clip it was drawn under: text
+    /// overflowing its cell, not printed.
+    pub fn hidden(&self) -> bool {
+        self.clip.is_some_and(|[x0, y0, x1, y1]| {
+            self.cx() < x0 || self.cx() > x1 || self.cy() < y0 || self.cy() > y1
+        })
+    }
 }
 
 /// An axis-aligned ruling line in display coordinates.

@@ -184,6 +184,18 @@ fn chunks<'g>(line: &[&'g Glyph], gap: f32) -> Vec<Vec<&'g Glyph>> {
     out
 }
 
+/// The extent of a cell's text as laid out, rounded like row boxes: lines its clip hides
+/// included (a label wrapped in a cell too small for it is still centred on the cell),
+/// blank glyphs left out; `None` without text.
+fn printed_bbox(glyphs: &[&Glyph]) -> Option<[f32; 4]> {
+    let inked: Vec<&Glyph> = glyphs
+        .iter()
+        .copied()
+        .filter(|g| !g.text.trim().is_empty())
+        .collect();
+    (!inked.is_empty()).then(|| round4(bbox(&inked)))
+}
+
 fn bbox(glyphs: &[&Glyph]) -> [f32; 4] {
     glyphs.iter().fold(
         [f32::MAX, f32::MAX, f32::MIN, f32::MIN],
@@ -202,6 +214,26 @@ fn anchor(g: &Glyph) -> (f32, f32) {
         }
         _ => (x, y),
     }
+}
+
+/// A glyph hidden by its clip whose clip reaches into a table though the clip's nearest
+/// point to it lies outside the table: (table, the point of the overlap nearest the
+/// glyph). A merged cell cut by a page break is drawn on both pages with its text where
+/// the whole cell centres it, clipped to each page's part; on a borderless page the
+/// table's edge is the text's, a little inside the clip (the cell's padding).
+fn hidden_into(g: &Glyph, tabs: &[Table]) -> Option<(usize, f32, f32)> {
+    let [cx0, cy0, cx1, cy1] = g.clip.filter(|_| g.hidden())?;
+    tabs.iter().enumerate().find_map(|(k, t)| {
+        let [tx0, ty0, tx1, ty1] = t.bbox();
+        let (x0, y0, x1, y1) = (cx0.max(tx0), cy0.max(ty0), cx1.min(tx1), cy1.min(ty1));
+        (x1 - x0 > 2.0 && y1 - y0 > 2.0).then(|| {
+            (
+                k,
+                g.cx().clamp(x0 + 1.0, x1 - 1.0),
+                g.cy().clamp(y0 + 1.0, y1 - 1.0),
+            )
+        })
+    })
 }
 
 /// Glyphs drawn one after another on one baseline (indices into the placed list).
@@ -481,8 +513,18 @@ pub fn page_rows(
     for (i, g) in page.glyphs.iter().enumerate() {
         let (x, y) = anchor(g);
         match tabs.iter().position(|t| t.contains(x, y)) {
+            // Hidden text moved to its clip's edge goes into the table's edge cell (on a
+            // borderless page the table's edge is the text's, inside the clip).
+            Some(t) if g.hidden() => {
+                let [x0, y0, x1, y1] = tabs[t].bbox();
+                let inside = |v: f32, a: f32, b: f32| v.clamp(a + 0.01, (b - 0.01).max(a + 0.01));
+                placed[t].push((i, inside(x, x0, x1), inside(y, y0, y1)));
+            }
             Some(t) => placed[t].push((i, x, y)),
-            None => outside.push(i),
+            None => match hidden_into(g, &tabs) {
+                Some((t, x, y)) => placed[t].push((i, x, y)),
+                None => outside.push(i),
+            },
         }
     }
     // Text spilling out of a table's last row (a cell cut by a page break, or too small
@@ -554,6 +596,7 @@ pub fn page_rows(
                     let mut c = Cell::new(text, g0 as f32);
                     c.col_span = g1.saturating_sub(g0).max(1) as u32;
                     c.row_span = (b.r1 - b.r0 + 1) as u32;
+                    c.bbox = printed_bbox(&gs);
                     c
                 })
                 .collect();
@@ -605,7 +648,9 @@ pub fn page_rows(
                     .enumerate()
                     .min_by(|a, b| (a.1 - x).abs().total_cmp(&(b.1 - x).abs()))
                     .map_or(0, |(i, _)| i);
-                Cell::new(text_of(c), col as f32)
+                let mut cell = Cell::new(text_of(c), col as f32);
+                cell.bbox = printed_bbox(c);
+                cell
             })
             .collect();
         let b = bbox(line);
@@ -865,6 +910,37 @@ mod tests {
             from,
             to,
         }
+    }
+
+    #[test]
+    fn text_hidden_above_a_table_goes_into_its_first_row_with_its_box() {
+        // A one-row table (y 10-30). A merged cell cut by a page break was drawn here with
+        // its text where the whole cell centres it (y 0-8), clipped to the part on this
+        // page; the clip begins above the table's edge (a borderless table's edge is its
+        // text's): 2 points above (the clip's nearest point lies outside the table) and
+        // 1.4 (inside the table's tolerance, but above its first row).
+        let segments = vec![
+            seg(true, 10.0, 0.0, 200.0),
+            seg(true, 30.0, 0.0, 200.0),
+            seg(false, 0.0, 10.0, 30.0),
+            seg(false, 100.0, 10.0, 30.0),
+            seg(false, 200.0, 10.0, 30.0),
+        ];
+        let clipped = |t: &str, x0: f32, clip_top: f32| Glyph {
+            clip: Some([0.0, clip_top, 100.0, 30.0]),
+            ..g(t, x0, 0.0, 8.0)
+        };
+        let glyphs = vec![
+            clipped("产", 5.0, 8.0),
+            clipped("出", 13.0, 8.6),
+            g("5", 105.0, 15.0, 8.0),
+        ];
+        let rows = rows_of(glyphs, segments, 1);
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!(rows[0].cells[0].text, "产出");
+        // The cell's box is where the text was laid out, hidden part included.
+        assert_eq!(rows[0].cells[0].bbox, Some([5.0, 0.0, 21.0, 8.0]));
+        assert_eq!(rows[0].cells[1].bbox, Some([105.0, 15.0, 109.4, 23.0]));
     }
 
     #[test]

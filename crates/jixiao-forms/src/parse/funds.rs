@@ -306,14 +306,26 @@ pub(crate) static UNIT_YUAN: LazyLock<Regex> =
 pub(crate) static UNIT_WAN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"万元|[(（]\s*万|单位\s*[:：]?\s*万").expect("static regex"));
 
-/// The money unit the funds block states: `万元` or `元`. A unit cut by OCR (`资金 元)`)
-/// states nothing.
+/// The money unit the funds block states: `万元` or `元`, read along the rows and down
+/// each column (a label wrapped onto the next row's line, `项目资金（元` over `）`, reads
+/// whole down its column). A unit cut by OCR (`资金 元)`) states nothing.
 pub(crate) fn funds_unit(rows: &[Row]) -> Option<String> {
-    let text: String = rows
+    let mut text: String = rows
         .iter()
         .flat_map(|r| r.filled().map(|c| clean(&c.text)))
         .collect::<Vec<_>>()
         .join(" ");
+    let mut columns: Vec<(f32, String)> = Vec::new();
+    for c in rows.iter().flat_map(|r| r.filled()) {
+        match columns.iter_mut().find(|(col, _)| *col == c.col) {
+            Some((_, t)) => t.push_str(c.cleaned()),
+            None => columns.push((c.col, c.cleaned().to_string())),
+        }
+    }
+    for (_, t) in columns {
+        text.push(' ');
+        text.push_str(&t);
+    }
     if UNIT_WAN.is_match(&text) {
         Some("万元".into())
     } else if UNIT_YUAN.is_match(&text) {
@@ -354,5 +366,19 @@ mod tests {
         assert_eq!(f[0].executed, Some(Decimal::new(380, 2)));
         assert_eq!(f[1].row, FundsRowKind::CurrentAppropriation);
         assert_eq!(funds_unit(&g.rows).as_deref(), Some("万元"));
+    }
+
+    #[test]
+    fn a_unit_wrapped_onto_the_next_rows_line_reads_down_its_column() {
+        // A borderless declaration: 项目资金（元） wrapped in its narrow column, each line
+        // on the line of a funds row.
+        let g = jixiao_text::parse(
+            "\t项目资金总额：\t年度资金申请总额：\t381,419.84\n\
+             项目资金（元\t其中：财政资金\t其中：当年财政拨款\t381,419.84\n\
+             ）\t\t上年结转资金\t0.00\n",
+        );
+        let along: String = g.rows.iter().map(|r| r.joined()).collect();
+        assert!(!UNIT_YUAN.is_match(&along), "not readable along the rows");
+        assert_eq!(funds_unit(&g.rows).as_deref(), Some("元"));
     }
 }

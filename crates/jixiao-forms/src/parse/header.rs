@@ -105,6 +105,7 @@ pub(crate) fn head_tokens(row: &Row) -> Vec<Tok> {
                         col: p.col,
                         raw: (*t).to_string(),
                         text: clean(t),
+                        bbox: p.bbox,
                     })
                     .collect()
             } else {

@@ -11,6 +11,9 @@ pub(crate) struct Piece {
     pub(crate) col: f32,
     pub(crate) raw: String,
     pub(crate) text: String,
+    /// Where its cell's text was printed (`[x0, top, x1, bottom]`), when the reader
+    /// knows ([`jixiao_grid::Cell::bbox`]); pieces split from a cell share its box.
+    pub(crate) bbox: Option<[f32; 4]>,
 }
 
 /// True for a cell of nothing but OCR debris: punctuation without a letter, digit or
@@ -33,6 +36,7 @@ pub(crate) fn pieces(row: &Row) -> Vec<Piece> {
             col: c.col,
             raw: c.text.clone(),
             text: c.cleaned().to_string(),
+            bbox: c.bbox,
         })
         .collect()
 }
@@ -48,6 +52,7 @@ pub(crate) fn pieces_with_debris(row: &Row) -> Vec<Piece> {
             col: c.col,
             raw: c.text.clone(),
             text: c.cleaned().to_string(),
+            bbox: c.bbox,
         })
         .collect()
 }
@@ -65,6 +70,7 @@ pub(crate) fn split_numbers(p: &Piece) -> Vec<Piece> {
                 col: p.col + i as f32 / n,
                 raw: (*t).to_string(),
                 text: (*t).to_string(),
+                bbox: p.bbox,
             })
             .collect();
     }
@@ -90,6 +96,7 @@ pub(crate) fn split_trailing_numbers(p: &Piece) -> (String, Vec<Piece>) {
             col: p.col + 0.5 * (i as f32 + 1.0) / n,
             raw: (*t).to_string(),
             text: (*t).to_string(),
+            bbox: p.bbox,
         })
         .collect();
     (clean(&toks[..k].join(" ")), nums)
@@ -111,11 +118,13 @@ pub(crate) fn split_trailing_measure(p: &Piece) -> Vec<Piece> {
                     col: p.col,
                     raw: head.clone(),
                     text: head,
+                    bbox: p.bbox,
                 },
                 Piece {
                     col: p.col + 0.5,
                     raw: last.to_string(),
                     text: clean(last),
+                    bbox: p.bbox,
                 },
             ];
         }

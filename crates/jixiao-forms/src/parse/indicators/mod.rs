@@ -10,7 +10,8 @@ use crate::explain::{CellUse, RowOutcome, RowRef, TableRow};
 use crate::labels;
 use crate::parse::indicators::fields::{ind_fields, ind_header_field, ind_kind, Ind, IndCost};
 use crate::parse::indicators::levels::{
-    drawn_regions, fill_drawn, fill_levels, level_labels, resolve_levels,
+    drawn_regions, fill_by_print, fill_continued, fill_drawn, fill_levels, level_labels,
+    printed_centred, resolve_levels, Label, Place,
 };
 use crate::parse::indicators::rows::{
     is_table_end, is_unlabelled_total, merge_weightless_rows, RawInd, MAX_ROW_CELLS,
@@ -126,6 +127,9 @@ pub(crate) fn indicators(
     let mut raws: Vec<(usize, Origin, RawInd)> = Vec::new();
     let mut l1_parts: Vec<Option<String>> = Vec::new();
     let mut l2_parts: Vec<Option<String>> = Vec::new();
+    // Where each table row's level labels were printed, when known.
+    let mut l1_boxes: Vec<Option<[f32; 4]>> = Vec::new();
+    let mut l2_boxes: Vec<Option<[f32; 4]>> = Vec::new();
     // Index in `rows` of each table row (of `l1_parts`).
     let mut row_of: Vec<usize> = Vec::new();
     let mut end = rows.len();
@@ -217,8 +221,14 @@ pub(crate) fn indicators(
             raw.cols.push((fields[*fi].id, p.col));
             let t = p.text.clone();
             match fields[*fi].id {
-                Ind::L1 => raw.l1.push(t),
-                Ind::L2 => raw.l2.push(t),
+                Ind::L1 => {
+                    raw.l1.push(t);
+                    raw.l1_boxes.push(p.bbox);
+                }
+                Ind::L2 => {
+                    raw.l2.push(t);
+                    raw.l2_boxes.push(p.bbox);
+                }
                 Ind::L3 => raw.l3.push(t),
                 Ind::Target => raw.target = Some(t),
                 Ind::Planned => raw.planned = Some(t),
@@ -233,14 +243,19 @@ pub(crate) fn indicators(
             // Two labels in the level-2 column: the second is the level-3 name (printed
             // like a level, e.g. 服务对象满意度指标 twice).
             if let Some(v) = raw.l2.pop() {
+                raw.l2_boxes.pop();
                 raw.l3.push(v);
             }
         }
         if raw.l3.is_empty() && raw.has_value() {
-            for col in [&mut raw.l2, &mut raw.l1] {
+            for (col, boxes) in [
+                (&mut raw.l2, &mut raw.l2_boxes),
+                (&mut raw.l1, &mut raw.l1_boxes),
+            ] {
                 if let Some(last) = col.last() {
                     if labels::level(last).is_none() {
                         if let Some(v) = col.pop() {
+                            boxes.pop();
                             raw.l3.push(v);
                         }
                         break;
@@ -265,6 +280,16 @@ pub(crate) fn indicators(
         let t = l1_parts.len();
         l1_parts.push(non_empty(join(&raw.l1)));
         l2_parts.push(non_empty(join(&raw.l2)));
+        l1_boxes.push(
+            raw.l1_boxes
+                .iter()
+                .fold(None, |b, c| Cell::union_bbox(b, *c)),
+        );
+        l2_boxes.push(
+            raw.l2_boxes
+                .iter()
+                .fold(None, |b, c| Cell::union_bbox(b, *c)),
+        );
         row_of.push(ri);
         let textual = items
             .iter()
@@ -322,9 +347,32 @@ pub(crate) fn indicators(
     let top = !wrapped
         && (l1_parts.get(first_ind).is_some_and(Option::is_some)
             || l2_parts.get(first_ind).is_some_and(Option::is_some));
-    let mut l1_fill = fill_levels(&l1_labels, n, top);
-    let mut l2_fill = fill_levels(&l2_labels, n, top);
-    if !top {
+    // Where the producer centred its cells' text and the page says where each label was
+    // printed, the rows of its region follow from that.
+    let places: Vec<Option<Place>> = row_of
+        .iter()
+        .map(|&ri| Place::of(&rows[ri].origin))
+        .collect();
+    let table_rows: Vec<&Row> = row_of.iter().map(|&ri| &rows[ri]).collect();
+    let label_boxes: Vec<Vec<[f32; 4]>> = l1_boxes
+        .iter()
+        .zip(&l2_boxes)
+        .map(|(a, b)| a.iter().chain(b).copied().collect())
+        .collect();
+    let centred = printed_centred(&table_rows, &label_boxes) == Some(true);
+    let by_print = |labels: &[Label], boxes: &[Option<[f32; 4]>]| {
+        centred
+            .then(|| fill_by_print(labels, boxes, &places))
+            .flatten()
+    };
+    let (l1_print, l2_print) = (
+        by_print(&l1_labels, &l1_boxes),
+        by_print(&l2_labels, &l2_boxes),
+    );
+    let (l1_printed, l2_printed) = (l1_print.is_some(), l2_print.is_some());
+    let mut l1_fill = l1_print.unwrap_or_else(|| fill_levels(&l1_labels, n, top));
+    let mut l2_fill = l2_print.unwrap_or_else(|| fill_levels(&l2_labels, n, top));
+    if !top && !l2_printed {
         // Centred labels place region boundaries only roughly. Near a boundary, a
         // level-3 name that plainly names one of the two adjacent level 2s decides.
         for (t, _, raw) in &raws {
@@ -346,11 +394,16 @@ pub(crate) fn indicators(
         }
     }
     // Where the grid drew the level columns' merged cells, their rows are known.
-    for (id, labels, fill) in [
-        (Ind::L1, &l1_labels, &mut l1_fill),
-        (Ind::L2, &l2_labels, &mut l2_fill),
+    // (Placed by print, a row the grid gives no cell of its own there continues the row
+    // above.)
+    for (id, labels, fill, printed) in [
+        (Ind::L1, &l1_labels, &mut l1_fill, l1_printed),
+        (Ind::L2, &l2_labels, &mut l2_fill, l2_printed),
     ] {
         if let Some(f) = fields.iter().find(|f| f.id == id) {
+            if printed {
+                fill_continued(fill, &rows[..end], &row_of, f.start);
+            }
             fill_drawn(fill, labels, &drawn_regions(&rows[..end], &row_of, f.start));
         }
     }

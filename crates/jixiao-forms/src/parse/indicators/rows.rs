@@ -14,6 +14,9 @@ use rust_decimal::Decimal;
 pub(crate) struct RawInd {
     pub(crate) l1: Vec<String>,
     pub(crate) l2: Vec<String>,
+    /// Where each of `l1`'s and `l2`'s cells was printed, when known.
+    pub(crate) l1_boxes: Vec<Option<[f32; 4]>>,
+    pub(crate) l2_boxes: Vec<Option<[f32; 4]>>,
     pub(crate) l3: Vec<String>,
     pub(crate) target: Option<String>,
     pub(crate) planned: Option<String>,
