@@ -113,6 +113,27 @@ pub fn join_split_labels(grid: &Grid) -> Cow<'_, Grid> {
             &joins,
         );
     }
+    // Then values of the header's label–value rows printed as a paragraph centred on
+    // their row's line, its first line on the row above (a long 项目名称 overflowing a
+    // row too low for it, on a page without lines).
+    for ri in 1..grid.rows.len().saturating_sub(1) {
+        let g = out.as_ref().unwrap_or(grid);
+        let joins = value_paragraph(&g.rows[ri - 1], &g.rows[ri], &g.rows[ri + 1]);
+        if joins.is_empty() {
+            continue;
+        }
+        let rows = &mut out.get_or_insert_with(|| grid.clone()).rows;
+        for (above, at) in joins {
+            let (a, v) = (&rows[ri - 1].cells[above], &rows[ri].cells[at]);
+            let mut joined = Cell::new(format!("{}{}", a.text.trim(), v.text.trim()), v.col);
+            joined.col_span = v.col_span;
+            joined.row_span = v.row_span;
+            joined.bbox = Cell::union_bbox(a.bbox, v.bbox);
+            let col = a.col;
+            rows[ri].cells[at] = joined;
+            rows[ri - 1].cells[above] = Cell::new("", col);
+        }
+    }
     // Then values of the header's label–value rows wrapped onto a line of their own.
     for ri in 0..grid.rows.len().saturating_sub(1) {
         let g = out.as_ref().unwrap_or(grid);
@@ -186,6 +207,73 @@ fn value_continuation(row: &Row, next: &Row) -> Vec<(usize, usize)> {
     }
     out
 }
+
+/// Header values printed as a paragraph of three or more lines centred on their row's
+/// line, the first line on the row above and the last on the row below (both rows
+/// without labels): (the first line's cell in `above`, the value's cell in `row`) for
+/// each. The lines must be lines of one paragraph by where they were printed (cell
+/// boxes): at one pitch, less than [`MAX_LINE_PITCH`] lines, above and below, and
+/// centred on the value or flush with it. The line below is left to
+/// [`value_continuation`].
+fn value_paragraph(above: &Row, row: &Row, below: &Row) -> Vec<(usize, usize)> {
+    let toks = head_tokens(row);
+    if !toks.iter().any(|t| matches!(t, Tok::Key(_)))
+        || [above, below]
+            .iter()
+            .any(|r| head_tokens(r).iter().any(|t| matches!(t, Tok::Key(_))))
+    {
+        return Vec::new();
+    }
+    let same_col = |r: &Row, col: f32| -> Option<usize> {
+        r.cells
+            .iter()
+            .position(|c| (c.col - col).abs() < 0.5 && !c.is_blank())
+    };
+    let texty = |c: &Cell| {
+        let k = c.key();
+        k.chars().any(char::is_alphabetic)
+            && parse_amount(c.cleaned()).is_none()
+            && !is_label(k)
+            && head_key_exact(k).is_none()
+    };
+    let mut out = Vec::new();
+    for (i, v) in row.cells.iter().enumerate() {
+        if v.is_blank() || !texty(v) {
+            continue;
+        }
+        let (Some(a), Some(b)) = (same_col(above, v.col), same_col(below, v.col)) else {
+            continue;
+        };
+        let (ca, cb) = (&above.cells[a], &below.cells[b]);
+        let (Some(va), Some(aa), Some(bb)) = (v.bbox, ca.bbox, cb.bbox) else {
+            continue;
+        };
+        if !texty(ca) || !texty(cb) {
+            continue;
+        }
+        let h = va[3] - va[1];
+        let cy = |b: [f32; 4]| (b[1] + b[3]) / 2.0;
+        let cx = |b: [f32; 4]| (b[0] + b[2]) / 2.0;
+        let (up, down) = (cy(va) - cy(aa), cy(bb) - cy(va));
+        let one_pitch = up > h && up < MAX_LINE_PITCH * h && (up - down).abs() < PITCH_SLACK * h;
+        let aligned = |f: &dyn Fn([f32; 4]) -> f32| {
+            (f(aa) - f(va)).abs() < ALIGN_SLACK * h && (f(bb) - f(va)).abs() < ALIGN_SLACK * h
+        };
+        if one_pitch && (aligned(&cx) || aligned(&|b: [f32; 4]| b[0])) {
+            out.push((a, i));
+        }
+    }
+    out
+}
+
+/// A paragraph's lines are less than this many line heights apart (LibreOffice sets CJK
+/// lines about 1.45 apart).
+const MAX_LINE_PITCH: f32 = 1.8;
+/// Lines of one paragraph are evenly spaced within this share of a line's height.
+const PITCH_SLACK: f32 = 0.15;
+/// Lines of one centred (or left-aligned) paragraph share their centre (left edge)
+/// within this share of a line's height.
+const ALIGN_SLACK: f32 = 0.5;
 
 /// Labels a narrow cell wraps (`跟踪期实` over `际完成情况`), joined only down a cell:
 /// across cells the goals block's labels stay split (see [`LABELS`]). The row labels
@@ -409,5 +497,81 @@ mod tests {
             ],
         };
         assert!(matches!(join_split_labels(&g), Cow::Borrowed(_)));
+    }
+
+    /// A row of cells `(text, printed box)` at columns 0, 1, 2 …; boxes `None` for blank
+    /// cells.
+    fn boxed(cells: &[(&str, Option<[f32; 4]>)]) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .enumerate()
+                .map(|(i, &(t, b))| {
+                    let mut c = Cell::new(t, i as f32);
+                    c.bbox = b;
+                    c
+                })
+                .collect(),
+            origin: Origin::Pdf {
+                page: 1,
+                bbox: [0.0, 0.0, 500.0, 10.0],
+                confidence: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_value_centred_on_its_row_over_three_lines_reads_whole() {
+        // A long 项目名称 overflowing its row on a page without lines: three centred lines
+        // 13.3 apart (9.2 high), the first sharing the year's line, the last alone.
+        let g = Grid {
+            rows: vec![
+                boxed(&[
+                    ("", None),
+                    ("网络信息系统开发、", Some([92.0, 414.6, 174.9, 423.8])),
+                    ("(2025年度)", Some([260.0, 414.6, 310.0, 423.8])),
+                ]),
+                boxed(&[
+                    ("项目名称", Some([40.0, 427.9, 77.0, 437.1])),
+                    ("升级、建设 (历年已批", Some([88.0, 427.9, 179.0, 437.1])),
+                    ("项目性质", Some([260.0, 427.9, 297.0, 437.1])),
+                ]),
+                boxed(&[
+                    ("", None),
+                    ("复)", Some([124.0, 441.3, 142.0, 450.5])),
+                    ("", None),
+                ]),
+            ],
+        };
+        let j = join_split_labels(&g);
+        assert_eq!(
+            texts(&j.rows[1])[1],
+            "网络信息系统开发、升级、建设 (历年已批复)"
+        );
+        assert_eq!(texts(&j.rows[0]), ["", "", "(2025年度)"]);
+        // Lines not one pitch apart, or not aligned, are other rows' text.
+        let mut far = g.clone();
+        far.rows[0].cells[1].bbox = Some([92.0, 408.0, 174.9, 417.2]);
+        assert_eq!(
+            texts(&join_split_labels(&far).rows[0])[1],
+            "网络信息系统开发、"
+        );
+        let mut aside = g.clone();
+        aside.rows[0].cells[1].bbox = Some([150.0, 414.6, 232.9, 423.8]);
+        assert_eq!(
+            texts(&join_split_labels(&aside).rows[0])[1],
+            "网络信息系统开发、"
+        );
+        // Without boxes (a text export) nothing is read by position.
+        let mut plain = g;
+        for r in &mut plain.rows {
+            for c in &mut r.cells {
+                c.bbox = None;
+            }
+        }
+        assert_eq!(
+            texts(&join_split_labels(&plain).rows[0])[1],
+            "网络信息系统开发、"
+        );
     }
 }

@@ -44,7 +44,11 @@ pub(crate) fn is_end_marker(row: &Row) -> bool {
 
 /// True for a form title line (any of the three forms, under any of their titles).
 pub(crate) fn is_title(row: &Row) -> bool {
-    let k = row_key(row);
+    is_title_key(&row_key(row))
+}
+
+/// True for the key of a form title (`财政项目支出绩效跟踪表`, …自评表, …目标申报表).
+pub(crate) fn is_title_key(k: &str) -> bool {
     k.chars().count() <= 40
         && (k.contains("绩效自评")
             || k.contains("自我评价")

@@ -3,7 +3,7 @@
 
 use crate::labels;
 use crate::parse::pieces::{join, non_empty, pieces};
-use crate::segment::{is_end_marker, keys, row_key};
+use crate::segment::{is_end_marker, is_title_key, keys, row_key};
 use crate::value::parse_amount;
 use jixiao_grid::text::{clean, key};
 use jixiao_grid::{Origin, Row};
@@ -48,13 +48,18 @@ pub(crate) fn total_and_grade(rows: &[Row]) -> (Option<Decimal>, Option<Origin>,
     (total, at, grade)
 }
 
-/// The text after the first piece whose key satisfies `is_label`.
+/// The text after the first piece whose key satisfies `is_label`; a form title there is
+/// the next form's (a borderless page's row lines put it on the tall row of the last
+/// label), not the value.
 pub(crate) fn after_label(row: &Row, is_label: impl Fn(&str) -> bool) -> Option<String> {
     let ps = pieces(row);
     let i = ps.iter().position(|p| is_label(&key(&p.text)))?;
     let rest: Vec<String> = ps[i + 1..]
         .iter()
-        .filter(|p| !key(&p.text).contains("可能性"))
+        .filter(|p| {
+            let k = key(&p.text);
+            !k.contains("可能性") && !is_title_key(&k)
+        })
         .map(|p| p.text.clone())
         .collect();
     non_empty(join(&rest))
@@ -123,5 +128,23 @@ mod tests {
         assert_eq!(budget.as_deref(), Some("确定能完成"));
         assert_eq!(goals.as_deref(), Some("可能完成"));
         assert_eq!(actions.as_deref(), Some("加快支付进度"));
+    }
+
+    #[test]
+    fn the_next_forms_title_on_the_last_labels_line_is_no_value() {
+        // Without ruling lines, an empty 纠偏措施's tall row takes in the next title.
+        let g = jixiao_text::parse(
+            "纠偏措施			财政项目支出绩效跟踪表
+",
+        );
+        assert_eq!(monitoring_tail(&g.rows).2, None);
+        let g = jixiao_text::parse(
+            "纠偏措施	按跟踪表调整进度
+",
+        );
+        assert_eq!(
+            monitoring_tail(&g.rows).2.as_deref(),
+            Some("按跟踪表调整进度")
+        );
     }
 }
