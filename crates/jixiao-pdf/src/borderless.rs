@@ -47,6 +47,12 @@
 //!   spills over both its edges; the lattice code puts such spill back by centring, as it
 //!   does for ruled pages) — moved, where needed, between the lines mirrored about the
 //!   upper row and those mirrored about the lower one.
+//! * **Clipped cells.** A producer that clips a cell's overflowing text to the cell gives
+//!   the cell away: where such text is wrapped over several lines centred on the clip
+//!   (rows of a fixed height, whose wrapped cells spill their first and last lines over
+//!   the cell's edges, printed over the neighbour rows' spill), the lines off its middle
+//!   are no row's lines however many cells they cross, and the clip's middle marks its
+//!   row where no row's line passes through the clip (a row whose every cell wraps).
 //! * **Merged cells.** A vertical line is left out of a row where a run crosses it and
 //!   cannot be moved clear of it within the gaps it was found in (a cell spanning
 //!   columns). Where a label of at most `MAX_LABEL_LINES` lines, none on a row's line,
@@ -126,6 +132,11 @@ struct Run {
     /// Gaps inside the run wider than [`SOFT_GAP`] with no space drawn in them, left to
     /// right: where two nearly touching cells may meet.
     soft: Vec<(f32, f32)>,
+    /// The clip its glyphs were drawn under.
+    clip: Option<[f32; 4]>,
+    /// A line of a wrapped cell clipped to its cell and centred on it, off the cell's
+    /// middle (see [`centred_clips`]): not on its row's line.
+    wrapped: bool,
 }
 
 impl Run {
@@ -194,6 +205,8 @@ fn runs(glyphs: &[Glyph]) -> Vec<Run> {
                 y1: g.y1,
                 row_line: false,
                 soft: Vec::new(),
+                clip: g.clip,
+                wrapped: false,
             }),
         }
         prev = Some(g);
@@ -263,6 +276,63 @@ fn lines(runs: &[Run]) -> Vec<Vec<usize>> {
     }
     out
 }
+
+/// Cells whose text the producer wrapped over several lines, clipped to the cell and
+/// centred on it (LibreOffice clips a cell's text where it overflows the cell; in rows of
+/// a fixed height the first and last lines spill over the cell's top and bottom edges,
+/// printed over the neighbour rows' spill): each a clip, as `[x0, y0, x1, y1]`. The
+/// clip is the cell: its middle is its row's line, and its other lines are no row's.
+/// A clip counts when its glyphs (those it hides included) make at least two lines
+/// whose extent is centred on it within [`BASELINE`] of a line's height, and it is
+/// narrower than half the page (a clip around a whole table is no cell's).
+fn centred_clips(glyphs: &[Glyph], page_width: f32) -> Vec<[f32; 4]> {
+    /// The text drawn under one clip.
+    struct Text {
+        clip: [f32; 4],
+        top: f32,
+        bottom: f32,
+        /// The tallest glyph's height.
+        h: f32,
+        /// Its lines' vertical centres.
+        lines: Vec<f32>,
+    }
+    // Keyed by the clip's bits: one pass over the glyphs, whatever the number of clips.
+    let mut by_clip: std::collections::BTreeMap<[u32; 4], Text> = Default::default();
+    for g in glyphs.iter().filter(|g| !g.text.trim().is_empty()) {
+        let Some(clip) = g.clip.filter(|c| c[2] - c[0] < 0.5 * page_width) else {
+            continue;
+        };
+        let h = (g.y1 - g.y0).max(0.1);
+        let t = by_clip.entry(clip.map(f32::to_bits)).or_insert(Text {
+            clip,
+            top: f32::MAX,
+            bottom: f32::MIN,
+            h,
+            lines: Vec::new(),
+        });
+        t.top = t.top.min(g.y0);
+        t.bottom = t.bottom.max(g.y1);
+        t.h = t.h.max(h);
+        // (A cell holds a few lines: the search stays short.)
+        if t.lines.len() <= MAX_CELL_LINES
+            && !t.lines.iter().any(|y| (y - g.cy()).abs() < BASELINE * h)
+        {
+            t.lines.push(g.cy());
+        }
+    }
+    by_clip
+        .into_values()
+        .filter(|t| {
+            let (mid, text_mid) = ((t.clip[1] + t.clip[3]) / 2.0, (t.top + t.bottom) / 2.0);
+            t.lines.len() >= 2 && (text_mid - mid).abs() < BASELINE * t.h
+        })
+        .map(|t| t.clip)
+        .collect()
+}
+
+/// Most lines of one clip's text [`centred_clips`] tells apart (more only make it a
+/// paragraph of several lines, which it already is).
+const MAX_CELL_LINES: usize = 64;
 
 /// The fewest intervals of positions passing through every gap (sorted by right end):
 /// each the intersection of the gaps it passes through.
@@ -350,6 +420,9 @@ pub struct Plan {
     frame: [f32; 4],
     /// Gaps between runs sharing a line: where column boundaries pass.
     gaps: Vec<(f32, f32)>,
+    /// Cells whose wrapped text is clipped to them and centred on them
+    /// ([`centred_clips`]).
+    cells: Vec<[f32; 4]>,
 }
 
 impl Plan {
@@ -360,14 +433,28 @@ impl Plan {
         if runs.len() > MAX_RUNS {
             return None;
         }
+        let cells = centred_clips(&page.glyphs, page.width);
+        let is_cell: std::collections::BTreeSet<[u32; 4]> =
+            cells.iter().map(|c| c.map(f32::to_bits)).collect();
+        for r in &mut runs {
+            r.wrapped = r.clip.is_some_and(|c| {
+                is_cell.contains(&c.map(f32::to_bits))
+                    && (r.cy() - (c[1] + c[3]) / 2.0).abs() > BASELINE * r.h()
+            });
+        }
         let lines = lines(&runs);
         for k in row_lines(&runs, &lines) {
             for &i in &lines[k] {
                 runs[i].row_line = true;
             }
         }
+        // The table's lines: rows' lines, and lines of several clipped cells' wrapped
+        // text (rows whose every cell wraps have no line of their own).
         let multi: Vec<usize> = (0..lines.len())
-            .filter(|i| runs[lines[*i][0]].row_line)
+            .filter(|i| {
+                let l = &lines[*i];
+                runs[l[0]].row_line || (l.len() >= 2 && l.iter().all(|j| runs[*j].wrapped))
+            })
             .collect();
         if multi.len() < MIN_TABLE_LINES {
             return None;
@@ -410,6 +497,7 @@ impl Plan {
             lines,
             frame,
             gaps,
+            cells,
         })
     }
 
@@ -509,7 +597,7 @@ fn placed(page: &PageContent, plan: &Plan, cols: &[(f32, f32, f32)]) -> Vec<Segm
         .collect();
     clip_edges.sort_by(f32::total_cmp);
     clip_edges.dedup_by(|a, b| (*a - *b).abs() < 0.5);
-    let inferred = inferred_rows(runs, &plan.lines, &clip_edges);
+    let inferred = inferred_rows(runs, &plan.lines, &clip_edges, &plan.cells);
     if drawn.is_empty() {
         rows.extend(inferred.iter().map(|b| b.2));
     } else {
@@ -603,6 +691,8 @@ fn placed(page: &PageContent, plan: &Plan, cols: &[(f32, f32, f32)]) -> Vec<Segm
                 y1: bottom,
                 row_line: false,
                 soft: Vec::new(),
+                clip: None,
+                wrapped: false,
             })
             .collect();
         let row: Vec<&Run> = in_rows

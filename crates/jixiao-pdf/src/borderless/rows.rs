@@ -10,6 +10,7 @@ pub(super) fn inferred_rows(
     runs: &[Run],
     lines: &[Vec<usize>],
     clip_edges: &[f32],
+    cells: &[[f32; 4]],
 ) -> Vec<(f32, f32, f32)> {
     let multi: Vec<usize> = (0..runs.len()).filter(|i| runs[*i].row_line).collect();
     // A heading (a title over the table) is printed larger than the table's text.
@@ -19,10 +20,11 @@ pub(super) fn inferred_rows(
     let heading = |i: usize| runs[i].h() >= HEADING * usual;
     let own = |l: &[usize], rows: &[usize]| {
         l.iter().all(|i| {
-            stands_alone(*i, runs)
-                || heads_row(*i, runs, rows)
-                || unmirrored(*i, runs, rows)
-                || heading(*i)
+            !runs[*i].wrapped
+                && (stands_alone(*i, runs)
+                    || heads_row(*i, runs, rows)
+                    || unmirrored(*i, runs, rows)
+                    || heading(*i))
         })
     };
     let first: Vec<bool> = lines
@@ -38,12 +40,42 @@ pub(super) fn inferred_rows(
         .filter(|(_, f)| **f)
         .flat_map(|(l, _)| l.iter().copied())
         .collect();
-    let centres: Vec<f32> = lines
+    let mut centres: Vec<f32> = lines
         .iter()
         .zip(&first)
-        .filter(|(l, f)| **f || l.iter().all(|i| unmirrored(*i, runs, &rows_first)))
+        .filter(|(l, f)| {
+            **f || l
+                .iter()
+                .all(|i| !runs[*i].wrapped && unmirrored(*i, runs, &rows_first))
+        })
         .map(|(l, _)| l.iter().map(|i| runs[*i].cy()).sum::<f32>() / l.len() as f32)
         .collect();
+    // A clipped cell whose wrapped text is centred on it marks its row where no row's
+    // line passes through it (every cell of the row wrapped, or the row's only one-line
+    // cell alone on its line).
+    // (Within the table's lines: a cell continued from the page before may lie above the
+    // first row's line.)
+    let (top, bottom) = lines
+        .iter()
+        .flatten()
+        .fold((f32::MAX, f32::MIN), |(a, b), &i| {
+            (a.min(runs[i].y0), b.max(runs[i].y1))
+        });
+    if top < bottom {
+        let mut more: Vec<f32> = cells
+            .iter()
+            .map(|c| (c[1] + c[3]) / 2.0)
+            .zip(cells)
+            .filter(|(mid, c)| {
+                *mid > top && *mid < bottom && !centres.iter().any(|y| *y > c[1] && *y < c[3])
+            })
+            .map(|(mid, _)| mid)
+            .collect();
+        more.sort_by(f32::total_cmp);
+        more.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+        centres.extend(more);
+        centres.sort_by(f32::total_cmp);
+    }
     let mut out = Vec::new();
     for w in centres.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -241,8 +273,10 @@ pub(super) fn row_lines(runs: &[Run], lines: &[Vec<usize>]) -> Vec<usize> {
             && gap < LEADING * h
             && (0..lines.len()).any(|m| fuller(m, k) && (centre[m] - mid).abs() < BASELINE * h)
     };
+    // A line of wrapped cells' lines off their middles is no row's line, however many
+    // cells it crosses.
     let kept: Vec<usize> = (0..lines.len())
-        .filter(|&k| lines[k].len() >= 2)
+        .filter(|&k| lines[k].len() >= 2 && !lines[k].iter().all(|&i| runs[i].wrapped))
         .filter(|&k| {
             !lines[k].iter().any(|&i| {
                 runs.iter().enumerate().any(|(j, o)| {

@@ -72,6 +72,8 @@ fn stabbing_puts_one_boundary_through_overlapping_gaps() {
         y1: 10.0,
         row_line: false,
         soft: Vec::new(),
+        clip: None,
+        wrapped: false,
     };
     assert_eq!(boundary((16.0, 12.0, 20.0), &[&long]), Some(19.0));
     assert_eq!(boundary((16.0, 12.0, 20.0), &[]), Some(16.0));
@@ -384,6 +386,8 @@ fn a_boundary_between_rows_keeps_each_centred_cell_whole() {
         y1: y0 + 10.0,
         row_line: false,
         soft: Vec::new(),
+        clip: None,
+        wrapped: false,
     };
     // Row centres 10 and 40. Lines at centres 4 and 16 are one cell centred on 10, at
     // 24 and 56 one centred on 40: the boundary must fall between 16 and 24.
@@ -625,4 +629,102 @@ fn a_drawn_rule_stands_only_where_it_was_drawn() {
     let mut rules = across.to_vec();
     rules.extend([28.0, 42.0].map(|y| rule(y, -1.0)));
     assert!(row_of(rules, "产出").contains(&"丙".to_string()));
+}
+
+#[test]
+fn rows_of_fixed_height_whose_wrapped_cells_spill_into_each_other_are_read_by_their_clips() {
+    // Rows of a fixed height H, text of size s set a line pitch of about H apart: a cell
+    // wrapped over two lines, clipped to the cell and centred on it, spills its first
+    // line over the cell's top and its last over the bottom, printed over the spill of
+    // the neighbour row (LibreOffice). Rows whose every cell wraps have no line of their
+    // own. Several sizes, pitches and places on the page, none of them the samples'.
+    for (h, s, pitch, top) in [
+        (14.7_f32, 9.8_f32, 14.2_f32, 40.0_f32),
+        (16.0, 10.5, 15.5, 73.0),
+        (12.0, 8.0, 11.6, 21.5),
+        (18.0, 11.0, 16.5, 120.0),
+    ] {
+        let (b0, b1) = (2.0 + 6.0 * s, 6.0 + 16.0 * s);
+        let (c0, c1) = (b1 + 2.0, b1 + 4.0 + 8.0 * s);
+        let mut g = Vec::new();
+        // (row, column left, column right, lines)
+        let cells: [(usize, f32, f32, &[&str]); 10] = [
+            (0, b0, b1, &["名称一"]),
+            (0, c0, c1, &["值一"]),
+            (1, b0, b1, &["子丑寅卯辰巳午未申酉戌亥甲乙丙丁", "天干"]),
+            (1, c0, c1, &["一二三四五六七八", "九十"]),
+            (2, b0, b1, &["东南西北中左右上下前后里外春夏秋", "冬"]),
+            (2, c0, c1, &["值三"]),
+            (3, b0, b1, &["名称四"]),
+            (3, c0, c1, &["金木水火土日月星", "辰"]),
+            (4, b0, b1, &["赤橙黄绿青蓝紫黑白灰红粉褐棕银铜", "铁锡"]),
+            (5, b0, b1, &["名称六"]),
+        ];
+        for (row, x0, x1, lines) in cells {
+            let (y0, y1) = (top + h * row as f32, top + h * (row + 1) as f32);
+            let mid = (y0 + y1) / 2.0;
+            let n = lines.len() as f32;
+            for (k, line) in lines.iter().enumerate() {
+                let cy = mid + (k as f32 - (n - 1.0) / 2.0) * pitch;
+                let mut run = text(line, x0 + 1.0, cy - s / 2.0, s);
+                if lines.len() > 1 {
+                    for gl in &mut run {
+                        gl.clip = Some([x0, y0, x1, y1]);
+                    }
+                }
+                g.extend(run);
+            }
+        }
+        for (row, v) in [(4, "值五"), (5, "值六")] {
+            let cy = top + h * (row as f32 + 0.5);
+            g.extend(text(v, c0 + 1.0, cy - s / 2.0, s));
+        }
+        // A level label over rows 1–3, on the middle row's line, and labels of one row.
+        for (row, label) in [(0, "类别"), (2, "甲类"), (5, "乙类")] {
+            g.extend(text(label, 1.0, top + (row as f32 + 0.5) * h - s / 2.0, s));
+        }
+        let rows = cells_of(g);
+        let want: Vec<Vec<String>> = [
+            vec!["类别", "名称一", "值一"],
+            vec![
+                "子丑寅卯辰巳午未申酉戌亥甲乙丙丁天干",
+                "一二三四五六七八九十",
+            ],
+            vec!["甲类", "东南西北中左右上下前后里外春夏秋冬", "值三"],
+            vec!["名称四", "金木水火土日月星辰"],
+            vec!["赤橙黄绿青蓝紫黑白灰红粉褐棕银铜铁锡", "值五"],
+            vec!["乙类", "名称六", "值六"],
+        ]
+        .into_iter()
+        .map(|r| r.into_iter().map(String::from).collect())
+        .collect();
+        assert_eq!(rows, want, "row height {h}, size {s}");
+    }
+}
+
+#[test]
+fn only_cells_whose_wrapped_text_is_centred_on_their_clip_count() {
+    let clipped = |s: &str, y: f32, clip: [f32; 4]| {
+        let mut g = text(s, clip[0] + 1.0, y, 10.0);
+        for gl in &mut g {
+            gl.clip = Some(clip);
+        }
+        g
+    };
+    let cell = [0.0, 100.0, 60.0, 115.0];
+    // Two lines centred on the cell (107.5): a cell.
+    let mut centred = clipped("甲乙丙丁戊", 95.5, cell);
+    centred.extend(clipped("己", 109.5, cell));
+    assert_eq!(centred_clips(&centred, 400.0), vec![cell]);
+    // Top-aligned (ReportLab): the lines run down from the cell's top.
+    let mut top = clipped("甲乙丙丁戊", 101.0, cell);
+    top.extend(clipped("己", 113.0, cell));
+    assert!(centred_clips(&top, 400.0).is_empty());
+    // One line: nothing wrapped.
+    assert!(centred_clips(&clipped("甲乙", 102.5, cell), 400.0).is_empty());
+    // A clip around a whole table (wider than half the page) is no cell's.
+    let table = [0.0, 100.0, 300.0, 115.0];
+    let mut wide = clipped("甲乙丙丁戊", 95.5, table);
+    wide.extend(clipped("己", 109.5, table));
+    assert!(centred_clips(&wide, 400.0).is_empty());
 }
