@@ -14,6 +14,7 @@ use jixiao_score::Finding;
 use rust_decimal::Decimal;
 
 mod csv_out;
+pub mod outdir;
 mod parquet_out;
 mod stream;
 mod xlsx_out;
