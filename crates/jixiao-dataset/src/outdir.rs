@@ -152,12 +152,14 @@ impl Manifest {
     }
 }
 
+/// OUTDIR's own name (`out` for a path without one), which its siblings are named after.
+fn name_of(out: &Path) -> String {
+    out.file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned())
+}
+
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+    out.with_file_name(format!(".{}.{tag}-{}", name_of(out), std::process::id()))
 }
 
 fn leftovers(out: &Path, tag: &str) -> Vec<PathBuf> {
@@ -201,11 +203,7 @@ impl Drop for Lock {
 
 /// The lock file of OUTDIR.
 pub fn lock_path(out: &Path) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    out.with_file_name(format!(".{name}.lock"))
+    out.with_file_name(format!(".{}.lock", name_of(out)))
 }
 
 /// True when `path` still names the file `file` is open on (the lock file was not
