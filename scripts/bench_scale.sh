@@ -2,7 +2,11 @@
 # Scale benchmark (issue 13): corpora of N text files made from samples/text (each copy
 # with its own content — trailing blank lines — so every file has its own SHA-256), then,
 # per N, in one run: full extract (wall s, forms/s, peak RSS of the process tree), an
-# incremental run with nothing changed, and one with 1 % of the files changed.
+# incremental run with nothing changed, and two with 1 % of the files changed: the first
+# changes file 0, 100, 200 … — file 0 holds the first publication of the forms that
+# every fifth file repeats, so their records' `duplicate_of` changes too and they are
+# written anew —, the second file 50, 150, 250 …, none of them a form's first
+# publication (the common case: a revised file that no other file repeats).
 #
 #   scripts/bench_scale.sh [N ...]        default: 1000 10000
 #
@@ -57,6 +61,12 @@ for n in "${sizes[@]}"; do
     done
     run "incremental, 1 % changed" extract "$corpus" -o "$work/out" --incremental
     changed=$(cat "$work/last_wall")
-    printf '%-26s %8.2f %%   (unchanged)   %8.2f %% (1 %% changed)\n' "of the full run" \
-        "$(echo "100 * $unchanged / $full" | bc -l)" "$(echo "100 * $changed / $full" | bc -l)"
+    for ((i = step / 2; i < n; i += step)); do
+        printf '\n' >> "$corpus/$(printf '%03d' $((i / 1000)))/$i.txt"
+    done
+    run "  … none a first copy" extract "$corpus" -o "$work/out" --incremental
+    later=$(cat "$work/last_wall")
+    printf '%-26s %8.2f %%   (unchanged)   %8.2f %% (1 %% changed)   %8.2f %% (none a first copy)\n' \
+        "of the full run" "$(echo "100 * $unchanged / $full" | bc -l)" \
+        "$(echo "100 * $changed / $full" | bc -l)" "$(echo "100 * $later / $full" | bc -l)"
 done

@@ -1,13 +1,15 @@
 //! Composes the reader version that incremental runs compare: a hash of the source of
 //! every crate that turns bytes into records (this one and the readers, parser and
-//! record model), so changing any of them can never leave stale results reused. Where
+//! record model) and records into what an incremental run copies from the previous
+//! dataset (findings, table rows), so changing any of them can never leave stale
+//! results reused. Where
 //! that source is not beside this crate (a packaged build), the package version alone.
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The crates whose code decides what a file gives.
-const READERS: [&str; 10] = [
+const READERS: [&str; 12] = [
     "jixiao-pipeline",
     "jixiao-grid",
     "jixiao-text",
@@ -18,6 +20,8 @@ const READERS: [&str; 10] = [
     "jixiao-raster",
     "jixiao-record",
     "jixiao-forms",
+    "jixiao-score",
+    "jixiao-dataset",
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

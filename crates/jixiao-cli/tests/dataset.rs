@@ -396,3 +396,111 @@ fn a_run_killed_at_any_moment_leaves_the_previous_dataset_and_a_rerun_matches() 
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
 }
+
+/// Runs `jixiao -v extract in -o out [--incremental]` in `dir` with chunks of
+/// `chunk_rows` rows on average.
+fn chunked(dir: &Path, chunk_rows: &str, incremental: bool) -> Output {
+    // (a workbook would need every file's rows: it is given up past one row)
+    let mut args = vec!["-v", "extract", "in", "-o", "out", "--xlsx-max-rows", "1"];
+    if incremental {
+        args.push("--incremental");
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(&args)
+        .env("JIXIAO_CHUNK_ROWS", chunk_rows)
+        .current_dir(dir)
+        .output()
+        .expect("run jixiao");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    o
+}
+
+/// Row groups the run copied and encoded, from its log line.
+fn row_groups(o: &Output) -> (usize, usize) {
+    let err = stderr(o);
+    let line = err
+        .lines()
+        .find_map(|l| l.split_once("Parquet: ").map(|(_, tail)| tail))
+        .unwrap_or_else(|| panic!("no Parquet line in {err}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+#[test]
+fn unchanged_files_are_copied_as_bytes_and_row_groups_and_still_match_a_full_run() {
+    // The five text samples and, last in path order, a copy of the first: its records
+    // are duplicates of the first file's until that one changes.
+    let files: Vec<String> = (0..5)
+        .map(|i| {
+            std::fs::read_dir(root().join("samples/text"))
+                .expect("samples")
+                .map(|e| e.expect("entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .nth(i)
+                .expect("sample")
+                .strip_prefix(root())
+                .expect("under root")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    let w = workdir(&refs);
+    let first = w
+        .path()
+        .join("in")
+        .join(Path::new(&files[0]).file_name().expect("name"));
+    std::fs::copy(&first, w.path().join("in/zz_copy.txt")).expect("copy");
+    // Chunks of one or two files (a file gives some hundreds of rows).
+    let rows = "600";
+    chunked(w.path(), rows, false);
+    let records = std::fs::read_to_string(w.path().join("out/records.jsonl")).expect("records");
+    assert!(
+        records.contains("\"duplicate_of\":\""),
+        "the copy's records are duplicates"
+    );
+    // The first file's first project is renamed: its chunk is encoded again, the copy's
+    // first record is now the first of its form (written anew, not copied), the rest
+    // is copied.
+    let text = std::fs::read_to_string(&first).expect("read");
+    let renamed = text.replacen("工作经费", "工作经费甲", 1);
+    assert_ne!(renamed, text);
+    std::fs::write(&first, renamed).expect("write");
+    let o = chunked(w.path(), rows, true);
+    let (copied, encoded) = row_groups(&o);
+    assert!(
+        copied > 0 && encoded > 0,
+        "copied {copied}, encoded {encoded}"
+    );
+    let a = snapshot(&w.path().join("out"));
+    chunked(w.path(), rows, false);
+    assert_same_files(&a, &snapshot(&w.path().join("out")));
+    // A file in the middle goes away: the chunk it was in is no previous chunk whole.
+    std::fs::remove_file(
+        w.path()
+            .join("in")
+            .join(Path::new(&files[3]).file_name().expect("n")),
+    )
+    .expect("rm");
+    chunked(w.path(), rows, true);
+    let b = snapshot(&w.path().join("out"));
+    chunked(w.path(), rows, false);
+    assert_same_files(&b, &snapshot(&w.path().join("out")));
+}
+
+/// Two snapshots hold the same files with the same bytes (naming those that differ).
+fn assert_same_files(incremental: &BTreeMap<String, Vec<u8>>, full: &BTreeMap<String, Vec<u8>>) {
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(incremental), names(full));
+    let differ: Vec<&String> = incremental
+        .iter()
+        .filter(|(name, bytes)| full.get(*name) != Some(bytes))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(differ.is_empty(), "incremental ≠ full run in {differ:?}");
+}

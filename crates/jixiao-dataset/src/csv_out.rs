@@ -1,48 +1,85 @@
 //! CSV: one file per table, written a row at a time.
 
 use crate::{Cell, DatasetError, Table};
+use jixiao_record::jsonl::Counting;
 use std::path::Path;
 
-/// One table's CSV file, written a row at a time: UTF-8 with a byte-order mark (Excel
-/// reads it as UTF-8), a header row, RFC 4180 quoting.
+/// One table's CSV file, written a file's rows at a time: UTF-8 with a byte-order mark
+/// (Excel reads it as UTF-8), a header row, RFC 4180 quoting. Counts its bytes, so a
+/// file's rows can be found again ([`crate::index`]) and copied in as they were.
 pub(crate) struct CsvStream {
     path: String,
-    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    out: Counting<std::io::BufWriter<std::fs::File>>,
+    /// Data rows so far.
+    rows: u64,
 }
 
 impl CsvStream {
     pub fn create(dir: &Path, like: &Table) -> Result<CsvStream, DatasetError> {
         let path = dir.join(format!("{}.csv", like.name));
         let p = path.display().to_string();
-        let io = |source| DatasetError::Io {
+        let file = std::fs::File::create(&path).map_err(|source| DatasetError::Io {
             path: p.clone(),
             source,
+        })?;
+        let mut s = CsvStream {
+            path: p,
+            out: Counting {
+                inner: std::io::BufWriter::with_capacity(1 << 16, file),
+                at: 0,
+            },
+            rows: 0,
         };
-        let mut file = std::fs::File::create(&path).map_err(io)?;
-        std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(io)?;
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        w.write_record(like.columns.iter().map(|c| c.name))
-            .map_err(|source| DatasetError::Csv {
-                path: p.clone(),
-                source,
-            })?;
-        Ok(CsvStream { path: p, w })
+        s.raw("\u{feff}".as_bytes(), 0)?;
+        let header = [like
+            .columns
+            .iter()
+            .map(|c| Cell::Text(Some(c.name.into())))
+            .collect()];
+        s.push(&header)?;
+        s.rows = 0;
+        Ok(s)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Bytes and data rows written so far.
+    pub fn position(&self) -> (u64, u64) {
+        (self.out.at, self.rows)
     }
 
     pub fn push(&mut self, rows: &[Vec<Cell>]) -> Result<(), DatasetError> {
+        let err = |source| DatasetError::Csv {
+            path: self.path.clone(),
+            source,
+        };
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(&mut self.out);
         for row in rows {
-            self.w
-                .write_record(row.iter().map(Cell::csv))
-                .map_err(|source| DatasetError::Csv {
-                    path: self.path.clone(),
-                    source,
-                })?;
+            w.write_record(row.iter().map(Cell::csv)).map_err(err)?;
         }
+        w.flush().map_err(|e| err(e.into()))?;
+        drop(w);
+        self.rows += rows.len() as u64;
+        Ok(())
+    }
+
+    /// Appends `rows` rows as written before (bytes of an earlier file of this table).
+    pub fn raw(&mut self, bytes: &[u8], rows: u64) -> Result<(), DatasetError> {
+        std::io::Write::write_all(&mut self.out, bytes).map_err(|source| DatasetError::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        self.rows += rows;
         Ok(())
     }
 
     pub fn finish(mut self) -> Result<(), DatasetError> {
-        self.w.flush().map_err(|source| DatasetError::Io {
+        std::io::Write::flush(&mut self.out).map_err(|source| DatasetError::Io {
             path: self.path,
             source,
         })

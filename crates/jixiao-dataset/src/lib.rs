@@ -14,6 +14,7 @@ use jixiao_score::Finding;
 use rust_decimal::Decimal;
 
 mod csv_out;
+pub mod index;
 pub mod outdir;
 mod parquet_out;
 mod stream;
@@ -42,6 +43,14 @@ pub enum DatasetError {
     #[error("{path}: {message}")]
     Parquet {
         /// The file.
+        path: String,
+        /// What failed.
+        message: String,
+    },
+    /// A previous dataset's lines, copied into this one, could not be read back.
+    #[error("{path}: previous dataset: {message}")]
+    Previous {
+        /// The file being written.
         path: String,
         /// What failed.
         message: String,
@@ -356,7 +365,13 @@ pub fn dictionary() -> String {
          {SCALE_SCORE}, indicator values {SCALE_VALUE}; wider published values are rounded \
          in Parquet only, kept as printed in CSV, XLSX and JSON), dates are `date32`, page \
          coordinates are rounded to 0.01 pt. Rows are keyed by `record_id` plus, in the \
-         child tables, the 1-based `ordinal`. CSV files are UTF-8 with a byte-order mark.\n"
+         child tables, the 1-based `ordinal`. CSV files are UTF-8 with a byte-order mark.\n\n\
+         Parquet row groups are cut between input files: after each file with a \
+         probability of its rows (the four tables together) over {CHUNK_ROWS}, decided by \
+         a hash of its path alone (`ends_chunk`), and at the latest past {CHUNK_CAP} rows. \
+         A row group never splits a file's rows, two runs over the same files cut them at \
+         the same places, and `extract --incremental` copies the row groups of unchanged \
+         stretches of files as they are.\n"
     );
     out.push_str(
         "\n## Additions to RECORDS.md in `records.jsonl`\n\n\
@@ -668,5 +683,8 @@ pub fn tables(records: &[Record], findings: &[Finding]) -> Vec<Table> {
 
 pub use csv_out::write_csv;
 pub use parquet_out::write_parquet;
-pub use stream::{DatasetWriter, UrlOf, XlsxSkipped, XlsxTarget, DEFAULT_XLSX_MAX_ROWS};
+pub use stream::{
+    ends_chunk, DatasetWriter, UrlOf, XlsxSkipped, XlsxTarget, CHUNK_CAP, CHUNK_ROWS,
+    DEFAULT_XLSX_MAX_ROWS,
+};
 pub use xlsx_out::write_xlsx;

@@ -4,14 +4,20 @@
 //! file's key-value metadata.
 
 use crate::{Cell, DatasetError, Kind, Table};
-use arrow_array::{
-    ArrayRef, Date32Array, Decimal128Array, Float64Array, Int64Array, RecordBatch, StringArray,
-};
+use arrow_array::{ArrayRef, Date32Array, Decimal128Array, Float64Array, Int64Array, StringArray};
 use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnWriter, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
-use parquet::file::metadata::KeyValue;
+use parquet::column::writer::ColumnCloseResult;
+use parquet::errors::ParquetError;
+use parquet::file::metadata::{
+    ColumnChunkMetaData, KeyValue, PageIndexPolicy, ParquetMetaData, ParquetMetaDataReader,
+};
+use parquet::file::page_index::column_index::ColumnIndexMetaData;
 use parquet::file::properties::WriterProperties;
+use parquet::file::statistics::Statistics;
+use parquet::file::writer::SerializedFileWriter;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -22,8 +28,8 @@ fn column(t: &Table, i: usize) -> (Field, ArrayRef) {
         Kind::Text => {
             let a: StringArray = cells
                 .map(|c| match c {
-                    Cell::Text(v) => v.clone(),
-                    other => Some(other.csv()),
+                    Cell::Text(v) => v.as_deref().map(std::borrow::Cow::Borrowed),
+                    other => Some(std::borrow::Cow::Owned(other.csv())),
                 })
                 .collect();
             (Field::new(name, DataType::Utf8, true), Arc::new(a))
@@ -82,17 +88,78 @@ fn column(t: &Table, i: usize) -> (Field, ArrayRef) {
     }
 }
 
-/// Rows of a Parquet row group. The writer keeps the open row group's encoded pages in
-/// memory, so memory stays bounded by this many (compressed) rows per table.
-pub(crate) const ROW_GROUP: usize = 65_536;
 /// Rows of a table held as cells before they are handed to the writer as one batch.
 const BATCH: usize = 4_096;
 
-/// One table's Parquet file, written a row group at a time.
+/// A previous dataset's Parquet file of one table, whose row groups can be copied into a
+/// new file as they are (their encoded pages, statistics and page indexes).
+pub(crate) struct OldParquet {
+    file: std::fs::File,
+    meta: ParquetMetaData,
+}
+
+impl OldParquet {
+    /// The file `DIR/<name>.parquet` with its footer and page indexes.
+    pub fn open(dir: &Path, name: &str) -> Result<OldParquet, DatasetError> {
+        let path = dir.join(format!("{name}.parquet"));
+        let err = |e: &dyn std::fmt::Display| DatasetError::Parquet {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let file = std::fs::File::open(&path).map_err(|e| err(&e))?;
+        let meta = ParquetMetaDataReader::new()
+            .with_page_index_policy(PageIndexPolicy::Required)
+            .parse_and_finish(&file)
+            .map_err(|e| err(&e))?;
+        Ok(OldParquet { file, meta })
+    }
+
+    /// Rows of row group `i` (`None`: no such row group).
+    pub fn rows(&self, i: usize) -> Option<u64> {
+        (i < self.meta.num_row_groups()).then(|| self.meta.row_group(i).num_rows() as u64)
+    }
+}
+
+/// A column chunk's metadata as the writer made it: read back, its statistics no longer
+/// say that the deprecated `min`/`max` fields were written beside `min_value`/
+/// `max_value`, which the writer does for columns of signed sort order; a copy must
+/// write them again to be the same bytes.
+fn as_written(cc: &ColumnChunkMetaData) -> Result<ColumnChunkMetaData, ParquetError> {
+    let Some(stats) = cc.statistics().cloned() else {
+        return Ok(cc.clone());
+    };
+    let signed = cc.column_descr().sort_order().is_signed();
+    let stats = match stats {
+        Statistics::Boolean(v) => Statistics::Boolean(v.with_backwards_compatible_min_max(signed)),
+        Statistics::Int32(v) => Statistics::Int32(v.with_backwards_compatible_min_max(signed)),
+        Statistics::Int64(v) => Statistics::Int64(v.with_backwards_compatible_min_max(signed)),
+        Statistics::Int96(v) => Statistics::Int96(v.with_backwards_compatible_min_max(signed)),
+        Statistics::Float(v) => Statistics::Float(v.with_backwards_compatible_min_max(signed)),
+        Statistics::Double(v) => Statistics::Double(v.with_backwards_compatible_min_max(signed)),
+        Statistics::ByteArray(v) => {
+            Statistics::ByteArray(v.with_backwards_compatible_min_max(signed))
+        }
+        Statistics::FixedLenByteArray(v) => {
+            Statistics::FixedLenByteArray(v.with_backwards_compatible_min_max(signed))
+        }
+    };
+    cc.clone().into_builder().set_statistics(stats).build()
+}
+
+/// One table's Parquet file, written a row group at a time: rows are encoded into the
+/// open row group as they come ([`ParquetStream::push`]) until the caller ends it
+/// ([`ParquetStream::end_group`]), or a whole row group of an earlier file is copied in
+/// ([`ParquetStream::copy_group`]). The open row group's encoded pages are in memory.
 pub(crate) struct ParquetStream {
     path: String,
-    writer: ArrowWriter<std::fs::File>,
-    schema: Arc<Schema>,
+    writer: SerializedFileWriter<std::fs::File>,
+    factory: ArrowRowGroupWriterFactory,
+    /// The open row group's column writers and rows.
+    open: Option<(Vec<ArrowColumnWriter>, usize)>,
+    /// Row groups written.
+    groups: usize,
+    /// Of them, copied from an earlier file.
+    copied: usize,
     pending: Table,
 }
 
@@ -126,18 +193,20 @@ impl ParquetStream {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_created_by("jixiao".to_string())
-            .set_max_row_group_size(ROW_GROUP)
             .set_key_value_metadata(Some(vec![KeyValue::new(
                 "jixiao.schema_version".to_string(),
                 crate::SCHEMA_VERSION.to_string(),
             )]))
             .build();
-        let writer =
-            ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
+        let arrow = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| err(&e))?;
+        let (writer, factory) = arrow.into_serialized_writer().map_err(|e| err(&e))?;
         Ok(ParquetStream {
             path: p,
             writer,
-            schema,
+            factory,
+            open: None,
+            groups: 0,
+            copied: 0,
             pending: empty,
         })
     }
@@ -149,23 +218,54 @@ impl ParquetStream {
         }
     }
 
+    /// Row groups written so far.
+    pub fn groups(&self) -> usize {
+        self.groups
+    }
+
+    /// Row groups copied from an earlier file so far.
+    pub fn copied(&self) -> usize {
+        self.copied
+    }
+
     fn flush(&mut self) -> Result<(), DatasetError> {
         if self.pending.rows.is_empty() {
             return Ok(());
         }
-        let arrays: Vec<ArrayRef> = (0..self.pending.columns.len())
-            .map(|i| column(&self.pending, i).1)
-            .collect();
-        let batch = RecordBatch::try_new(self.schema.clone(), arrays).map_err(|e| self.err(&e))?;
-        self.writer.write(&batch).map_err(|e| self.err(&e))?;
+        let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = (0..self.pending.columns.len())
+            .map(|i| column(&self.pending, i))
+            .unzip();
+        let n = self.pending.rows.len();
+        if self.open.is_none() {
+            let writers = self
+                .factory
+                .create_column_writers(self.groups)
+                .map_err(|e| self.err(&e))?;
+            self.open = Some((writers, 0));
+        }
+        let mut failed = None;
+        if let Some((writers, rows)) = &mut self.open {
+            for ((w, f), a) in writers.iter_mut().zip(&fields).zip(&arrays) {
+                let leaves = compute_leaves(f, a);
+                let written = leaves.and_then(|l| l.iter().try_for_each(|leaf| w.write(leaf)));
+                if let Err(e) = written {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            *rows += n;
+        }
+        if let Some(e) = failed {
+            return Err(self.err(&e));
+        }
         self.pending.rows.clear();
         Ok(())
     }
 
-    /// Adds rows; a full row group is written out.
-    pub fn push(&mut self, rows: &[Vec<Cell>]) -> Result<(), DatasetError> {
+    /// Adds rows to the open row group.
+    pub fn push(&mut self, rows: Vec<Vec<Cell>>) -> Result<(), DatasetError> {
         for row in rows {
-            self.pending.rows.push(row.clone());
+            self.pending.rows.push(row);
             if self.pending.rows.len() >= BATCH {
                 self.flush()?;
             }
@@ -173,9 +273,66 @@ impl ParquetStream {
         Ok(())
     }
 
-    /// Writes what is left and the footer.
-    pub fn finish(mut self) -> Result<(), DatasetError> {
+    /// Ends the open row group (none is written when it has no rows).
+    pub fn end_group(&mut self) -> Result<(), DatasetError> {
         self.flush()?;
+        let Some((writers, rows)) = self.open.take() else {
+            return Ok(());
+        };
+        if rows == 0 {
+            return Ok(());
+        }
+        let path = &self.path;
+        let err = |e: ParquetError| DatasetError::Parquet {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let mut group = self.writer.next_row_group().map_err(err)?;
+        for w in writers {
+            w.close()
+                .and_then(|c| c.append_to_row_group(&mut group))
+                .map_err(err)?;
+        }
+        group.close().map_err(err)?;
+        self.groups += 1;
+        Ok(())
+    }
+
+    /// Copies row group `i` of `old` in as it is (after ending the open one).
+    pub fn copy_group(&mut self, old: &OldParquet, i: usize) -> Result<(), DatasetError> {
+        self.end_group()?;
+        let rg = old.meta.row_group(i);
+        let indexes = old.meta.column_index().and_then(|c| c.get(i));
+        let offsets = old.meta.offset_index().and_then(|o| o.get(i));
+        let path = &self.path;
+        let err = |e: ParquetError| DatasetError::Parquet {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        let mut group = self.writer.next_row_group().map_err(err)?;
+        for (j, cc) in rg.columns().iter().enumerate() {
+            let close = ColumnCloseResult {
+                bytes_written: cc.compressed_size() as u64,
+                rows_written: rg.num_rows() as u64,
+                metadata: as_written(cc).map_err(err)?,
+                bloom_filter: None,
+                column_index: indexes
+                    .and_then(|c| c.get(j))
+                    .filter(|c| !matches!(c, ColumnIndexMetaData::NONE))
+                    .cloned(),
+                offset_index: offsets.and_then(|o| o.get(j)).cloned(),
+            };
+            group.append_column(&old.file, close).map_err(err)?;
+        }
+        group.close().map_err(err)?;
+        self.groups += 1;
+        self.copied += 1;
+        Ok(())
+    }
+
+    /// Ends the open row group and writes the footer.
+    pub fn finish(mut self) -> Result<(), DatasetError> {
+        self.end_group()?;
         let path = self.path;
         self.writer.close().map_err(|e| DatasetError::Parquet {
             path,
@@ -189,7 +346,7 @@ impl ParquetStream {
 pub fn write_parquet(dir: &Path, tables: &[Table]) -> Result<(), DatasetError> {
     for t in tables {
         let mut w = ParquetStream::create(dir, t)?;
-        w.push(&t.rows)?;
+        w.push(t.rows.clone())?;
         w.finish()?;
     }
     Ok(())

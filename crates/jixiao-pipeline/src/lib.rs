@@ -23,8 +23,10 @@ use std::path::Path;
 pub use summary::{FileSummary, RunSummary, Totals};
 
 /// The version of everything that turns a file into records: the package version and a
-/// hash of the source of this crate, the readers, the form parser and the record model
-/// (composed by `build.rs`). Results written under another version are never reused.
+/// hash of the source of this crate, the readers, the form parser and the record model,
+/// and of the scoring and the dataset tables (an incremental run copies findings and
+/// table rows from the previous dataset; composed by `build.rs`). Results written under
+/// another version are never reused.
 pub const READER_VERSION: &str = env!("JIXIAO_READER_VERSION");
 
 /// Largest file read (bytes); larger files are refused rather than risk memory.

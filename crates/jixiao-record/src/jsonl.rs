@@ -1,13 +1,12 @@
 //! JSON Lines, the format of `records.jsonl`, `errors.jsonl`, `findings.jsonl` and
 //! `revisions.jsonl`: one writer that streams items to a temporary file and renames it
-//! when complete (a killed run never leaves half a file under the real name), one reader,
-//! and an index of which lines belong to which input file (for incremental runs, which
-//! take a file's earlier lines without holding the whole file in memory).
+//! when complete (a killed run never leaves half a file under the real name) and counts
+//! its bytes (an incremental run copies an input's earlier lines by their byte range, as
+//! the dataset's row index keeps it), and one reader.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::collections::HashMap;
-use std::io::{BufRead, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// What went wrong reading or writing a JSON Lines file.
@@ -47,8 +46,29 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> JsonlError + '_ {
 pub struct JsonlWriter {
     path: PathBuf,
     tmp: PathBuf,
-    out: BufWriter<std::fs::File>,
+    out: Counting<BufWriter<std::fs::File>>,
     lines: usize,
+}
+
+/// A writer that counts the bytes through it (where the next byte goes in its file).
+#[derive(Debug)]
+pub struct Counting<W> {
+    /// The writer written through.
+    pub inner: W,
+    /// Bytes written so far.
+    pub at: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 impl JsonlWriter {
@@ -59,7 +79,10 @@ impl JsonlWriter {
         Ok(JsonlWriter {
             path: path.to_path_buf(),
             tmp,
-            out: BufWriter::with_capacity(1 << 16, file),
+            out: Counting {
+                inner: BufWriter::with_capacity(1 << 16, file),
+                at: 0,
+            },
             lines: 0,
         })
     }
@@ -86,6 +109,18 @@ impl JsonlWriter {
     /// Lines written so far.
     pub fn lines(&self) -> usize {
         self.lines
+    }
+
+    /// Bytes written so far: where the next line begins.
+    pub fn position(&self) -> u64 {
+        self.out.at
+    }
+
+    /// Appends `lines` lines as written before (`bytes`, each line ending in a newline).
+    pub fn raw(&mut self, bytes: &[u8], lines: usize) -> Result<(), JsonlError> {
+        self.out.write_all(bytes).map_err(io(&self.tmp))?;
+        self.lines += lines;
+        Ok(())
     }
 
     /// Flushes and renames the file to its name; returns the number of lines.
@@ -173,126 +208,6 @@ impl<T: DeserializeOwned> Iterator for Items<T> {
     }
 }
 
-/// Where each input file's lines are in a JSON Lines file: byte ranges, found by reading
-/// only the name of the file each line comes from (`key`), so the index of a million
-/// records costs a few bytes a line, not the records.
-#[derive(Debug)]
-pub struct LineIndex {
-    path: PathBuf,
-    /// Per key: byte ranges, each with the 1-based number of its first line.
-    spans: HashMap<String, Vec<Span>>,
-}
-
-/// Lines `start..end` (bytes) of a file, the first of them line `line` (1-based).
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    start: u64,
-    end: u64,
-    line: usize,
-}
-
-impl LineIndex {
-    /// Indexes `path`, each line under `key(line)` (a line `key` gives `None` for is
-    /// left out).
-    pub fn build(
-        path: &Path,
-        key: impl Fn(&str) -> Option<String>,
-    ) -> Result<LineIndex, JsonlError> {
-        let file = std::fs::File::open(path).map_err(io(path))?;
-        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-        let mut spans: HashMap<String, Vec<Span>> = HashMap::new();
-        let mut at = 0u64;
-        let mut line = String::new();
-        for number in 1.. {
-            line.clear();
-            let n = reader.read_line(&mut line).map_err(io(path))? as u64;
-            if n == 0 {
-                break;
-            }
-            if let Some(k) = key(line.trim_end()) {
-                let v = spans.entry(k).or_default();
-                // Lines of one file are written together: one span grows.
-                match v.last_mut() {
-                    Some(s) if s.end == at => s.end = at + n,
-                    _ => v.push(Span {
-                        start: at,
-                        end: at + n,
-                        line: number,
-                    }),
-                }
-            }
-            at += n;
-        }
-        Ok(LineIndex {
-            path: path.to_path_buf(),
-            spans,
-        })
-    }
-
-    /// Whether any line is under `key`.
-    pub fn contains(&self, key: &str) -> bool {
-        self.spans.contains_key(key)
-    }
-
-    /// The items under `key`, in file order (none when the key has no lines).
-    pub fn read<T: DeserializeOwned>(
-        &self,
-        key: &str,
-        what: &'static str,
-    ) -> Result<Vec<T>, JsonlError> {
-        let Some(spans) = self.spans.get(key) else {
-            return Ok(Vec::new());
-        };
-        let mut file = std::fs::File::open(&self.path).map_err(io(&self.path))?;
-        let mut items = Vec::new();
-        for span in spans {
-            file.seek(SeekFrom::Start(span.start))
-                .map_err(io(&self.path))?;
-            let mut buf = vec![0u8; (span.end - span.start) as usize];
-            file.read_exact(&mut buf).map_err(io(&self.path))?;
-            // The span ends with its last line's newline: no empty piece after it.
-            let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
-            for (k, line) in body.split(|&b| b == b'\n').enumerate() {
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let item = serde_json::from_slice(line).map_err(|source| JsonlError::Json {
-                    path: self.path.display().to_string(),
-                    line: span.line + k,
-                    what,
-                    source,
-                })?;
-                items.push(item);
-            }
-        }
-        Ok(items)
-    }
-}
-
-/// The `source.file` of a record's line, read without the rest of the record.
-pub fn record_file(line: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        source: Source,
-    }
-    #[derive(serde::Deserialize)]
-    struct Source {
-        file: String,
-    }
-    serde_json::from_str::<Head>(line)
-        .ok()
-        .map(|h| h.source.file)
-}
-
-/// The top-level `file` of a line (error entries), read without the rest.
-pub fn entry_file(line: &str) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        file: String,
-    }
-    serde_json::from_str::<Head>(line).ok().map(|h| h.file)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -312,7 +227,7 @@ mod tests {
     }
 
     #[test]
-    fn written_lines_read_back_and_index_by_file() {
+    fn written_lines_read_back_and_a_bad_line_is_named() {
         let dir = std::env::temp_dir().join(format!("jixiao-jsonl-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("x.jsonl");
@@ -325,32 +240,9 @@ mod tests {
         );
         assert_eq!(w.finish().unwrap(), 4);
         assert_eq!(read_all::<Item>(&path, "an item").unwrap(), items);
-        let index = LineIndex::build(&path, entry_file).unwrap();
-        let a: Vec<Item> = index.read("a", "an item").unwrap();
-        assert_eq!(a, vec![item("a", 1), item("a", 2), item("a", 4)]);
-        assert_eq!(
-            index.read::<Item>("b", "an item").unwrap(),
-            vec![item("b", 3)]
-        );
-        assert!(index.read::<Item>("c", "an item").unwrap().is_empty());
-        assert!(!index.contains("c"));
         std::fs::write(&path, "{\"file\":\"a\",\"n\":1}\nnot json\n").unwrap();
         let e = read_all::<Item>(&path, "an item").unwrap_err().to_string();
         assert!(e.contains("x.jsonl:2: not an item"), "{e}");
-        // A line of an indexed file that no longer parses is named by its own number.
-        std::fs::write(
-            &path,
-            "{\"file\":\"b\",\"n\":1}\n{\"file\":\"a\",\"n\":2}\n{\"file\":\"a\",\"n\":3}\n",
-        )
-        .unwrap();
-        let index = LineIndex::build(&path, entry_file).unwrap();
-        std::fs::write(
-            &path,
-            "{\"file\":\"b\",\"n\":1}\n{\"file\":\"a\",\"n\":2}\n{\"file\":\"a\",\"n\":X}\n",
-        )
-        .unwrap();
-        let e = index.read::<Item>("a", "an item").unwrap_err().to_string();
-        assert!(e.contains("x.jsonl:3: not an item"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -376,13 +268,5 @@ mod tests {
         assert_eq!(it.bytes_read(), std::fs::metadata(&path).unwrap().len());
         assert!(items::<Item>(&dir.join("none.jsonl"), "an item").is_err());
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn record_file_reads_only_the_source_name() {
-        let line =
-            r#"{"record_id":"x","indicators":[{"a":1}],"source":{"file":"d/f.pdf","pages":[1]}}"#;
-        assert_eq!(record_file(line).as_deref(), Some("d/f.pdf"));
-        assert_eq!(record_file("{}"), None);
     }
 }

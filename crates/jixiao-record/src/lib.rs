@@ -63,15 +63,17 @@ impl FirstId {
     }
 }
 
+/// What [`Duplicates`] tells records apart by: 16 bytes of the SHA-256 of a record's
+/// `form_key` and [`Record::content`] (`None` for a record without a form key, which is
+/// nobody's duplicate). Pure, so it can be computed where the record is read, and kept
+/// beside a dataset so a later run need not read the record again.
+pub type DuplicateKey = [u8; 16];
+
 impl Duplicates {
-    /// Sets `r.duplicate_of` to the first earlier record with its form key and content
-    /// (null when `r` is the first).
-    pub fn mark(&mut self, r: &mut Record) {
+    /// The key [`Duplicates`] compares `r` by.
+    pub fn key(r: &Record) -> Option<DuplicateKey> {
         use sha2::Digest;
-        r.duplicate_of = None;
-        let Some(key) = &r.form_key else {
-            return;
-        };
+        let key = r.form_key.as_ref()?;
         let mut h = sha2::Sha256::new();
         h.update(key.as_bytes());
         h.update([0]);
@@ -79,12 +81,26 @@ impl Duplicates {
         let digest: [u8; 32] = h.finalize().into();
         let mut k = [0u8; 16];
         k.copy_from_slice(&digest[..16]);
+        Some(k)
+    }
+
+    /// Sets `r.duplicate_of` to the first earlier record with its form key and content
+    /// (null when `r` is the first).
+    pub fn mark(&mut self, r: &mut Record) {
+        let key = Self::key(r);
+        r.duplicate_of = self.mark_key(&r.record_id, key);
+    }
+
+    /// [`Duplicates::mark`] of a record by its id and its [`Duplicates::key`] (computed
+    /// earlier): the id of the first record seen with this key, or `None` (the record
+    /// is the first, and is remembered as it).
+    pub fn mark_key(&mut self, record_id: &str, key: Option<DuplicateKey>) -> Option<String> {
+        let k = key?;
         match self.first.entry(k) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                r.duplicate_of = Some(e.get().text());
-            }
+            std::collections::hash_map::Entry::Occupied(e) => Some(e.get().text()),
             std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(FirstId::of(&r.record_id));
+                e.insert(FirstId::of(record_id));
+                None
             }
         }
     }

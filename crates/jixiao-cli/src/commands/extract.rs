@@ -2,6 +2,7 @@
 //! manifest), written atomically; `--incremental` reuses unchanged files' results.
 
 use super::output::{self, FileEntry, FileStatus, Manifest, READER_VERSION};
+use super::previous::Copy;
 use super::previous::{mtime_ns, Previous};
 use super::{Outcome, Shell};
 use crate::args::{ExtractArgs, WorkerArgs};
@@ -9,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_pipeline::{ErrorEntry, ExtractError, FileSummary, ReadStats, RunSummary};
 use jixiao_record::revision::Revision;
-use jixiao_record::Record;
+use jixiao_record::{DuplicateKey, Duplicates, Record};
 use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -50,6 +51,16 @@ fn settings(
     jixiao_pipeline::sha256_hex(text.as_bytes())[..16].to_string()
 }
 
+/// Rows a chunk of input files (a Parquet row group per table) holds on average:
+/// [`jixiao_dataset::CHUNK_ROWS`], or `JIXIAO_CHUNK_ROWS` (tests make small chunks to
+/// have many).
+fn chunk_rows() -> u64 {
+    std::env::var("JIXIAO_CHUNK_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(jixiao_dataset::CHUNK_ROWS)
+}
+
 /// The bundled samples: `./samples` of the working directory (the README runs from the
 /// project's root); never a path compiled into the binary.
 fn default_samples() -> Result<PathBuf> {
@@ -64,6 +75,8 @@ fn default_samples() -> Result<PathBuf> {
             .unwrap_or_else(|_| ".".into())
     )
 }
+
+pub use jixiao_dataset::index::{ERRORS, FINDINGS, RECORDS};
 
 /// What one input gave: its manifest entry and its records or error.
 pub struct Done {
@@ -81,6 +94,11 @@ pub struct Done {
     pub seconds: f64,
     /// The records' findings (empty with --no-score).
     pub findings: Vec<jixiao_score::Finding>,
+    /// Each record's duplicate key ([`jixiao_record::Duplicates::key`]), computed where
+    /// the file is read (or kept in the previous dataset's index).
+    pub keys: Vec<Option<DuplicateKey>>,
+    /// For a file unchanged since the previous dataset: its lines there, to copy.
+    pub copy: Option<Copy>,
 }
 
 /// The input file a record or error entry names: a bundle member's
@@ -90,7 +108,7 @@ pub fn input_of(file: &str) -> &str {
 }
 
 /// The name a file goes by in records, errors and the manifest.
-fn name_of(p: &Path) -> String {
+pub fn name_of(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
@@ -127,14 +145,21 @@ fn failed(name: String, sha256: String, size: u64, error: &ExtractError) -> Done
         stats: ReadStats::default(),
         seconds: 0.0,
         findings: Vec::new(),
+        keys: Vec::new(),
+        copy: None,
     }
 }
 
 /// Reads one file (or takes its results from the previous dataset when `previous` holds
 /// them for the same content and reader version), in this process.
-fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -> Done {
+fn one(
+    p: &Path,
+    previous: Option<&Previous>,
+    score: bool,
+    opts: &jixiao_pipeline::Options,
+) -> Done {
     let name = name_of(p);
-    if let Some(done) = previous.and_then(|prev| prev.unchanged(p, &name)) {
+    if let Some(done) = previous.and_then(|prev| prev.unchanged(p, &name, score)) {
         return done;
     }
     let bytes = match bytes_of(p, &name) {
@@ -143,7 +168,7 @@ fn one(p: &Path, previous: Option<&Previous>, opts: &jixiao_pipeline::Options) -
     };
     let sha256 = jixiao_pipeline::sha256_hex(&bytes);
     if let Some(prev) = previous {
-        if let Some(done) = prev.reuse(&name, &sha256, bytes.len() as u64) {
+        if let Some(done) = prev.reuse(&name, &sha256, bytes.len() as u64, score) {
             return done;
         }
     }
@@ -178,6 +203,8 @@ fn read_bytes(
         stats: report.stats,
         seconds: 0.0,
         findings: Vec::new(),
+        keys: Vec::new(),
+        copy: None,
     }
 }
 
@@ -237,7 +264,7 @@ pub fn worker(args: &WorkerArgs) -> Result<Outcome> {
             }
             Err(e) => return format!("{{\"job\": {:?}}}", e.to_string()),
         };
-        let mut d = one(&path, None, &opts);
+        let mut d = one(&path, None, false, &opts);
         if !args.no_score {
             d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
         }
@@ -258,9 +285,14 @@ pub fn worker(args: &WorkerArgs) -> Result<Outcome> {
 /// Reads one file in a worker process of `pool` (unchanged files of an incremental run
 /// are taken from `previous` here); a worker that dies or overruns makes the file an
 /// error entry.
-fn isolated(p: &Path, previous: Option<&Previous>, pool: &jixiao_isolate::Pool) -> Done {
+fn isolated(
+    p: &Path,
+    previous: Option<&Previous>,
+    score: bool,
+    pool: &jixiao_isolate::Pool,
+) -> Done {
     let name = name_of(p);
-    if let Some(done) = previous.and_then(|prev| prev.unchanged(p, &name)) {
+    if let Some(done) = previous.and_then(|prev| prev.unchanged(p, &name, score)) {
         return done;
     }
     let hashed = |name: &str| -> Result<(String, u64), ExtractError> {
@@ -270,7 +302,7 @@ fn isolated(p: &Path, previous: Option<&Previous>, pool: &jixiao_isolate::Pool) 
     if let Some(prev) = previous {
         match hashed(&name) {
             Ok((sha, size)) => {
-                if let Some(done) = prev.reuse(&name, &sha, size) {
+                if let Some(done) = prev.reuse(&name, &sha, size, score) {
                     return done;
                 }
             }
@@ -289,6 +321,8 @@ fn isolated(p: &Path, previous: Option<&Previous>, pool: &jixiao_isolate::Pool) 
                     stats: r.stats,
                     seconds: 0.0,
                     findings: r.findings,
+                    keys: Vec::new(),
+                    copy: None,
                 }
             }
             Err(e) => format!("worker: unreadable reply: {e}"),
@@ -355,13 +389,16 @@ fn progress(n: usize, shell: Shell) -> ProgressBar {
 }
 
 /// The per-file summary of `-v` and `--summary-json`.
-fn summary_of(d: &Done) -> FileSummary {
+pub fn summary_of(d: &Done) -> FileSummary {
     FileSummary {
         path: d.entry.path.clone(),
         status: d.entry.status.as_str().into(),
         reused: d.reused,
         stats: d.stats.clone(),
-        forms: d.records.len(),
+        forms: match &d.copy {
+            Some(c) => c.rows.forms.len(),
+            None => d.records.len(),
+        },
         findings: d.findings.len(),
         errors: d.errors.iter().map(|e| e.message.clone()).collect(),
         seconds: d.seconds,
@@ -383,7 +420,7 @@ fn revisions_of(
         .map(|rv| {
             let old = previous
                 .and_then(|p| p.records_of(&rv.old.file))
-                .unwrap_or_else(|| one(Path::new(&rv.old.file), None, opts).records);
+                .unwrap_or_else(|| one(Path::new(&rv.old.file), None, false, opts).records);
             let new = new.get(&rv.new.file).cloned().unwrap_or_default();
             Revision {
                 url: rv.url.clone(),
@@ -394,66 +431,6 @@ fn revisions_of(
             }
         })
         .collect()
-}
-
-/// Where a run's results go as files complete, in path order: records, errors and
-/// findings as JSON lines, the dataset's tables, the manifest's entries, and for the
-/// auditors' files the findings with a slim copy of their records, spilled to a temporary
-/// file ([`jixiao_report::FindingSpill`]); kept in memory are only what the end of the
-/// run needs — error entries and per-file summaries.
-struct Sink<'a> {
-    records: jixiao_record::jsonl::JsonlWriter,
-    errors: jixiao_record::jsonl::JsonlWriter,
-    findings: Option<jixiao_record::jsonl::JsonlWriter>,
-    dataset: Option<jixiao_dataset::DatasetWriter>,
-    duplicates: jixiao_record::Duplicates,
-    web: Option<&'a jixiao_fetch::WebRun>,
-    /// Records of the documents `web` says were revised (their new versions).
-    revised: HashMap<String, Vec<Record>>,
-    manifest: Manifest,
-    summaries: Vec<FileSummary>,
-    error_entries: Vec<ErrorEntry>,
-    /// Findings with their records, for the auditors' files.
-    spill: Option<jixiao_report::FindingSpill>,
-    forms: usize,
-    reused: usize,
-}
-
-impl Sink<'_> {
-    fn take(&mut self, mut d: Done) -> Result<()> {
-        self.summaries.push(summary_of(&d));
-        self.reused += usize::from(d.reused);
-        if let Some(web) = self.web {
-            for r in &mut d.records {
-                if let Some(w) = web.sources.get(input_of(&r.source.file)) {
-                    r.source.web = w.clone();
-                }
-            }
-            if let Some(v) = self.revised.get_mut(&d.entry.path) {
-                v.extend(d.records.iter().cloned());
-            }
-        }
-        // Another publication of a form read earlier in the run (another format, another
-        // file) points at it.
-        for r in &mut d.records {
-            self.duplicates.mark(r);
-        }
-        self.records.extend(&d.records)?;
-        self.errors.extend(&d.errors)?;
-        if let Some(w) = &mut self.findings {
-            w.extend(&d.findings)?;
-        }
-        if let Some(s) = &mut self.spill {
-            s.add(&d.records, &d.findings)?;
-        }
-        if let Some(t) = &mut self.dataset {
-            t.add(&d.records, &d.findings)?;
-        }
-        self.forms += d.records.len();
-        self.error_entries.append(&mut d.errors);
-        self.manifest.files.push(d.entry);
-        Ok(())
-    }
 }
 
 /// Runs the extraction.
@@ -473,14 +450,19 @@ fn read_one(
     // The time is taken before the file is read: a file written meanwhile then has a
     // newer time than the manifest says, and is read next time.
     let mtime = std::fs::metadata(p).ok().as_ref().and_then(mtime_ns);
+    let score = !args.no_score;
     let mut d = match isolate {
-        Some(workers) => isolated(p, previous, workers),
-        None => one(p, previous, opts),
+        Some(workers) => isolated(p, previous, score, workers),
+        None => one(p, previous, score, opts),
     };
-    // Workers score what they read; files read here or reused are scored here.
-    let scored = isolate.is_some() && !d.reused;
-    if !args.no_score && !scored {
+    // Workers score what they read, and reused files bring their findings; files read
+    // here are scored here.
+    let scored = isolate.is_some() || d.reused;
+    if score && !scored {
         d.findings = d.records.iter().flat_map(jixiao_score::rescore).collect();
+    }
+    if d.copy.is_none() {
+        d.keys = d.records.iter().map(Duplicates::key).collect();
     }
     d.entry.mtime_ns = mtime;
     d.entry.findings = d.findings.len();
@@ -522,10 +504,12 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     }
     drop(named);
     let staging = output::begin(&args.output)?;
-    let previous = if args.incremental {
-        Previous::load(&args.output, &version(&opts), args.verify)
-    } else {
-        None
+    let previous = match args.incremental {
+        true => Previous::load(&args.output, &version(&opts), args.verify).map(|mut p| {
+            p.plan(files);
+            p
+        }),
+        false => None,
     };
     let pool = super::pool(args.threads)?;
     let isolate = if args.in_process {
@@ -534,15 +518,29 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
         Some(workers(args, shell)?)
     };
     let xlsx = staging.join("dataset.xlsx");
+    let xlsx_limit = match args.xlsx_max_rows {
+        0 => None,
+        n => Some(n),
+    };
+    // The unchanged files alone pass the workbook's limit: it is given up at once, and
+    // their rows need not be read for it.
+    let past_limit = xlsx_limit.filter(|&n| {
+        previous
+            .as_ref()
+            .is_some_and(|p| p.rows_at_least(files) > n as u64)
+    });
     let bar = progress(files.len(), shell);
-    let streamed = || -> Result<Sink> {
-        let mut sink = Sink {
-            records: jixiao_record::jsonl::JsonlWriter::create(&staging.join("records.jsonl"))?,
-            errors: jixiao_record::jsonl::JsonlWriter::create(&staging.join("errors.jsonl"))?,
+    let streamed = || -> Result<super::sink::Sink> {
+        let mut sink = super::sink::Sink {
+            records: jixiao_record::jsonl::JsonlWriter::create(&staging.join(RECORDS))?,
+            errors: jixiao_record::jsonl::JsonlWriter::create(&staging.join(ERRORS))?,
+            index: jixiao_record::jsonl::JsonlWriter::create(
+                &staging.join(jixiao_dataset::index::INDEX),
+            )?,
             findings: match args.no_score {
                 true => None,
                 false => Some(jixiao_record::jsonl::JsonlWriter::create(
-                    &staging.join("findings.jsonl"),
+                    &staging.join(FINDINGS),
                 )?),
             },
             dataset: match args.no_dataset {
@@ -550,15 +548,18 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
                 false => Some(
                     jixiao_dataset::DatasetWriter::create(
                         &staging,
-                        Some((&xlsx, {
-                            let links = links.clone();
-                            Box::new(move |l: &str| links.xlsx_url(l))
-                        })),
+                        match past_limit {
+                            Some(_) => None,
+                            None => Some((&xlsx, {
+                                let links = links.clone();
+                                Box::new(move |l: &str| links.xlsx_url(l))
+                            })),
+                        },
                     )?
-                    .with_xlsx_limit(match args.xlsx_max_rows {
-                        0 => None,
-                        n => Some(n),
-                    }),
+                    .with_xlsx_limit(xlsx_limit)
+                    .with_chunk_rows(chunk_rows())
+                    .with_previous_if(previous.is_some(), &args.output)
+                    .without_xlsx_if(past_limit, &xlsx),
                 ),
             },
             duplicates: Default::default(),
@@ -610,8 +611,9 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
         }
     };
     bar.finish_and_clear();
-    let Sink {
+    let super::sink::Sink {
         records,
+        index,
         errors: errors_out,
         findings: findings_out,
         dataset,
@@ -647,6 +649,7 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     let write = || -> Result<()> {
         records.finish()?;
         errors_out.finish()?;
+        index.finish()?;
         if let Some(w) = findings_out {
             w.finish()?;
         }

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod output;
 pub mod previous;
 pub mod score;
+pub mod sink;
 pub mod watch;
 
 /// What the user asked stderr to show.
