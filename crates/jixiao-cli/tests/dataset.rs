@@ -400,11 +400,17 @@ fn a_run_killed_at_any_moment_leaves_the_previous_dataset_and_a_rerun_matches() 
 /// Runs `jixiao -v extract in -o out [--incremental]` in `dir` with chunks of
 /// `chunk_rows` rows on average.
 fn chunked(dir: &Path, chunk_rows: &str, incremental: bool) -> Output {
+    chunked_with(dir, chunk_rows, incremental, &[])
+}
+
+/// [`chunked`] with more options.
+fn chunked_with(dir: &Path, chunk_rows: &str, incremental: bool, more: &[&str]) -> Output {
     // (a workbook would need every file's rows: it is given up past one row)
     let mut args = vec!["-v", "extract", "in", "-o", "out", "--xlsx-max-rows", "1"];
     if incremental {
         args.push("--incremental");
     }
+    args.extend_from_slice(more);
     let o = Command::new(env!("CARGO_BIN_EXE_jixiao"))
         .args(&args)
         .env("JIXIAO_CHUNK_ROWS", chunk_rows)
@@ -491,6 +497,11 @@ fn unchanged_files_are_copied_as_bytes_and_row_groups_and_still_match_a_full_run
     let b = snapshot(&w.path().join("out"));
     chunked(w.path(), rows, false);
     assert_same_files(&b, &snapshot(&w.path().join("out")));
+    // Other options (no scoring): nothing of a scored dataset is copied into it.
+    chunked_with(w.path(), rows, true, &["--no-score"]);
+    let c = snapshot(&w.path().join("out"));
+    chunked_with(w.path(), rows, false, &["--no-score"]);
+    assert_same_files(&c, &snapshot(&w.path().join("out")));
 }
 
 /// Two snapshots hold the same files with the same bytes (naming those that differ).

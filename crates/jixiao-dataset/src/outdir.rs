@@ -109,6 +109,11 @@ pub struct Manifest {
     /// and OUTDIR: see `extract::settings`); a run with other settings writes anew.
     #[serde(default)]
     pub settings: String,
+    /// A digest of the options that shape what an incremental run copies from the
+    /// dataset (scoring, tables, reading limits): a run with others reads every file
+    /// again.
+    #[serde(default)]
+    pub copy_settings: String,
     /// The files written beside the manifest, with their sizes: an incremental run
     /// that finds nothing changed keeps them when they are all still there.
     #[serde(default)]

@@ -61,6 +61,24 @@ fn chunk_rows() -> u64 {
         .unwrap_or(jixiao_dataset::CHUNK_ROWS)
 }
 
+/// A digest of the options that shape what an incremental run copies from the previous
+/// dataset as bytes: findings (scoring), the tables (a dataset), and how files are read
+/// (limits, password). Not the links (they are in no copied line) nor the inputs.
+fn copy_settings(args: &ExtractArgs) -> String {
+    let text = format!(
+        "score={} dataset={} max_file_mb={} file_timeout={} password={}",
+        !args.no_score,
+        !args.no_dataset,
+        args.max_file_mb,
+        args.file_timeout,
+        args.password
+            .as_deref()
+            .map(|p| jixiao_pipeline::sha256_hex(p.as_bytes()))
+            .unwrap_or_default(),
+    );
+    jixiao_pipeline::sha256_hex(text.as_bytes())[..16].to_string()
+}
+
 /// The bundled samples: `./samples` of the working directory (the README runs from the
 /// project's root); never a path compiled into the binary.
 fn default_samples() -> Result<PathBuf> {
@@ -505,7 +523,13 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
     drop(named);
     let staging = output::begin(&args.output)?;
     let previous = match args.incremental {
-        true => Previous::load(&args.output, &version(&opts), args.verify).map(|mut p| {
+        true => Previous::load(
+            &args.output,
+            &version(&opts),
+            &copy_settings(args),
+            args.verify,
+        )
+        .map(|mut p| {
             p.plan(files);
             p
         }),
@@ -574,6 +598,7 @@ pub fn run_web(args: &ExtractArgs, shell: Shell) -> Result<(Outcome, Vec<Revisio
                 reader_version: version(&opts),
                 schema_version: jixiao_dataset::SCHEMA_VERSION,
                 settings: settings.clone(),
+                copy_settings: copy_settings(args),
                 outputs: Vec::new(),
                 files: Vec::with_capacity(files.len()),
             },

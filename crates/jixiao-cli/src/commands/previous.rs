@@ -125,14 +125,22 @@ impl Copy {
 }
 
 impl Previous {
-    /// The dataset in `out` when it was written by reader `version` and is readable.
-    pub fn load(out: &Path, version: &str, verify: bool) -> Option<Previous> {
+    /// The dataset in `out` when it was written by reader `version` with the same
+    /// `settings` (its lines and rows are copied as they were written: findings only
+    /// with scoring, tables only with a dataset, the same limits) and is readable.
+    pub fn load(out: &Path, version: &str, settings: &str, verify: bool) -> Option<Previous> {
         let settled_before = settled_before(out).filter(|_| !verify);
         let m = Manifest::load(out)?;
         if m.reader_version != version {
             tracing::info!(
                 "previous dataset was written by reader {}; reading everything again",
                 m.reader_version
+            );
+            return None;
+        }
+        if m.copy_settings != settings {
+            tracing::info!(
+                "previous dataset was written with other options; reading everything again"
             );
             return None;
         }
