@@ -9,6 +9,8 @@ use std::path::Path;
 /// file's rows can be found again ([`crate::index`]) and copied in as they were.
 pub(crate) struct CsvStream {
     path: String,
+    /// Its file name (`forms.csv` …).
+    name: String,
     out: Counting<std::io::BufWriter<std::fs::File>>,
     /// Data rows so far.
     rows: u64,
@@ -24,6 +26,7 @@ impl CsvStream {
         })?;
         let mut s = CsvStream {
             path: p,
+            name: format!("{}.csv", like.name),
             out: Counting {
                 inner: std::io::BufWriter::with_capacity(1 << 16, file),
                 at: 0,
@@ -39,6 +42,11 @@ impl CsvStream {
         s.push(&header)?;
         s.rows = 0;
         Ok(s)
+    }
+
+    /// Its file name (`forms.csv` …).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The file's path.

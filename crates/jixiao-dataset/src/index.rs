@@ -279,17 +279,19 @@ impl RowIndex {
         if span.is_empty() {
             return Ok(Vec::new());
         }
-        let len = std::fs::metadata(&path).map_err(io(&path))?.len();
-        if span.end > len {
-            return Err(IndexError::Bad {
+        read_at(&path, span.start, span.len()).map_err(|source| match source.kind() {
+            std::io::ErrorKind::UnexpectedEof => IndexError::Bad {
                 path: path.display().to_string(),
                 what: format!(
-                    "the index names bytes {}..{} of {len}",
+                    "the index names bytes {}..{} past its end",
                     span.start, span.end
                 ),
-            });
-        }
-        read_at(&path, span.start, span.len()).map_err(io(&path))
+            },
+            _ => IndexError::Io {
+                path: path.display().to_string(),
+                source,
+            },
+        })
     }
 
     /// The items of `name` (a JSON Lines file) in `span`.

@@ -394,13 +394,11 @@ impl DatasetWriter {
         bytes: &BTreeMap<String, Vec<u8>>,
         read: Option<(&[Record], &[Finding])>,
     ) -> Result<ChunkPlace, DatasetError> {
-        let names = crate::tables(&[], &[]);
         let mut counts = Vec::with_capacity(self.kept.len());
-        for (k, &i) in self.kept.iter().enumerate() {
-            let name = format!("{}.csv", names[i].name);
-            let n = old.spans.get(&name).map_or(0, |s| s.lines);
-            let b = bytes.get(&name).map(Vec::as_slice).unwrap_or_default();
-            self.csv[k].raw(b, n)?;
+        for c in &mut self.csv {
+            let n = old.spans.get(c.name()).map_or(0, |s| s.lines);
+            let b = bytes.get(c.name()).map(Vec::as_slice).unwrap_or_default();
+            c.raw(b, n)?;
             counts.push(n);
         }
         let take = |name: &str| bytes.get(name).cloned().unwrap_or_default();
@@ -552,13 +550,11 @@ impl DatasetWriter {
     /// Each CSV file's name (`forms.csv` …), its bytes and its data rows so far: where
     /// the rows of the next file will begin.
     pub fn csv_positions(&self) -> Vec<(String, u64, u64)> {
-        let names = crate::tables(&[], &[]);
-        self.kept
+        self.csv
             .iter()
-            .zip(&self.csv)
-            .map(|(&i, c)| {
+            .map(|c| {
                 let (at, rows) = c.position();
-                (format!("{}.csv", names[i].name), at, rows)
+                (c.name().to_string(), at, rows)
             })
             .collect()
     }

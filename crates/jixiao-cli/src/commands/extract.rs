@@ -23,6 +23,27 @@ fn version(opts: &jixiao_pipeline::Options) -> String {
     format!("{READER_VERSION}+ocr-{:?}", opts.ocr).to_lowercase()
 }
 
+/// The options that shape what reading and copying give: scoring, the tables, the
+/// limits a file is read under and the password.
+fn reading_options(args: &ExtractArgs) -> String {
+    format!(
+        "score={} dataset={} max_file_mb={} file_timeout={} password={}",
+        !args.no_score,
+        !args.no_dataset,
+        args.max_file_mb,
+        args.file_timeout,
+        args.password
+            .as_deref()
+            .map(|p| jixiao_pipeline::sha256_hex(p.as_bytes()))
+            .unwrap_or_default(),
+    )
+}
+
+/// The first 16 hex digits of the SHA-256 of `text`.
+fn digest(text: &str) -> String {
+    jixiao_pipeline::sha256_hex(text.as_bytes())[..16].to_string()
+}
+
 /// A digest of what shapes a run's outputs besides its inputs' content and the reader
 /// version: the options, and where the auditors' links to each input point (they
 /// depend on the working directory and OUTDIR; the OUTDIR's name alone does not).
@@ -32,23 +53,16 @@ fn settings(
     inputs: &[(&Path, String)],
 ) -> String {
     let mut text = format!(
-        "score={} dataset={} report={} xlsx_max_rows={} max_file_mb={} file_timeout={} password={}",
-        !args.no_score,
-        !args.no_dataset,
+        "{} report={} xlsx_max_rows={}",
+        reading_options(args),
         !args.no_report,
         args.xlsx_max_rows,
-        args.max_file_mb,
-        args.file_timeout,
-        args.password
-            .as_deref()
-            .map(|p| jixiao_pipeline::sha256_hex(p.as_bytes()))
-            .unwrap_or_default(),
     );
     for (_, n) in inputs {
         text.push('\n');
         text.push_str(&links.target(n).uri());
     }
-    jixiao_pipeline::sha256_hex(text.as_bytes())[..16].to_string()
+    digest(&text)
 }
 
 /// Rows a chunk of input files (a Parquet row group per table) holds on average:
@@ -65,18 +79,7 @@ fn chunk_rows() -> u64 {
 /// dataset as bytes: findings (scoring), the tables (a dataset), and how files are read
 /// (limits, password). Not the links (they are in no copied line) nor the inputs.
 fn copy_settings(args: &ExtractArgs) -> String {
-    let text = format!(
-        "score={} dataset={} max_file_mb={} file_timeout={} password={}",
-        !args.no_score,
-        !args.no_dataset,
-        args.max_file_mb,
-        args.file_timeout,
-        args.password
-            .as_deref()
-            .map(|p| jixiao_pipeline::sha256_hex(p.as_bytes()))
-            .unwrap_or_default(),
-    );
-    jixiao_pipeline::sha256_hex(text.as_bytes())[..16].to_string()
+    digest(&reading_options(args))
 }
 
 /// The bundled samples: `./samples` of the working directory (the README runs from the
