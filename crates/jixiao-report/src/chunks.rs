@@ -68,9 +68,78 @@ impl<T> std::ops::Index<usize> for Chunks<T> {
     }
 }
 
+/// Bytes per chunk of a [`Texts`].
+const TEXT_CHUNK: usize = 1 << 16;
+
+/// Where a [`Texts`] holds a text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TextRef {
+    chunk: u32,
+    start: u32,
+    len: u32,
+}
+
+/// Texts kept one after the other in chunks of [`TEXT_CHUNK`] bytes (a longer text in a
+/// chunk of its own), not each in an allocation of its own: a run keeps one per record
+/// with findings (156,000 at 10,000 files) until its end, and small allocations that
+/// live that long among a run's short-lived ones can keep pages of memory from being
+/// given back. (At 3,000 files the peak resident memory did not move measurably.)
+#[derive(Default)]
+pub(crate) struct Texts {
+    chunks: Vec<String>,
+}
+
+impl Texts {
+    /// Keeps `s`; [`get`](Texts::get) gives it back.
+    pub(crate) fn push(&mut self, s: &str) -> TextRef {
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.capacity() - c.len() >= s.len());
+        if !fits {
+            self.chunks
+                .push(String::with_capacity(TEXT_CHUNK.max(s.len())));
+        }
+        let chunk = self.chunks.len() - 1;
+        let c = &mut self.chunks[chunk];
+        let start = c.len();
+        c.push_str(s);
+        TextRef {
+            chunk: chunk as u32,
+            start: start as u32,
+            len: s.len() as u32,
+        }
+    }
+
+    /// The text `r` names; panics when `r` is not of this list.
+    pub(crate) fn get(&self, r: TextRef) -> &str {
+        let start = r.start as usize;
+        &self.chunks[r.chunk as usize][start..start + r.len as usize]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_come_back_whole_across_chunks() {
+        let mut t = Texts::default();
+        let long = "长".repeat(TEXT_CHUNK);
+        let texts: Vec<String> = (0..10_000)
+            .map(|i| format!("{:012x}-{:03}", i * 7919, i % 1000))
+            .chain([String::new(), long.clone(), "尾".into()])
+            .collect();
+        let refs: Vec<TextRef> = texts.iter().map(|s| t.push(s)).collect();
+        for (s, r) in texts.iter().zip(&refs) {
+            assert_eq!(t.get(*r), s);
+        }
+        assert!(t.chunks.len() > 2, "{} chunks", t.chunks.len());
+        assert!(t
+            .chunks
+            .iter()
+            .all(|c| c.len() <= TEXT_CHUNK.max(long.len())));
+    }
 
     #[test]
     fn items_keep_their_places_across_chunks() {

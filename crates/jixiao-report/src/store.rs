@@ -9,7 +9,7 @@
 //! [`FindingStore`] (the finished spill) sorts in memory and reads a record's line back
 //! when a writer needs its text ([`Cursor`]).
 
-use crate::chunks::Chunks;
+use crate::chunks::{Chunks, TextRef, Texts};
 use crate::{amount_yuan, district_of, severity_rank, slim, ReportError};
 use jixiao_record::Record;
 use jixiao_score::{Finding, Severity};
@@ -72,7 +72,7 @@ struct Group {
     district: u32,
     department: Option<u32>,
     file: u32,
-    record_id: Box<str>,
+    record_id: TextRef,
     amount: Option<Decimal>,
 }
 
@@ -113,6 +113,8 @@ pub struct FindingSpill {
     file: std::fs::File,
     at: u64,
     names: Names,
+    /// Record ids of `groups`.
+    ids: Texts,
     groups: Chunks<Group>,
     metas: Chunks<Meta>,
 }
@@ -131,6 +133,7 @@ impl FindingSpill {
             file,
             at: 0,
             names,
+            ids: Texts::default(),
             groups: Chunks::default(),
             metas: Chunks::default(),
         })
@@ -172,7 +175,7 @@ impl FindingSpill {
             district: self.names.id(district_of(r)),
             department: r.department.as_deref().map(|d| self.names.id(d)),
             file: self.names.id(crate::input_of(&r.source.file)),
-            record_id: r.record_id.as_str().into(),
+            record_id: self.ids.push(&r.record_id),
             amount: amount_yuan(r),
         });
         self.at += line.len() as u64;
@@ -203,6 +206,7 @@ impl FindingSpill {
         Ok(FindingStore {
             file: Mutex::new(self.file),
             names: self.names.list,
+            ids: self.ids,
             sorted,
             groups: self.groups,
             metas: self.metas,
@@ -217,6 +221,8 @@ pub struct FindingStore {
     names: Vec<String>,
     /// Each name's place in string order.
     sorted: Vec<u32>,
+    /// Record ids of `groups`.
+    ids: Texts,
     groups: Chunks<Group>,
     metas: Chunks<Meta>,
 }
@@ -288,7 +294,7 @@ impl FindingStore {
 
     /// Its record's id.
     pub fn record_id(&self, i: u32) -> &str {
-        &self.group_of(i).record_id
+        self.ids.get(self.group_of(i).record_id)
     }
 
     /// Its record's 年度资金总额 in 元 ([`amount_yuan`]).
