@@ -15,7 +15,7 @@ use parquet::file::metadata::{
     ColumnChunkMetaData, KeyValue, PageIndexPolicy, ParquetMetaData, ParquetMetaDataReader,
 };
 use parquet::file::page_index::column_index::ColumnIndexMetaData;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::statistics::Statistics;
 use parquet::file::writer::SerializedFileWriter;
 use std::path::Path;
@@ -99,7 +99,7 @@ pub(crate) struct OldParquet {
 }
 
 impl OldParquet {
-    /// The file `DIR/<name>.parquet` with its footer and page indexes.
+    /// The file `DIR/<name>.parquet` with its footer (and page indexes, if it has any).
     pub fn open(dir: &Path, name: &str) -> Result<OldParquet, DatasetError> {
         let path = dir.join(format!("{name}.parquet"));
         let err = |e: &dyn std::fmt::Display| DatasetError::Parquet {
@@ -108,7 +108,7 @@ impl OldParquet {
         };
         let file = std::fs::File::open(&path).map_err(|e| err(&e))?;
         let meta = ParquetMetaDataReader::new()
-            .with_page_index_policy(PageIndexPolicy::Required)
+            .with_page_index_policy(PageIndexPolicy::Optional)
             .parse_and_finish(&file)
             .map_err(|e| err(&e))?;
         Ok(OldParquet { file, meta })
@@ -192,6 +192,12 @@ impl ParquetStream {
         })?;
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
+            // Statistics per column chunk, no page indexes: a row group here is a chunk of
+            // input files (a few thousand rows, mostly one page a column), so page-level
+            // minima and maxima would repeat the chunk's, and the writer keeps every page
+            // index in memory until the footer — memory that grows with the corpus.
+            .set_statistics_enabled(EnabledStatistics::Chunk)
+            .set_offset_index_disabled(true)
             .set_created_by("jixiao".to_string())
             .set_key_value_metadata(Some(vec![KeyValue::new(
                 "jixiao.schema_version".to_string(),

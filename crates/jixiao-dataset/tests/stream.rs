@@ -199,3 +199,43 @@ fn a_writer_of_one_table_writes_that_table_alone_and_the_same() {
         rows_of(&one.path().join("findings.parquet"))
     );
 }
+
+/// Every column chunk carries its minimum and maximum (what DuckDB, polars and pyarrow
+/// skip row groups by), and no file has page indexes: a row group here is a chunk of
+/// input files with mostly one page a column, so they would repeat the chunk's
+/// statistics, and the writer would hold them all in memory until the footer.
+#[test]
+fn parquet_files_have_chunk_statistics_and_no_page_indexes() {
+    use parquet::file::metadata::{PageIndexPolicy, ParquetMetaDataReader};
+    let records = golden_records();
+    let findings: Vec<_> = records.iter().flat_map(jixiao_score::rescore).collect();
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut w = DatasetWriter::create(dir.path(), None).expect("create");
+    w.add(&records, &findings).expect("add");
+    w.finish().expect("finish");
+    for name in ["forms", "funds", "indicators", "findings"] {
+        let file = std::fs::File::open(dir.path().join(format!("{name}.parquet"))).expect("open");
+        let meta = ParquetMetaDataReader::new()
+            .with_page_index_policy(PageIndexPolicy::Optional)
+            .parse_and_finish(&file)
+            .expect("footer");
+        assert!(meta.column_index().is_none(), "{name}: column index");
+        assert!(meta.offset_index().is_none(), "{name}: offset index");
+        assert!(meta.num_row_groups() > 0, "{name}: no row groups");
+        for rg in meta.row_groups() {
+            for cc in rg.columns() {
+                let path = cc.column_path().string();
+                let stats = cc.statistics();
+                assert!(stats.is_some(), "{name}.{path}: no statistics");
+                let nulls = stats.and_then(|s| s.null_count_opt());
+                let all_null = nulls == Some(rg.num_rows() as u64);
+                assert!(
+                    all_null || stats.is_some_and(|s| s.min_bytes_opt().is_some()),
+                    "{name}.{path}: no minimum"
+                );
+                assert!(cc.column_index_offset().is_none(), "{name}.{path}");
+                assert!(cc.offset_index_offset().is_none(), "{name}.{path}");
+            }
+        }
+    }
+}
