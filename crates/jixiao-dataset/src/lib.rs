@@ -371,7 +371,10 @@ pub fn dictionary() -> String {
          a hash of its path alone (`ends_chunk`), and at the latest past {CHUNK_CAP} rows. \
          A row group never splits a file's rows, two runs over the same files cut them at \
          the same places, and `extract --incremental` copies the row groups of unchanged \
-         stretches of files as they are.\n"
+         stretches of files as they are. Each column chunk carries its minimum, maximum \
+         and null count (text truncated to 64 bytes), which DuckDB, polars and pyarrow \
+         skip row groups by; there are no page indexes (a row group holds a few thousand \
+         rows, mostly one page a column).\n"
     );
     out.push_str(
         "\n## Additions to RECORDS.md in `records.jsonl`\n\n\
