@@ -165,14 +165,21 @@ fn a_workbook_past_its_row_limit_is_not_written_and_the_tables_are() {
     assert!(written);
 }
 
-#[test]
-fn a_writer_of_one_table_writes_that_table_alone_and_the_same() {
+/// The golden records, their findings, and the dataset (no workbook) written from them
+/// in one call.
+fn golden_dataset() -> (Vec<Record>, Vec<jixiao_score::Finding>, tempfile::TempDir) {
     let records = golden_records();
     let findings: Vec<_> = records.iter().flat_map(jixiao_score::rescore).collect();
-    let all = tempfile::tempdir().expect("tmp");
-    let mut w = DatasetWriter::create(all.path(), None).expect("create");
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut w = DatasetWriter::create(dir.path(), None).expect("create");
     w.add(&records, &findings).expect("add");
     w.finish().expect("finish");
+    (records, findings, dir)
+}
+
+#[test]
+fn a_writer_of_one_table_writes_that_table_alone_and_the_same() {
+    let (records, findings, all) = golden_dataset();
     let one = tempfile::tempdir().expect("tmp");
     let mut w = DatasetWriter::tables_only(one.path(), &["findings"]).expect("create");
     for r in records.chunks(5) {
@@ -207,12 +214,7 @@ fn a_writer_of_one_table_writes_that_table_alone_and_the_same() {
 #[test]
 fn parquet_files_have_chunk_statistics_and_no_page_indexes() {
     use parquet::file::metadata::{PageIndexPolicy, ParquetMetaDataReader};
-    let records = golden_records();
-    let findings: Vec<_> = records.iter().flat_map(jixiao_score::rescore).collect();
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut w = DatasetWriter::create(dir.path(), None).expect("create");
-    w.add(&records, &findings).expect("add");
-    w.finish().expect("finish");
+    let (_, _, dir) = golden_dataset();
     for name in ["forms", "funds", "indicators", "findings"] {
         let file = std::fs::File::open(dir.path().join(format!("{name}.parquet"))).expect("open");
         let meta = ParquetMetaDataReader::new()
