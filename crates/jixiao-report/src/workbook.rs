@@ -107,24 +107,68 @@ pub fn write_workbook(path: &Path, audit: &Audit, links: &Links) -> Result<(), R
         links_left: MAX_LINKS,
     };
     out.sheet(summary_sheet(audit))?;
-    for (name, info) in [("问题清单", false), ("提示", true)] {
-        let mut cur = store.cursor();
-        let rows = order
-            .iter()
-            .filter(|&&i| store.is_info(i) == info)
-            .map(|&i| {
-                let (f, r) = cur.get(i)?;
-                Ok(finding_row(f, r, links))
-            });
-        out.stream(name, FINDING_HEADERS, rows)?;
-    }
+    std::thread::scope(|s| {
+        for (name, info) in [("问题清单", false), ("提示", true)] {
+            let mut cur = store.cursor();
+            let rows = order
+                .iter()
+                .filter(move |&&i| store.is_info(i) == info)
+                .map(move |&i| {
+                    let (f, r) = cur.get(i)?;
+                    Ok(Row::from(finding_row(f, r, links)))
+                });
+            // The rows are read back and made on a thread of their own while this one
+            // writes the ones before (each is about half the work).
+            let (tx, rx) = std::sync::mpsc::sync_channel(MADE_AHEAD);
+            let maker = s.spawn(move || send_batches(rows, &tx));
+            out.stream(name, FINDING_HEADERS, rx.into_iter().flatten())?;
+            maker.join().map_err(|_| ReportError::Xlsx {
+                path: p.clone(),
+                message: format!("the thread making the rows of {name} failed"),
+            })?;
+        }
+        Ok::<(), ReportError>(())
+    })?;
     out.sheet(errors_sheet(audit, links))?;
-    out.stream("文件", FILE_HEADERS, file_rows(audit, links))?;
+    let files = file_rows(audit, links).map(|r| r.map(Row::from));
+    out.stream("文件", FILE_HEADERS, files)?;
     if !audit.revisions.is_empty() {
         out.sheet(revisions_sheet(audit, links))?;
     }
     wb.save(path).map_err(err)?;
     Ok(())
+}
+
+/// Batches of rows made ahead of the workbook's writing ([`send_batches`]): bounds the
+/// rows in memory between the two threads to `MADE_AHEAD` × [`BATCH_ROWS`].
+const MADE_AHEAD: usize = 4;
+/// Rows a batch holds.
+const BATCH_ROWS: usize = 256;
+
+/// A batch of made rows (the last one may end with the error that stopped them).
+type Batch = Vec<Result<Row, ReportError>>;
+
+/// Sends `rows` to `tx` [`BATCH_ROWS`] at a time, until they end, one fails or the
+/// receiver is gone.
+fn send_batches(
+    rows: impl Iterator<Item = Result<Row, ReportError>>,
+    tx: &std::sync::mpsc::SyncSender<Batch>,
+) {
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    for row in rows {
+        let failed = row.is_err();
+        batch.push(row);
+        if batch.len() == BATCH_ROWS || failed {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+            if tx.send(full).is_err() || failed {
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        // A receiver that is gone has given up already.
+        let _ = tx.send(batch);
+    }
 }
 
 /// Writes sheets into a workbook.
@@ -146,7 +190,11 @@ struct Open {
 
 impl Out<'_> {
     fn sheet(&mut self, s: Sheet) -> Result<(), ReportError> {
-        self.stream(s.name, s.headers, s.rows.into_iter().map(Ok))
+        self.stream(
+            s.name,
+            s.headers,
+            s.rows.into_iter().map(|r| Ok(Row::from(r))),
+        )
     }
 
     /// Writes `rows` as they come, continuing on a sheet of its own (`问题清单 2`) every
@@ -155,7 +203,7 @@ impl Out<'_> {
         &mut self,
         name: &str,
         headers: &[&str],
-        rows: impl Iterator<Item = Result<Vec<X>, ReportError>>,
+        rows: impl Iterator<Item = Result<Row, ReportError>>,
     ) -> Result<(), ReportError> {
         let mut k = 0;
         let mut open = self.open(name, k, headers)?;
@@ -242,14 +290,29 @@ impl Styles {
     }
 }
 
-fn cell_text(x: &X) -> String {
+/// A row's cells and the width of each as shown ([`display_width`]), measured where the
+/// row is made.
+struct Row {
+    cells: Vec<X>,
+    widths: Vec<usize>,
+}
+
+impl From<Vec<X>> for Row {
+    fn from(cells: Vec<X>) -> Row {
+        let widths = cells.iter().map(cell_width).collect();
+        Row { cells, widths }
+    }
+}
+
+/// The width of a cell's text as shown.
+fn cell_width(x: &X) -> usize {
     match x {
-        X::Text(s) => s.clone(),
-        X::Int(n) => n.to_string(),
-        X::Money(Some(d)) => format!("{:.2}", d),
-        X::Money(None) => String::new(),
-        X::Severity(s) => severity_zh(*s).to_string(),
-        X::Link { text, .. } => text.clone(),
+        X::Text(s) => display_width(s),
+        X::Int(n) => n.to_string().len(),
+        X::Money(Some(d)) => format!("{:.2}", d).len(),
+        X::Money(None) => 0,
+        X::Severity(s) => display_width(severity_zh(*s)),
+        X::Link { text, .. } => display_width(text),
     }
 }
 
@@ -270,18 +333,17 @@ pub(crate) fn xlsx_url(target: &Target, location: &Option<String>) -> String {
 
 fn write_row(
     ws: &mut Worksheet,
-    row: &[X],
+    row: &Row,
     open: &mut Open,
     links_left: &mut usize,
     st: &Styles,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     open.rows += 1;
     let r = open.rows as u32;
-    for (c, x) in row.iter().enumerate() {
+    for (c, (x, width)) in row.cells.iter().zip(&row.widths).enumerate() {
         let col = c as u16;
-        let text = cell_text(x);
         if let Some(w) = open.widths.get_mut(c) {
-            *w = (*w).max(display_width(&text));
+            *w = (*w).max(*width);
         }
         match x {
             X::Text(s) => {
@@ -591,5 +653,53 @@ mod tests {
         assert_eq!(display_width("项目名称"), 8);
         assert_eq!(display_width("（汇总）a"), 9);
         assert_eq!(display_width("长\nab"), 2);
+    }
+
+    #[test]
+    fn rows_made_aside_arrive_in_order_and_stop_at_the_first_error() {
+        let row = |n: i64| Ok(Row::from(vec![X::Int(n), X::Text("项目".into())]));
+        let texts = |got: Vec<Result<Row, ReportError>>| -> Vec<Result<i64, String>> {
+            got.into_iter()
+                .map(|r| match r {
+                    Ok(r) => match r.cells[0] {
+                        X::Int(n) => Ok(n),
+                        _ => Err("not a number".into()),
+                    },
+                    Err(e) => Err(e.to_string()),
+                })
+                .collect()
+        };
+        // More rows than a batch holds, more batches than the channel takes at once.
+        let n = (BATCH_ROWS * (MADE_AHEAD + 3) + 7) as i64;
+        let (tx, rx) = std::sync::mpsc::sync_channel(MADE_AHEAD);
+        let got = std::thread::scope(|s| {
+            s.spawn(move || send_batches((0..n).map(row), &tx));
+            rx.into_iter().flatten().collect::<Vec<_>>()
+        });
+        assert_eq!(texts(got), (0..n).map(Ok).collect::<Vec<_>>());
+        // Widths are measured where the row is made.
+        let Ok(r) = row(12345) else { panic!() };
+        assert_eq!(r.widths, vec![5, 4]);
+        // An error ends the rows: none after it is made or sent.
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let failing = (0..n).map(|i| {
+            made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            match i {
+                300 => Err(ReportError::Xlsx {
+                    path: "x".into(),
+                    message: "bad line".into(),
+                }),
+                _ => row(i),
+            }
+        });
+        let (tx, rx) = std::sync::mpsc::sync_channel(MADE_AHEAD);
+        let got = std::thread::scope(|s| {
+            s.spawn(move || send_batches(failing, &tx));
+            rx.into_iter().flatten().collect::<Vec<_>>()
+        });
+        let mut want: Vec<Result<i64, String>> = (0..300).map(Ok).collect();
+        want.push(Err("x: bad line".into()));
+        assert_eq!(texts(got), want);
+        assert_eq!(made.load(std::sync::atomic::Ordering::Relaxed), 301);
     }
 }
