@@ -13,8 +13,10 @@
 use jixiao_record::DuplicateKey;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The index's file name in OUTDIR.
 pub const INDEX: &str = "index.jsonl";
@@ -157,6 +159,9 @@ pub struct RowIndex {
     dir: PathBuf,
     /// Per input file: where its line is in the index, its table rows and its chunk.
     at: HashMap<String, Entry>,
+    /// The dataset's files read so far, by name, each opened once: threads read them at
+    /// once, each at its own offset ([`read_at`]).
+    open: Mutex<HashMap<String, Arc<File>>>,
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> IndexError + '_ {
@@ -166,18 +171,18 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> IndexError + '_ {
     }
 }
 
-/// Reads `len` bytes at `offset` of `file` (into a buffer that is not zeroed first: the
-/// spans of a large dataset add up to gigabytes).
-/// The file is opened for the read: threads read the same file at once, each at its own
-/// offset.
-fn read_at(path: &Path, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::{Read, Seek};
-    let mut f = std::fs::File::open(path)?;
-    f.seek(std::io::SeekFrom::Start(offset))?;
-    let mut buf = Vec::with_capacity(len as usize);
-    f.take(len).read_to_end(&mut buf)?;
-    if (buf.len() as u64) < len {
-        return Err(std::io::ErrorKind::UnexpectedEof.into());
+/// Reads `len` bytes at `offset` of `file`, without moving a cursor other threads
+/// share (one positioned read where the system has them).
+fn read_at(file: &File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; len as usize];
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, offset)?;
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek};
+        let mut f = file.try_clone()?;
+        f.seek(std::io::SeekFrom::Start(offset))?;
+        f.read_exact(&mut buf)?;
     }
     Ok(buf)
 }
@@ -227,7 +232,28 @@ impl RowIndex {
         Ok(RowIndex {
             dir: dir.to_path_buf(),
             at,
+            open: Mutex::default(),
         })
+    }
+
+    /// Reads `len` bytes at `offset` of the dataset's file `name`, opening it the first
+    /// time.
+    fn read(&self, name: &str, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+        let file = {
+            let mut open = self
+                .open
+                .lock()
+                .map_err(|_| std::io::Error::other("a thread reading the index failed"))?;
+            match open.get(name) {
+                Some(f) => Arc::clone(f),
+                None => {
+                    let f = Arc::new(File::open(self.dir.join(name))?);
+                    open.insert(name.to_string(), Arc::clone(&f));
+                    f
+                }
+            }
+        };
+        read_at(&file, offset, len)
     }
 
     /// Whether the index has a line for `path`.
@@ -264,7 +290,7 @@ impl RowIndex {
             return Ok(None);
         };
         let p = self.dir.join(INDEX);
-        let bytes = read_at(&p, offset, u64::from(len)).map_err(io(&p))?;
+        let bytes = self.read(INDEX, offset, u64::from(len)).map_err(io(&p))?;
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| IndexError::Bad {
@@ -279,19 +305,20 @@ impl RowIndex {
         if span.is_empty() {
             return Ok(Vec::new());
         }
-        read_at(&path, span.start, span.len()).map_err(|source| match source.kind() {
-            std::io::ErrorKind::UnexpectedEof => IndexError::Bad {
-                path: path.display().to_string(),
-                what: format!(
-                    "the index names bytes {}..{} past its end",
-                    span.start, span.end
-                ),
-            },
-            _ => IndexError::Io {
-                path: path.display().to_string(),
-                source,
-            },
-        })
+        self.read(name, span.start, span.len())
+            .map_err(|source| match source.kind() {
+                std::io::ErrorKind::UnexpectedEof => IndexError::Bad {
+                    path: path.display().to_string(),
+                    what: format!(
+                        "the index names bytes {}..{} past its end",
+                        span.start, span.end
+                    ),
+                },
+                _ => IndexError::Io {
+                    path: path.display().to_string(),
+                    source,
+                },
+            })
     }
 
     /// The items of `name` (a JSON Lines file) in `span`.

@@ -369,8 +369,17 @@ impl DatasetWriter {
         records: &[Record],
         findings: &[Finding],
     ) -> Result<ChunkPlace, DatasetError> {
+        self.add_tables(path, crate::tables(records, findings))
+    }
+
+    /// [`DatasetWriter::add_file`] of the rows [`crate::tables`] made of input file
+    /// `path`'s records and findings (made elsewhere: where the file was read).
+    pub fn add_tables(
+        &mut self,
+        path: &str,
+        tables: Vec<Table>,
+    ) -> Result<ChunkPlace, DatasetError> {
         self.materialise()?;
-        let tables = crate::tables(records, findings);
         let counts: Vec<u64> = self
             .kept
             .iter()
@@ -388,14 +397,17 @@ impl DatasetWriter {
     /// `findings.jsonl`) and whose line of that dataset's index is `old`. CSV rows are
     /// appended as they were; Parquet row groups are copied when the chunk turns out to
     /// be one of the previous dataset's, whole, and encoded from the records otherwise.
+    /// The lines of `records.jsonl` and `findings.jsonl` are taken out of `bytes` (kept
+    /// until the chunk is known), not copied.
     ///
-    /// With `read` (the file's records and findings, read already), its rows are
-    /// encoded from them: its chunk is known not to be a previous one whole.
+    /// With `read` (the [`crate::tables`] of the file's records and findings, read
+    /// already), those rows are encoded: its chunk is known not to be a previous one
+    /// whole.
     pub fn add_copied(
         &mut self,
         old: &crate::index::FileRows,
-        bytes: &BTreeMap<String, Vec<u8>>,
-        read: Option<(&[Record], &[Finding])>,
+        bytes: &mut BTreeMap<String, Vec<u8>>,
+        read: Option<Vec<Table>>,
     ) -> Result<ChunkPlace, DatasetError> {
         let mut counts = Vec::with_capacity(self.kept.len());
         for c in &mut self.csv {
@@ -404,7 +416,7 @@ impl DatasetWriter {
             c.raw(b, n)?;
             counts.push(n);
         }
-        let take = |name: &str| bytes.get(name).cloned().unwrap_or_default();
+        let mut take = |name: &str| bytes.remove(name).unwrap_or_default();
         let deferred = Deferred {
             records: take(crate::index::RECORDS),
             findings: take(crate::index::FINDINGS),
@@ -430,7 +442,7 @@ impl DatasetWriter {
             _ => {
                 self.materialise()?;
                 let tables = match read {
-                    Some((records, findings)) => crate::tables(records, findings),
+                    Some(tables) => tables,
                     None => deferred.tables(self.csv_path(0))?,
                 };
                 self.encode(tables)?;

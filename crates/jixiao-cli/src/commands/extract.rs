@@ -120,6 +120,10 @@ pub struct Done {
     pub keys: Vec<Option<DuplicateKey>>,
     /// For a file unchanged since the previous dataset: its lines there, to copy.
     pub copy: Option<Copy>,
+    /// The dataset's table rows of `records` and `findings` as they are here, made where
+    /// the file is read (in parallel); `None` when the run writes no dataset, or when the
+    /// records changed since (then the rows are made again).
+    pub tables: Option<Vec<jixiao_dataset::Table>>,
 }
 
 /// The input file a record or error entry names: a bundle member's
@@ -168,6 +172,7 @@ fn failed(name: String, sha256: String, size: u64, error: &ExtractError) -> Done
         findings: Vec::new(),
         keys: Vec::new(),
         copy: None,
+        tables: None,
     }
 }
 
@@ -226,6 +231,7 @@ fn read_bytes(
         findings: Vec::new(),
         keys: Vec::new(),
         copy: None,
+        tables: None,
     }
 }
 
@@ -344,6 +350,7 @@ fn isolated(
                     findings: r.findings,
                     keys: Vec::new(),
                     copy: None,
+                    tables: None,
                 }
             }
             Err(e) => format!("worker: unreadable reply: {e}"),
@@ -487,6 +494,10 @@ fn read_one(
     }
     d.entry.mtime_ns = mtime;
     d.entry.findings = d.findings.len();
+    // Rows are made here when records are in hand (a copied file's come with its lines).
+    if !args.no_dataset && (d.copy.is_none() || !d.records.is_empty()) {
+        d.tables = Some(jixiao_dataset::tables(&d.records, &d.findings));
+    }
     d.seconds = t.elapsed().as_secs_f64();
     d
 }

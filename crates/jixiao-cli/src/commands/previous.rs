@@ -322,6 +322,7 @@ impl Previous {
             seconds: 0.0,
             findings,
             copy: Some(Copy { rows, bytes, slim }),
+            tables: None,
         })
     }
 }

@@ -98,12 +98,18 @@ impl Sink<'_> {
                 d.records = c.records().with_context(|| {
                     format!("{path}: its records in the previous dataset cannot be read back; run without --incremental")
                 })?;
+                d.tables = None;
             }
         }
         for (r, dup) in d.records.iter_mut().zip(&dups) {
-            r.duplicate_of = dup.clone();
+            if r.duplicate_of != *dup {
+                r.duplicate_of = dup.clone();
+                // The rows made where the file was read have the old one.
+                d.tables = None;
+            }
         }
         if let Some(web) = self.web {
+            d.tables = None;
             for r in &mut d.records {
                 if let Some(w) = web.sources.get(input_of(&r.source.file)) {
                     r.source.web = w.clone();
@@ -137,20 +143,31 @@ impl Sink<'_> {
             }
         }
         if let Some(t) = &mut self.dataset {
-            let csv_copied = d.copy.as_ref().filter(|c| {
+            let csv_copied = d.copy.as_mut().filter(|c| {
                 t.csv_positions()
                     .iter()
                     .all(|(name, ..)| c.bytes.contains_key(name))
             });
+            // The rows made where the file was read, else made here.
+            let made = |tables: &mut Option<_>, records: &[Record], findings: &[_]| {
+                tables
+                    .take()
+                    .unwrap_or_else(|| jixiao_dataset::tables(records, findings))
+            };
             parquet = Some(match csv_copied {
-                Some(c) if d.records.is_empty() => t.add_copied(&c.rows, &c.bytes, None)?,
-                Some(c) => t.add_copied(&c.rows, &c.bytes, Some((&d.records, &d.findings)))?,
+                Some(c) if d.records.is_empty() => t.add_copied(&c.rows, &mut c.bytes, None)?,
+                Some(c) => t.add_copied(
+                    &c.rows,
+                    &mut c.bytes,
+                    Some(made(&mut d.tables, &d.records, &d.findings)),
+                )?,
                 None => {
                     if let Some(c) = &d.copy {
                         // Copied lines, but the previous dataset had no tables.
                         d.records = c.records().context("previous records")?;
+                        d.tables = None;
                     }
-                    t.add_file(&path, &d.records, &d.findings)?
+                    t.add_tables(&path, made(&mut d.tables, &d.records, &d.findings))?
                 }
             });
         }
