@@ -177,12 +177,22 @@ fn read_at(file: &File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
     let mut buf = vec![0u8; len as usize];
     #[cfg(unix)]
     std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, offset)?;
-    #[cfg(not(unix))]
+    // (A cloned handle would share the cursor: Windows reads at an offset too.)
+    #[cfg(windows)]
     {
-        use std::io::{Read, Seek};
-        let mut f = file.try_clone()?;
-        f.seek(std::io::SeekFrom::Start(offset))?;
-        f.read_exact(&mut buf)?;
+        let mut done = 0;
+        while done < buf.len() {
+            let at = offset + done as u64;
+            match std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], at)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        let _ = (file, offset);
+        return Err(std::io::ErrorKind::Unsupported.into());
     }
     Ok(buf)
 }

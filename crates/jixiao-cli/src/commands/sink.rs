@@ -109,10 +109,13 @@ impl Sink<'_> {
             }
         }
         if let Some(web) = self.web {
-            d.tables = None;
             for r in &mut d.records {
-                if let Some(w) = web.sources.get(input_of(&r.source.file)) {
-                    r.source.web = w.clone();
+                match web.sources.get(input_of(&r.source.file)) {
+                    Some(w) if r.source.web != *w => {
+                        r.source.web = w.clone();
+                        d.tables = None;
+                    }
+                    _ => {}
                 }
             }
             if let Some(v) = self.revised.get_mut(&path) {
