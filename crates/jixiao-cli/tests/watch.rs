@@ -132,6 +132,26 @@ fn jsonl(dir: &Path, file: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// `(source_url, withdrawn)` of every row of a dataset CSV file (`withdrawn` empty when
+/// the cell is).
+fn withdrawn_by_url(csv_path: &Path) -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_path(csv_path).expect("csv");
+    let header = r.headers().expect("header").clone();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name} in {header:?}"))
+    };
+    let (url, withdrawn) = (col("source_url"), col("withdrawn"));
+    r.records()
+        .map(|row| {
+            let row = row.expect("row");
+            (row[url].to_string(), row[withdrawn].to_string())
+        })
+        .collect()
+}
+
 fn sample(name: &str) -> Vec<u8> {
     std::fs::read(root().join("samples").join(name)).expect("sample")
 }
@@ -334,6 +354,25 @@ fn watch_keeps_versions_lists_revised_values_and_marks_withdrawn() {
         .iter()
         .filter(|r| r["source"]["url"] != b_url.as_str())
         .all(|r| r["source"].get("withdrawn").is_none()));
+    // The tables say so too: their rows are not the ones made before the web source
+    // changed (the file itself did not).
+    let withdrawn_in_forms = withdrawn_by_url(&d.join("out/forms.csv"));
+    assert_eq!(withdrawn_in_forms.len(), records.len());
+    for r in &records {
+        let url = r["source"]["url"].as_str().expect("url");
+        let want = r["source"]["withdrawn"].as_str().unwrap_or("");
+        assert!(
+            withdrawn_in_forms.contains(&(url.to_string(), want.to_string())),
+            "{url} {want:?}: {withdrawn_in_forms:?}"
+        );
+    }
+    assert_eq!(
+        withdrawn_in_forms
+            .iter()
+            .filter(|(u, w)| *u == b_url && w == today)
+            .count(),
+        of_b.len()
+    );
     assert_eq!(jsonl(d, "out/revisions.jsonl").len(), 1);
     // Not withdrawn twice.
     let (o, err) = watch(&url, &extra, d);
