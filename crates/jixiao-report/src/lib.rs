@@ -12,12 +12,14 @@ pub mod crop;
 mod html;
 pub mod links;
 pub mod pdfium;
+mod slim;
 pub mod store;
 mod workbook;
 
 pub use html::write_report;
 pub use links::Links;
 pub use pdfium::{Pdfium, PdfiumError};
+pub use slim::{slim, slim_of_line};
 pub use store::{FindingSpill, FindingStore};
 pub use workbook::{write_workbook, MAX_LINKS};
 
@@ -78,57 +80,6 @@ pub struct Audit<'a> {
 /// bundle, as the manifest lists it.
 pub fn input_of(file: &str) -> &str {
     file.split("!/").next().unwrap_or(file)
-}
-
-/// What the auditors' files need of a record with findings: its header, funds and
-/// provenance, without indicator rows and long texts (a fraction of its size), so a run
-/// keeps these instead of its records.
-pub fn slim(r: &Record) -> Record {
-    Record {
-        indicators: Vec::new(),
-        goal_planned: None,
-        goal_actual: None,
-        goal_project: None,
-        corrective_actions: None,
-        outlook_budget: None,
-        outlook_goals: None,
-        ..r.clone()
-    }
-}
-
-/// The fields [`slim`] drops.
-const SLIM_DROPS: [&str; 7] = [
-    "indicators",
-    "goal_planned",
-    "goal_actual",
-    "goal_project",
-    "corrective_actions",
-    "outlook_budget",
-    "outlook_goals",
-];
-
-/// [`slim`] of the record whose JSON is `line` (a line of `records.jsonl`), without
-/// building what it drops: the dropped fields are skipped as text, so this costs a
-/// fraction of reading the whole record.
-pub fn slim_of_line(line: &[u8]) -> Result<Record, serde_json::Error> {
-    let map: Vec<(String, &serde_json::value::RawValue)> = serde_json::from_slice::<
-        std::collections::BTreeMap<String, &serde_json::value::RawValue>,
-    >(line)?
-    .into_iter()
-    .collect();
-    let mut out = Vec::with_capacity(line.len() / 2);
-    out.extend_from_slice(b"{\"indicators\":[]");
-    for (k, v) in &map {
-        if SLIM_DROPS.contains(&k.as_str()) {
-            continue;
-        }
-        out.push(b',');
-        serde_json::to_writer(&mut out, k)?;
-        out.push(b':');
-        out.extend_from_slice(v.get().as_bytes());
-    }
-    out.push(b'}');
-    serde_json::from_slice(&out)
 }
 
 /// Severity in Chinese.
@@ -311,32 +262,3 @@ pub use html::{ReportStats, Runner, MAX_LISTED, MAX_PICTURES};
 mod fixtures;
 #[cfg(test)]
 mod summary_tests;
-
-#[cfg(test)]
-mod slim_tests {
-    use super::*;
-
-    #[test]
-    fn slim_of_a_line_is_slim_of_its_record() {
-        let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../golden/text");
-        let mut n = 0;
-        for e in std::fs::read_dir(golden).unwrap_or_else(|e| panic!("{e}")) {
-            let p = e.unwrap_or_else(|e| panic!("{e}")).path();
-            if p.extension().is_none_or(|x| x != "jsonl") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{e}"));
-            for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                let r: Record = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
-                // As records.jsonl has it, with every dropped field filled.
-                let written = serde_json::to_vec(&r).unwrap_or_else(|e| panic!("{e}"));
-                let slimmed = slim_of_line(&written).unwrap_or_else(|e| panic!("{e}"));
-                assert_eq!(slimmed, slim(&r), "{}", r.record_id);
-                assert!(slimmed.indicators.is_empty() && slimmed.goal_planned.is_none());
-                n += 1;
-            }
-        }
-        assert!(n >= 100, "{n} golden records");
-        assert!(slim_of_line(b"{\"record_id\": 1}").is_err());
-    }
-}
