@@ -145,6 +145,9 @@ pub struct DatasetWriter {
     chunk: Chunk,
     /// The previous dataset's Parquet files, one per kept table, to copy row groups from.
     previous: Option<Vec<crate::parquet_out::OldParquet>>,
+    /// The previous dataset's CSV files (with their paths), one per kept table, to copy
+    /// unchanged files' rows from.
+    previous_csv: Option<Vec<(std::fs::File, String)>>,
     /// Files of the open chunk copied from one chunk of the previous dataset, their rows
     /// not yet encoded (they need not be, if the chunk turns out to be that one whole).
     copying: Option<Copying>,
@@ -291,6 +294,7 @@ impl DatasetWriter {
             xlsx_limit: Some(DEFAULT_XLSX_MAX_ROWS),
             skipped: None,
             previous: None,
+            previous_csv: None,
             copying: None,
             chunk_rows: CHUNK_ROWS,
         })
@@ -323,7 +327,33 @@ impl DatasetWriter {
             Ok(old) => self.previous = Some(old),
             Err(e) => tracing::info!("Parquet row groups are encoded anew: {e}"),
         }
+        let csv: Result<Vec<_>, std::io::Error> = self
+            .csv
+            .iter()
+            .map(|c| {
+                let path = dir.join(c.name());
+                std::fs::File::open(&path).map(|f| (f, path.display().to_string()))
+            })
+            .collect();
+        match csv {
+            Ok(csv) => self.previous_csv = Some(csv),
+            Err(e) => tracing::info!("CSV rows are written anew: {e}"),
+        }
         self
+    }
+
+    /// Whether [`DatasetWriter::add_copied`] can copy the CSV rows of the file whose
+    /// line of the previous index is `old`, given its lines in `bytes` (by file name) or
+    /// else the previous dataset's CSV files.
+    pub fn copies_csv(
+        &self,
+        old: &crate::index::FileRows,
+        bytes: &BTreeMap<String, Vec<u8>>,
+    ) -> bool {
+        self.csv.iter().all(|c| {
+            bytes.contains_key(c.name())
+                || (self.previous_csv.is_some() && old.spans.contains_key(c.name()))
+        })
     }
 
     /// Gives the workbook at `path` up before it begins: the tables are known to pass
@@ -393,10 +423,12 @@ impl DatasetWriter {
     }
 
     /// [`DatasetWriter::add_file`] of a file unchanged since the previous dataset, whose
-    /// lines there are `bytes` (by file name: `forms.csv` …, `records.jsonl` and
-    /// `findings.jsonl`) and whose line of that dataset's index is `old`. CSV rows are
-    /// appended as they were; Parquet row groups are copied when the chunk turns out to
-    /// be one of the previous dataset's, whole, and encoded from the records otherwise.
+    /// lines there are `bytes` (by file name: `records.jsonl` and `findings.jsonl`, and
+    /// `forms.csv` … when given) and whose line of that dataset's index is `old`. CSV
+    /// rows are appended as they were: from `bytes`, else copied file to file from the
+    /// previous dataset's CSV files (see [`DatasetWriter::copies_csv`]). Parquet row
+    /// groups are copied when the chunk turns out to be one of the previous dataset's,
+    /// whole, and encoded from the records otherwise.
     /// The lines of `records.jsonl` and `findings.jsonl` are taken out of `bytes` (kept
     /// until the chunk is known), not copied.
     ///
@@ -410,11 +442,23 @@ impl DatasetWriter {
         read: Option<Vec<Table>>,
     ) -> Result<ChunkPlace, DatasetError> {
         let mut counts = Vec::with_capacity(self.kept.len());
-        for c in &mut self.csv {
-            let n = old.spans.get(c.name()).map_or(0, |s| s.lines);
-            let b = bytes.get(c.name()).map(Vec::as_slice).unwrap_or_default();
-            c.raw(b, n)?;
-            counts.push(n);
+        for (k, c) in self.csv.iter_mut().enumerate() {
+            let span = old.spans.get(c.name()).copied().unwrap_or_default();
+            let from = self.previous_csv.as_ref().and_then(|p| p.get(k));
+            let len = span.end.checked_sub(span.start);
+            match (bytes.get(c.name()), from, len) {
+                (Some(b), _, _) => c.raw(b, span.lines)?,
+                (None, Some((file, path)), Some(len)) => {
+                    c.copy(file, path, (span.start, len), span.lines)?
+                }
+                _ => {
+                    return Err(DatasetError::Previous {
+                        path: c.path().to_string(),
+                        message: format!("no rows of {} to copy", old.path),
+                    })
+                }
+            }
+            counts.push(span.lines);
         }
         let mut take = |name: &str| bytes.remove(name).unwrap_or_default();
         let deferred = Deferred {

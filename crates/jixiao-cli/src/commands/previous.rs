@@ -110,7 +110,8 @@ pub struct Previous {
 pub struct Copy {
     /// The file's line of the previous index.
     pub rows: FileRows,
-    /// Its lines in each of the previous dataset's streamed files, by file name.
+    /// Its lines in each of the previous dataset's JSON Lines files, by file name (its
+    /// CSV rows are copied from the previous files by [`jixiao_dataset::DatasetWriter`]).
     pub bytes: BTreeMap<String, Vec<u8>>,
     /// [`jixiao_report::slim`] copies of its records that have findings, in order: what
     /// the auditors' files need of them.
@@ -270,8 +271,9 @@ impl Previous {
         if score && !rows.spans.contains_key(FINDINGS) {
             return None;
         }
+        // The tables' CSV rows are copied file to file where they are written, not read.
         let mut bytes = BTreeMap::new();
-        for (name, span) in &rows.spans {
+        for (name, span) in rows.spans.iter().filter(|(n, _)| !n.ends_with(".csv")) {
             bytes.insert(name.clone(), self.index.bytes(name, *span).ok()?);
         }
         let errors: Vec<ErrorEntry> = match bytes.get(ERRORS) {

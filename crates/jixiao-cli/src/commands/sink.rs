@@ -146,11 +146,7 @@ impl Sink<'_> {
             }
         }
         if let Some(t) = &mut self.dataset {
-            let csv_copied = d.copy.as_mut().filter(|c| {
-                t.csv_positions()
-                    .iter()
-                    .all(|(name, ..)| c.bytes.contains_key(name))
-            });
+            let csv_copied = d.copy.as_mut().filter(|c| t.copies_csv(&c.rows, &c.bytes));
             // The rows made where the file was read, else made here.
             let made = |tables: &mut Option<_>, records: &[Record], findings: &[_]| {
                 tables
