@@ -583,7 +583,7 @@ impl DatasetWriter {
                 })
         });
         if whole {
-            if let (Some(c), Some(old)) = (self.copying.take(), &self.previous) {
+            if let (Some(c), Some(old)) = (self.copying.take(), &mut self.previous) {
                 let tables = self.parquet.iter_mut().zip(old).zip(&self.chunk.rows);
                 for (((p, old), &rows), &g) in tables.zip(&c.from.groups) {
                     if rows > 0 {
